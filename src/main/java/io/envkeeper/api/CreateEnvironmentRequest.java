@@ -1,0 +1,30 @@
+package io.envkeeper.api;
+
+import io.envkeeper.environment.CreateEnvironmentCommand;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.Map;
+
+/**
+ * Body of {@code POST /environments}.
+ *
+ * @param name 1-100 characters of {@code [A-Za-z0-9._-]}
+ * @param path an existing directory under a workspace root; absent for a managed workspace
+ * @param labels up to 32 labels; keys 1-63 characters of {@code [A-Za-z0-9._/-]}, values up to 256
+ */
+public record CreateEnvironmentRequest(
+    @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,100}", message = "must be 1-100 characters of [A-Za-z0-9._-]")
+        String name,
+    String path,
+    @Size(max = 32, message = "must have at most 32 labels")
+        Map<
+                @Pattern(regexp = "[A-Za-z0-9._/-]{1,63}", message = "label keys must be 1-63 characters of [A-Za-z0-9._/-]")
+                String,
+                @NotNull @Size(max = 256, message = "label values must be at most 256 characters") String>
+            labels) {
+
+  CreateEnvironmentCommand toCommand() {
+    return new CreateEnvironmentCommand(name, path, labels);
+  }
+}

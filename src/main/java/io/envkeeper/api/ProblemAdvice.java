@@ -1,0 +1,171 @@
+package io.envkeeper.api;
+
+import io.envkeeper.environment.EnvironmentDestroyedException;
+import io.envkeeper.environment.EnvironmentNotFoundException;
+import io.envkeeper.environment.IdempotencyKeyReusedException;
+import io.envkeeper.environment.PathInUseException;
+import io.envkeeper.workspace.InvalidWorkspacePathException;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * The one place failures become problem+json. Feature exceptions map to their stable codes; the
+ * framework's own errors (unreadable body, wrong media type, unknown route) get a code by status.
+ * Nothing reaches a client as a stack trace or an HTML page.
+ */
+@RestControllerAdvice
+class ProblemAdvice extends ResponseEntityExceptionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
+
+  @ExceptionHandler(EnvironmentNotFoundException.class)
+  ResponseEntity<ProblemDetail> notFound(EnvironmentNotFoundException e) {
+    return problem(HttpStatus.NOT_FOUND, "environment_not_found", e.getMessage());
+  }
+
+  @ExceptionHandler(EnvironmentDestroyedException.class)
+  ResponseEntity<ProblemDetail> destroyed(EnvironmentDestroyedException e) {
+    return problem(HttpStatus.GONE, "environment_destroyed", e.getMessage());
+  }
+
+  @ExceptionHandler(PathInUseException.class)
+  ResponseEntity<ProblemDetail> pathInUse(PathInUseException e) {
+    return problem(HttpStatus.CONFLICT, "path_in_use", e.getMessage());
+  }
+
+  @ExceptionHandler(IdempotencyKeyReusedException.class)
+  ResponseEntity<ProblemDetail> idempotencyKeyReused(IdempotencyKeyReusedException e) {
+    return problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused", e.getMessage());
+  }
+
+  @ExceptionHandler(InvalidWorkspacePathException.class)
+  ResponseEntity<ProblemDetail> invalidPath(InvalidWorkspacePathException e) {
+    return problem(HttpStatus.BAD_REQUEST, e.code(), e.getMessage());
+  }
+
+  @ExceptionHandler(InvalidRequestException.class)
+  ResponseEntity<ProblemDetail> invalidRequest(InvalidRequestException e) {
+    return problem(HttpStatus.BAD_REQUEST, e.code(), e.getMessage());
+  }
+
+  @ExceptionHandler(RequestBodyTooLargeException.class)
+  ResponseEntity<ProblemDetail> tooLarge(RequestBodyTooLargeException e) {
+    return problem(HttpStatus.CONTENT_TOO_LARGE, "payload_too_large", e.getMessage());
+  }
+
+  @ExceptionHandler({
+    CannotCreateTransactionException.class,
+    DataAccessResourceFailureException.class,
+    QueryTimeoutException.class
+  })
+  ResponseEntity<ProblemDetail> databaseUnavailable(Exception e) {
+    log.warn("database unavailable: {}", e.toString());
+    ResponseEntity<ProblemDetail> response =
+        problem(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable", "the database is unavailable; retry later");
+    return ResponseEntity.status(response.getStatusCode()).header(HttpHeaders.RETRY_AFTER, "5").body(response.getBody());
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> unexpected(Exception e) {
+    log.error("unexpected failure", e);
+    return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "an unexpected error occurred");
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHttpMessageNotReadable(
+      HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    Throwable cause = e.getMostSpecificCause();
+    if (cause instanceof RequestBodyTooLargeException tooLarge) {
+      return asObject(tooLarge(tooLarge));
+    }
+    if (cause instanceof UnrecognizedPropertyException unknown) {
+      return asObject(problem(HttpStatus.BAD_REQUEST, "unknown_field",
+          "unknown field '" + unknown.getPropertyName() + "'"));
+    }
+    if (cause instanceof StreamConstraintsException) {
+      return asObject(problem(HttpStatus.BAD_REQUEST, "body_too_complex", cause.getMessage()));
+    }
+    if (cause instanceof StreamReadException || cause == e) {
+      return asObject(problem(HttpStatus.BAD_REQUEST, "malformed_json", "the request body is not valid JSON"));
+    }
+    return asObject(problem(HttpStatus.BAD_REQUEST, "invalid_field", originalMessage(cause)));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleMethodArgumentNotValid(
+      MethodArgumentNotValidException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    List<Map<String, String>> errors =
+        e.getBindingResult().getFieldErrors().stream().map(ProblemAdvice::fieldError).toList();
+    ProblemDetail problem =
+        Problems.of(HttpStatus.BAD_REQUEST, "validation_failed", describe(errors));
+    problem.setProperty("errors", errors);
+    return ResponseEntity.badRequest().body(problem);
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHandlerMethodValidationException(
+      HandlerMethodValidationException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    return asObject(problem(HttpStatus.BAD_REQUEST, "validation_failed", e.getMessage()));
+  }
+
+  /** Framework errors: keep Spring's status and detail, add the code this API promises. */
+  @Override
+  protected ResponseEntity<Object> handleExceptionInternal(
+      Exception e, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    ProblemDetail problem =
+        body instanceof ProblemDetail detail ? detail : ProblemDetail.forStatusAndDetail(status, e.getMessage());
+    if (problem.getProperties() == null || !problem.getProperties().containsKey(Problems.CODE)) {
+      Problems.withCode(problem, Problems.codeForStatus(status.value()));
+    }
+    return super.handleExceptionInternal(e, problem, headers, status, request);
+  }
+
+  private static Map<String, String> fieldError(FieldError error) {
+    return Map.of("field", error.getField(), "message", String.valueOf(error.getDefaultMessage()));
+  }
+
+  private static String describe(List<Map<String, String>> errors) {
+    return errors.stream()
+        .map(error -> error.get("field") + " " + error.get("message"))
+        .reduce((a, b) -> a + "; " + b)
+        .orElse("the request is invalid");
+  }
+
+  private static String originalMessage(Throwable cause) {
+    String message = cause.getMessage();
+    if (cause instanceof tools.jackson.core.JacksonException jackson) {
+      message = jackson.getOriginalMessage();
+    }
+    return message == null ? "the request body has a field of the wrong type" : message;
+  }
+
+  private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String code, String detail) {
+    return ResponseEntity.status(status).body(Problems.of(status, code, detail));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static ResponseEntity<Object> asObject(ResponseEntity<ProblemDetail> response) {
+    return (ResponseEntity) response;
+  }
+}

@@ -1,0 +1,2 @@
+/** Cross-cutting beans and the service-wide configuration properties. */
+package io.envkeeper.config;

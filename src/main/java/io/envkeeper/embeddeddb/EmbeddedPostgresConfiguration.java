@@ -1,0 +1,61 @@
+package io.envkeeper.embeddeddb;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.envkeeper.config.EnvkeeperProperties;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Path;
+import jnr.posix.POSIX;
+import jnr.posix.POSIXFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * With no {@code spring.datasource.url}, runs PostgreSQL embedded, its data under
+ * {@code <data-dir>/postgres} so it survives restarts. The DataSource depends on the server, so
+ * on shutdown the pool closes first and the server stops after it.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(NoDataSourceUrlCondition.class)
+class EmbeddedPostgresConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
+
+  @Bean(destroyMethod = "close")
+  EmbeddedPostgres embeddedPostgres(EnvkeeperProperties envkeeper, EmbeddedDatabaseProperties properties)
+      throws IOException {
+    Path dataDirectory = envkeeper.dataDir().toAbsolutePath().normalize().resolve("postgres");
+    POSIX posix = POSIXFactory.getNativePOSIX();
+    new StalePostmaster(posix, properties.staleStopTimeout()).stopIfRunning(dataDirectory);
+    log.info("embedded database: starting PostgreSQL with data in {}", dataDirectory);
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(dataDirectory)
+        .setCleanDataDirectory(false)
+        .setPGStartupWait(properties.startupTimeout())
+        // The library starts the server with fsync and synchronous commit off (fine for throw-away
+        // test databases); this one keeps real data, so turn both back on.
+        .setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("listen_addresses", "localhost")
+        .start();
+  }
+
+  /** Pool settings still come from {@code spring.datasource.hikari.*}, as with any database. */
+  @Bean
+  @ConfigurationProperties("spring.datasource.hikari")
+  HikariDataSource dataSource(EmbeddedPostgres postgres) {
+    HikariDataSource dataSource =
+        DataSourceBuilder.create()
+            .type(HikariDataSource.class)
+            .url(postgres.getJdbcUrl("postgres", "postgres"))
+            .username("postgres")
+            .build();
+    dataSource.setPoolName("envkeeper-embedded");
+    return dataSource;
+  }
+}

@@ -1,0 +1,148 @@
+package io.envkeeper.environment;
+
+import io.envkeeper.config.NodeProperties;
+import io.envkeeper.workspace.ManagedWorkspaces;
+import io.envkeeper.workspace.WorkspacePathPolicy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Creates environments: path policy, the row (and its Idempotency-Key) in one transaction, and for
+ * a managed workspace the directory, made inside that transaction so a READY row never exists
+ * without its directory. A failed commit removes the directory again.
+ */
+@Service
+public class EnvironmentCreator {
+
+  private static final Logger log = LoggerFactory.getLogger(EnvironmentCreator.class);
+
+  private final EnvironmentRepository environments;
+  private final IdempotencyRecordRepository idempotencyRecords;
+  private final WorkspacePathPolicy pathPolicy;
+  private final ManagedWorkspaces managedWorkspaces;
+  private final TransactionTemplate transaction;
+  private final NodeProperties node;
+  private final Clock clock;
+
+  EnvironmentCreator(
+      EnvironmentRepository environments,
+      IdempotencyRecordRepository idempotencyRecords,
+      WorkspacePathPolicy pathPolicy,
+      ManagedWorkspaces managedWorkspaces,
+      TransactionTemplate transaction,
+      NodeProperties node,
+      Clock clock) {
+    this.environments = environments;
+    this.idempotencyRecords = idempotencyRecords;
+    this.pathPolicy = pathPolicy;
+    this.managedWorkspaces = managedWorkspaces;
+    this.transaction = transaction;
+    this.node = node;
+    this.clock = clock;
+  }
+
+  /** Creates an environment, or replays the first result of an earlier create with the same key. */
+  public CreatedEnvironment create(CreateEnvironmentCommand command, String idempotencyKey) {
+    String requestHash = sha256(command.canonicalJson());
+    if (idempotencyKey != null) {
+      Optional<Environment> earlier = replay(idempotencyKey, requestHash);
+      if (earlier.isPresent()) {
+        return new CreatedEnvironment(earlier.get(), true);
+      }
+    }
+    Path clientPath = command.path() == null ? null : pathPolicy.resolve(command.path());
+    try {
+      Environment created = insert(command, clientPath, idempotencyKey, requestHash);
+      log.info("environment {}: created at {} (managed: {})", created.getId(), created.getPath(), created.isManaged());
+      return new CreatedEnvironment(created, false);
+    } catch (DataIntegrityViolationException e) {
+      if (idempotencyKey != null
+          && ConstraintViolations.violates(e, ConstraintViolations.IDEMPOTENCY_KEY_PRIMARY_KEY)) {
+        // A concurrent request with the same key won the race: answer with its result.
+        return replay(idempotencyKey, requestHash)
+            .map(environment -> new CreatedEnvironment(environment, true))
+            .orElseThrow(() -> e);
+      }
+      if (ConstraintViolations.violates(e, ConstraintViolations.LIVE_PATH_UNIQUE)) {
+        throw new PathInUseException(String.valueOf(clientPath));
+      }
+      throw e;
+    }
+  }
+
+  private Optional<Environment> replay(String idempotencyKey, String requestHash) {
+    return idempotencyRecords
+        .findById(idempotencyKey)
+        .map(
+            record -> {
+              if (!record.getRequestHash().equals(requestHash)) {
+                throw new IdempotencyKeyReusedException();
+              }
+              return environments
+                  .findById(record.getEnvironmentId())
+                  .orElseThrow(() -> new EnvironmentNotFoundException(record.getEnvironmentId()));
+            });
+  }
+
+  private Environment insert(
+      CreateEnvironmentCommand command, Path clientPath, String idempotencyKey, String requestHash) {
+    UUID id = UUID.randomUUID();
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    boolean managed = clientPath == null;
+    Path[] createdDirectory = new Path[1];
+    try {
+      return transaction.execute(
+          status -> {
+            if (!managed && environments.existsByPathAndStatusNot(clientPath.toString(), EnvironmentStatus.DESTROYED)) {
+              throw new PathInUseException(clientPath.toString());
+            }
+            Path path = managed ? managedWorkspaces.create(id) : clientPath;
+            createdDirectory[0] = managed ? path : null;
+            Environment environment =
+                new Environment(id, command.name(), path.toString(), managed, command.labels(), node.id(), now);
+            environments.saveAndFlush(environment);
+            if (idempotencyKey != null) {
+              idempotencyRecords.saveAndFlush(new IdempotencyRecord(idempotencyKey, requestHash, id, now));
+            }
+            return environment;
+          });
+    } catch (RuntimeException e) {
+      removeQuietly(id, createdDirectory[0]);
+      throw e;
+    }
+  }
+
+  private void removeQuietly(UUID id, Path directory) {
+    if (directory == null) {
+      return;
+    }
+    try {
+      managedWorkspaces.delete(directory);
+    } catch (IOException | RuntimeException e) {
+      log.warn("environment {}: could not remove workspace {} of a failed create", id, directory, e);
+    }
+  }
+
+  private static String sha256(String text) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}

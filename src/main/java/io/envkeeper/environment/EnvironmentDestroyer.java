@@ -1,0 +1,171 @@
+package io.envkeeper.environment;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.orm.ObjectOptimisticLockingFailureException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Destroys environments. READY -> DESTROYING is committed in its own transaction before any
+ * teardown starts; then the {@link TeardownStep}s run; then DESTROYING -> DESTROYED. Concurrent
+ * requests for one environment share a single teardown. A failed teardown leaves the environment
+ * DESTROYING with {@code destroyAttempts} and {@code lastError} recorded, never READY again.
+ */
+@Service
+public class EnvironmentDestroyer {
+
+  private static final Logger log = LoggerFactory.getLogger(EnvironmentDestroyer.class);
+  private static final int MAX_OPTIMISTIC_RETRIES = 5;
+
+  private final EnvironmentRepository environments;
+  private final List<TeardownStep> steps;
+  private final TransactionTemplate transaction;
+  private final Executor teardownExecutor;
+  private final Clock clock;
+  private final ConcurrentMap<UUID, CompletableFuture<Void>> teardownsInFlight = new ConcurrentHashMap<>();
+
+  EnvironmentDestroyer(
+      EnvironmentRepository environments,
+      List<TeardownStep> steps,
+      TransactionTemplate transaction,
+      @Qualifier(TeardownExecutorConfiguration.TEARDOWN_EXECUTOR) Executor teardownExecutor,
+      Clock clock) {
+    this.environments = environments;
+    this.steps = List.copyOf(steps);
+    this.transaction = transaction;
+    this.teardownExecutor = teardownExecutor;
+    this.clock = clock;
+  }
+
+  /**
+   * Accepts a destroy and starts (or joins) its teardown, waiting up to {@code wait} for it.
+   * Idempotent: a repeat never starts a second teardown beside a running one.
+   *
+   * @return the environment as it stands after the wait
+   */
+  public Environment destroy(UUID id, Duration wait) {
+    Environment environment = beginDestroy(id);
+    if (environment.getStatus() != EnvironmentStatus.DESTROYING) {
+      return environment;
+    }
+    CompletableFuture<Void> teardown = tearDown(id);
+    if (!wait.isZero() && !wait.isNegative()) {
+      awaitQuietly(teardown, wait);
+    }
+    return environments.findById(id).orElseThrow(() -> new EnvironmentNotFoundException(id));
+  }
+
+  /**
+   * Starts the teardown of a DESTROYING environment unless one is already running here, and
+   * returns the running one. Completes normally also when the attempt failed (it was recorded).
+   */
+  public CompletableFuture<Void> tearDown(UUID id) {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> running = teardownsInFlight.putIfAbsent(id, mine);
+    if (running != null) {
+      return running;
+    }
+    try {
+      teardownExecutor.execute(
+          () -> {
+            try {
+              runTeardown(id);
+            } catch (RuntimeException e) {
+              log.error("environment {}: teardown could not record its outcome", id, e);
+            } finally {
+              teardownsInFlight.remove(id, mine);
+              mine.complete(null);
+            }
+          });
+    } catch (RuntimeException rejected) {
+      teardownsInFlight.remove(id, mine);
+      mine.complete(null);
+      log.warn("environment {}: teardown not started ({}); it stays DESTROYING", id, rejected.toString());
+    }
+    return mine;
+  }
+
+  private Environment beginDestroy(UUID id) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return transaction.execute(
+            status -> {
+              Environment environment =
+                  environments.findById(id).orElseThrow(() -> new EnvironmentNotFoundException(id));
+              if (environment.getStatus() == EnvironmentStatus.READY) {
+                environment.beginDestroy(now());
+                environments.saveAndFlush(environment);
+              }
+              return environment;
+            });
+      } catch (ObjectOptimisticLockingFailureException e) {
+        // Another request moved the row first; read it again and join its outcome.
+        if (attempt >= MAX_OPTIMISTIC_RETRIES) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void runTeardown(UUID id) {
+    Environment environment = environments.findById(id).orElse(null);
+    if (environment == null || environment.getStatus() != EnvironmentStatus.DESTROYING) {
+      return; // finished by an earlier attempt: nothing to do twice
+    }
+    TeardownTarget target = TeardownTarget.of(environment);
+    for (TeardownStep step : steps) {
+      try {
+        step.tearDown(target);
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        String error = ClassUtils.getUserClass(step).getSimpleName() + " failed: " + e;
+        log.warn("environment {}: teardown failed, stays DESTROYING: {}", id, error);
+        update(id, row -> row.recordTeardownFailure(error, now()));
+        return;
+      }
+    }
+    update(id, row -> row.markDestroyed(now()));
+  }
+
+  private void update(UUID id, Consumer<Environment> change) {
+    transaction.executeWithoutResult(
+        status -> {
+          Environment row = environments.findById(id).orElseThrow(() -> new EnvironmentNotFoundException(id));
+          change.accept(row);
+          environments.saveAndFlush(row);
+        });
+  }
+
+  private static void awaitQuietly(CompletableFuture<Void> teardown, Duration wait) {
+    try {
+      teardown.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException | ExecutionException e) {
+      // The caller answers with the row as it stands: still DESTROYING.
+    }
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+}

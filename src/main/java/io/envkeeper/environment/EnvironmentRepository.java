@@ -1,0 +1,42 @@
+package io.envkeeper.environment;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
+
+/** Environment rows. Rows are never deleted: DESTROYED ones are tombstones. */
+public interface EnvironmentRepository extends JpaRepository<Environment, UUID> {
+
+  /**
+   * One page in (createdAt, id) order after the cursor position. {@code labels} is a JSON object
+   * every returned row's labels must contain ({@code {}} matches all).
+   */
+  @Query(
+      nativeQuery = true,
+      value =
+          """
+          SELECT * FROM environment e
+          WHERE (CAST(:status AS text) IS NULL OR e.status = CAST(:status AS text))
+            AND e.labels @> CAST(:labels AS jsonb)
+            AND (NOT :afterCursor OR (e.created_at, e.id) > (:cursorAt, :cursorId))
+          ORDER BY e.created_at, e.id
+          LIMIT :limit
+          """)
+  List<Environment> findPage(
+      @Param("status") String status,
+      @Param("labels") String labelsJson,
+      @Param("afterCursor") boolean afterCursor,
+      @Param("cursorAt") Instant cursorAt,
+      @Param("cursorId") UUID cursorId,
+      @Param("limit") int limit);
+
+  /** Whether a row other than a tombstone uses this workspace path. */
+  boolean existsByPathAndStatusNot(String path, EnvironmentStatus status);
+
+  /** Rows per status, as {@code [EnvironmentStatus, Long]} pairs. */
+  @Query("SELECT e.status, COUNT(e) FROM Environment e GROUP BY e.status")
+  List<Object[]> countByStatus();
+}

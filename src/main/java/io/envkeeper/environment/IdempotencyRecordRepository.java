@@ -1,0 +1,5 @@
+package io.envkeeper.environment;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+interface IdempotencyRecordRepository extends JpaRepository<IdempotencyRecord, String> {}

@@ -1,0 +1,29 @@
+package io.envkeeper.environment;
+
+import io.envkeeper.workspace.ManagedWorkspaces;
+import java.io.IOException;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * Removes a managed workspace directory. Runs last, once everything that could still write into
+ * the directory (watcher, workers) has been stopped. Unmanaged directories stay on disk.
+ */
+@Component
+@Order(Ordered.LOWEST_PRECEDENCE)
+class ManagedWorkspaceTeardown implements TeardownStep {
+
+  private final ManagedWorkspaces managedWorkspaces;
+
+  ManagedWorkspaceTeardown(ManagedWorkspaces managedWorkspaces) {
+    this.managedWorkspaces = managedWorkspaces;
+  }
+
+  @Override
+  public void tearDown(TeardownTarget target) throws IOException {
+    if (target.managed()) {
+      managedWorkspaces.delete(target.path());
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Environments: the persistent record, its one-way status machine, creation and destroy. */
+package io.envkeeper.environment;

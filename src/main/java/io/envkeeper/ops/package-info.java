@@ -1,0 +1,2 @@
+/** Operations: metrics and health of the service itself. */
+package io.envkeeper.ops;

@@ -1,0 +1,146 @@
+package io.envkeeper.workspace;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates and removes the directories of managed workspaces ({@code <managed-root>/<id>}).
+ *
+ * <p>Removal walks the tree through {@link SecureDirectoryStream}s (openat/unlinkat relative to an
+ * open directory, never following a link): a symlink inside the workspace is unlinked, never
+ * entered, and a directory swapped for a symlink mid-walk cannot redirect the delete elsewhere.
+ */
+@Component
+public class ManagedWorkspaces {
+
+  private static final Logger log = LoggerFactory.getLogger(ManagedWorkspaces.class);
+  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+
+  private final Path managedRoot;
+
+  public ManagedWorkspaces(WorkspaceProperties properties) {
+    this.managedRoot = properties.managedRoot().toAbsolutePath().normalize();
+  }
+
+  /** Creates {@code <managed-root>/<id>} with owner-only permissions and returns its real path. */
+  public Path create(UUID id) {
+    FileAttribute<Set<PosixFilePermission>> ownerOnly = PosixFilePermissions.asFileAttribute(OWNER_ONLY);
+    try {
+      Files.createDirectories(managedRoot, ownerOnly);
+      Path dir = Files.createDirectory(managedRoot.resolve(id.toString()), ownerOnly);
+      // The umask may have narrowed the mode further, never widened it; set it exactly.
+      Files.setPosixFilePermissions(dir, OWNER_ONLY);
+      return dir.toRealPath();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create managed workspace for environment " + id, e);
+    }
+  }
+
+  /**
+   * Removes a managed workspace and everything in it, without following any symlink. Idempotent:
+   * a directory that is already gone is not an error.
+   */
+  public void delete(Path workspace) throws IOException {
+    Path parent = workspace.getParent();
+    Path name = workspace.getFileName();
+    if (parent == null || name == null) {
+      throw new IllegalArgumentException("workspace must name a directory inside a parent: " + workspace);
+    }
+    if (!Files.exists(workspace, LinkOption.NOFOLLOW_LINKS)) {
+      log.debug("managed workspace {} is already gone", workspace);
+      return;
+    }
+    if (!isManagedRoot(parent)) {
+      throw new IOException("refusing to delete " + workspace + ": not directly under " + managedRoot);
+    }
+    try (DirectoryStream<Path> parentStream = Files.newDirectoryStream(parent)) {
+      if (!(parentStream instanceof SecureDirectoryStream<Path> secureParent)) {
+        throw new IOException("this file system cannot delete without following links");
+      }
+      deleteEntry(secureParent, name);
+    } catch (NoSuchFileException e) {
+      log.debug("managed workspace {} is already gone", workspace);
+    }
+  }
+
+  private boolean isManagedRoot(Path dir) {
+    try {
+      return dir.toRealPath().equals(managedRoot.toRealPath());
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void deleteEntry(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+    BasicFileAttributes attributes;
+    try {
+      attributes = dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .readAttributes();
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    if (!attributes.isDirectory()) {
+      deleteFile(dir, name);
+      return;
+    }
+    try (SecureDirectoryStream<Path> child = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+      for (Path entry : namesIn(child)) {
+        deleteEntry(child, entry);
+      }
+    } catch (NoSuchFileException e) {
+      return;
+    } catch (FileSystemException e) {
+      if (isLoop(e)) {
+        // Swapped for a symlink since we looked: remove the link, never what it points to.
+        deleteFile(dir, name);
+        return;
+      }
+      throw e;
+    }
+    try {
+      dir.deleteDirectory(name);
+    } catch (NoSuchFileException e) {
+      // removed concurrently: the goal is reached
+    }
+  }
+
+  private static List<Path> namesIn(SecureDirectoryStream<Path> dir) {
+    List<Path> names = new ArrayList<>();
+    for (Path entry : dir) {
+      names.add(entry.getFileName());
+    }
+    return names;
+  }
+
+  private static void deleteFile(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+    try {
+      dir.deleteFile(name);
+    } catch (NoSuchFileException e) {
+      // removed concurrently: the goal is reached
+    }
+  }
+
+  private static boolean isLoop(FileSystemException e) {
+    String reason = e.getReason();
+    return reason != null && (reason.contains("symbolic links") || reason.contains("ELOOP"));
+  }
+}

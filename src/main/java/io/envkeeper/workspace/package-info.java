@@ -1,0 +1,2 @@
+/** Workspace directories: the path policy for client paths and the managed directories' life. */
+package io.envkeeper.workspace;
