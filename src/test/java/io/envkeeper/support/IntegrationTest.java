@@ -1,0 +1,40 @@
+package io.envkeeper.support;
+
+import java.nio.file.Path;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of tests that run the whole application on a real port against the per-JVM test database.
+ * Workspace roots and the managed root live under the build folder; subclasses sharing this
+ * configuration share one application context.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class IntegrationTest {
+
+  /** The one workspace root client paths must lie under. */
+  protected static final Path WORKSPACE_ROOT = TestDirectories.create("roots");
+  /** Where managed workspaces are created. */
+  protected static final Path MANAGED_ROOT = TestDirectories.create("managed");
+  /** A directory outside every root. */
+  protected static final Path OUTSIDE = TestDirectories.create("outside");
+
+  @LocalServerPort protected int port;
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    TestDatabase.Coordinates database = TestDatabase.get();
+    registry.add("spring.datasource.url", database::url);
+    registry.add("spring.datasource.username", database::username);
+    registry.add("spring.datasource.password", database::password);
+    registry.add("envkeeper.data-dir", () -> TestDirectories.create("data").toString());
+    registry.add("envkeeper.workspace.roots[0]", WORKSPACE_ROOT::toString);
+    registry.add("envkeeper.workspace.managed-root", MANAGED_ROOT::toString);
+  }
+
+  protected ApiClient api() {
+    return new ApiClient(port);
+  }
+}
