@@ -27,6 +27,7 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
@@ -109,7 +110,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     if (cause instanceof StreamReadException || cause == e) {
       return asObject(problem(HttpStatus.BAD_REQUEST, "malformed_json", "the request body is not valid JSON"));
     }
-    return asObject(problem(HttpStatus.BAD_REQUEST, "invalid_field", originalMessage(cause)));
+    return asObject(problem(HttpStatus.BAD_REQUEST, "invalid_field", wrongType(cause)));
   }
 
   @Override
@@ -152,12 +153,18 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         .orElse("the request is invalid");
   }
 
-  private static String originalMessage(Throwable cause) {
-    String message = cause.getMessage();
-    if (cause instanceof tools.jackson.core.JacksonException jackson) {
-      message = jackson.getOriginalMessage();
+  /** Names the offending field without leaking Java type names. */
+  private static String wrongType(Throwable cause) {
+    if (cause instanceof DatabindException databind && !databind.getPath().isEmpty()) {
+      String field =
+          databind.getPath().stream()
+              .map(reference -> reference.getPropertyName() != null
+                  ? reference.getPropertyName() : "[" + reference.getIndex() + "]")
+              .reduce((a, b) -> a + "." + b)
+              .orElse("");
+      return "field '" + field + "' has the wrong type or shape";
     }
-    return message == null ? "the request body has a field of the wrong type" : message;
+    return "the request body must be a JSON object of the documented shape";
   }
 
   private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String code, String detail) {

@@ -1,0 +1,74 @@
+package io.envkeeper.embeddeddb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.envkeeper.support.ApiClient;
+import io.envkeeper.support.ServiceProcess;
+import io.envkeeper.support.TestDirectories;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The embedded default as a user runs it: the packaged jar with no datasource configured, its data
+ * under {@code envkeeper.data-dir}, killed with SIGKILL and started again on the same data.
+ */
+class EmbeddedDatabaseJarTests {
+
+  private static final String BASE = "/api/v1/environments";
+
+  private Path home;
+  private Path dataDir;
+
+  @BeforeEach
+  void setUp() {
+    home = TestDirectories.create("jar-embedded");
+    dataDir = home.resolve("data");
+  }
+
+  @AfterEach
+  void leaveNothingRunning() {
+    // The postmaster was started (indirectly) by this test: stop it by the pid it recorded.
+    ServiceProcess.postmasterPid(dataDir.resolve("postgres"))
+        .flatMap(ProcessHandle::of)
+        .ifPresent(ProcessHandle::destroyForcibly);
+  }
+
+  @Test
+  void serviceKilledWithSigkillComesBackOnTheSameDataWithEverythingIntact() {
+    String id;
+    long stalePostmaster;
+    try (ServiceProcess first = ServiceProcess.start(home, arguments())) {
+      ApiClient api = first.api();
+      id = api.post(BASE, "{\"name\":\"persist\",\"labels\":{\"k\":\"v\"}}").json().get("id").asString();
+      first.kill();
+      stalePostmaster = ServiceProcess.postmasterPid(dataDir.resolve("postgres")).orElseThrow();
+    }
+
+    try (ServiceProcess second = ServiceProcess.start(home, arguments())) {
+      assertThat(ProcessHandle.of(stalePostmaster).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+      ApiClient api = second.api();
+      assertThat(api.get(BASE + "/" + id).json().get("status").asString()).isEqualTo("READY");
+      assertThat(api.get(BASE + "/" + id).json().get("labels").get("k").asString()).isEqualTo("v");
+      assertThat(api.delete(BASE + "/" + id + "?wait=PT10S").status()).isEqualTo(200);
+
+      int exit = second.stop(Duration.ofSeconds(30));
+
+      assertThat(exit).isIn(0, 143);
+    }
+    // A clean stop takes the embedded server down with the service.
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> ServiceProcess.postmasterPid(dataDir.resolve("postgres")).isEmpty());
+  }
+
+  private List<String> arguments() {
+    return List.of(
+        "--envkeeper.data-dir=" + dataDir,
+        "--envkeeper.workspace.roots[0]=" + home,
+        "--envkeeper.workspace.managed-root=" + home.resolve("workspaces"));
+  }
+}

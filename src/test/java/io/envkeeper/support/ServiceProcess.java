@@ -1,0 +1,161 @@
+package io.envkeeper.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged service jar run as a child process, exactly as a user runs it. Tests kill it with
+ * SIGKILL or stop it with SIGTERM, and always leave nothing running behind.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private ServiceProcess(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  /** Starts the jar with these extra arguments on a free port and waits until it is ready. */
+  public static ServiceProcess start(Path workDirectory, List<String> arguments) {
+    String jar = System.getProperty("envkeeper.jar");
+    if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+      throw new IllegalStateException("system property envkeeper.jar must name the packaged jar, got " + jar);
+    }
+    int port = freePort();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add("-jar");
+    command.add(jar);
+    command.add("--server.port=" + port);
+    command.addAll(arguments);
+    try {
+      Path log = Files.createTempFile(Files.createDirectories(workDirectory), "service-", ".log");
+      Process process =
+          new ProcessBuilder(command)
+              .directory(workDirectory.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      ServiceProcess service = new ServiceProcess(process, port, log);
+      service.awaitReady();
+      return service;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public ApiClient api() {
+    return new ApiClient(port);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** SIGKILL: no shutdown hook runs, exactly like {@code kill -9}. */
+  public void kill() {
+    process.destroyForcibly();
+    awaitExit(Duration.ofSeconds(10));
+  }
+
+  /** SIGTERM and wait for the exit; returns the exit code. */
+  public int stop(Duration timeout) {
+    process.destroy();
+    return awaitExit(timeout);
+  }
+
+  private int awaitExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("service pid " + process.pid() + " did not exit within " + timeout);
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String log() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  private void awaitReady() {
+    try {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(250))
+          .failFast("service exited during start-up", () -> !process.isAlive())
+          .until(() -> isReady());
+    } catch (RuntimeException e) {
+      close();
+      throw new IllegalStateException("service did not become ready; log:\n" + log(), e);
+    }
+  }
+
+  private boolean isReady() {
+    try {
+      return api().get("/actuator/health/readiness").status() == 200;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Leaves nothing running: SIGTERM, then SIGKILL if it lingers. */
+  @Override
+  public void close() {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  /** The pid in a PostgreSQL data directory's postmaster.pid, if a server is running there. */
+  public static Optional<Long> postmasterPid(Path postgresData) {
+    Path pidFile = postgresData.resolve("postmaster.pid");
+    try {
+      if (!Files.isRegularFile(pidFile)) {
+        return Optional.empty();
+      }
+      long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(ProcessHandle::pid);
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
