@@ -2,6 +2,7 @@ package io.envkeeper.embeddeddb;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.envkeeper.config.EnvkeeperProperties;
+import io.envkeeper.ops.InstanceLock;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,14 +27,16 @@ class EmbeddedPostgresConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
 
+  /** Takes the instance lock first: only the one service that owns the data dir may touch it. */
   @Bean(destroyMethod = "close")
-  EmbeddedPostgres embeddedPostgres(EnvkeeperProperties envkeeper, EmbeddedDatabaseProperties properties)
+  EmbeddedServer embeddedPostgres(
+      EnvkeeperProperties envkeeper, EmbeddedDatabaseProperties properties, InstanceLock instanceLock)
       throws IOException {
     Path dataDirectory = envkeeper.dataDir().toAbsolutePath().normalize().resolve("postgres");
     POSIX posix = POSIXFactory.getNativePOSIX();
     new StalePostmaster(posix, properties.staleStopTimeout()).stopIfRunning(dataDirectory);
     log.info("embedded database: starting PostgreSQL with data in {}", dataDirectory);
-    return EmbeddedPostgres.builder()
+    EmbeddedPostgres postgres = EmbeddedPostgres.builder()
         .setDataDirectory(dataDirectory)
         .setCleanDataDirectory(false)
         .setPGStartupWait(properties.startupTimeout())
@@ -43,16 +46,17 @@ class EmbeddedPostgresConfiguration {
         .setServerConfig("synchronous_commit", "on")
         .setServerConfig("listen_addresses", "localhost")
         .start();
+    return new EmbeddedServer(postgres);
   }
 
   /** Pool settings still come from {@code spring.datasource.hikari.*}, as with any database. */
   @Bean
   @ConfigurationProperties("spring.datasource.hikari")
-  HikariDataSource dataSource(EmbeddedPostgres postgres) {
+  HikariDataSource dataSource(EmbeddedServer postgres) {
     HikariDataSource dataSource =
         DataSourceBuilder.create()
             .type(HikariDataSource.class)
-            .url(postgres.getJdbcUrl("postgres", "postgres"))
+            .url(postgres.jdbcUrl())
             .username("postgres")
             .build();
     dataSource.setPoolName("envkeeper-embedded");

@@ -1,5 +1,8 @@
 package io.envkeeper.environment;
 
+import io.envkeeper.config.CrashPoints;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +20,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.orm.ObjectOptimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -39,6 +43,9 @@ public class EnvironmentDestroyer {
   private final TransactionTemplate transaction;
   private final Executor teardownExecutor;
   private final Clock clock;
+  private final CrashPoints crashPoints;
+  private final ApplicationEventPublisher events;
+  private final Timer destroyDuration;
   private final ConcurrentMap<UUID, CompletableFuture<Void>> teardownsInFlight = new ConcurrentHashMap<>();
 
   EnvironmentDestroyer(
@@ -46,12 +53,21 @@ public class EnvironmentDestroyer {
       List<TeardownStep> steps,
       TransactionTemplate transaction,
       @Qualifier(TeardownExecutorConfiguration.TEARDOWN_EXECUTOR) Executor teardownExecutor,
-      Clock clock) {
+      Clock clock,
+      CrashPoints crashPoints,
+      ApplicationEventPublisher events,
+      MeterRegistry meters) {
     this.environments = environments;
     this.steps = List.copyOf(steps);
     this.transaction = transaction;
     this.teardownExecutor = teardownExecutor;
     this.clock = clock;
+    this.crashPoints = crashPoints;
+    this.events = events;
+    this.destroyDuration =
+        Timer.builder("envkeeper.destroy.duration")
+            .description("Time from an accepted destroy to DESTROYED")
+            .register(meters);
   }
 
   /**
@@ -65,6 +81,8 @@ public class EnvironmentDestroyer {
     if (environment.getStatus() != EnvironmentStatus.DESTROYING) {
       return environment;
     }
+    crashPoints.reached(CrashPoints.AFTER_DESTROYING_COMMIT);
+    events.publishEvent(new DestroyAcceptedEvent(id));
     CompletableFuture<Void> teardown = tearDown(id);
     if (!wait.isZero() && !wait.isNegative()) {
       awaitQuietly(teardown, wait);
@@ -143,7 +161,9 @@ public class EnvironmentDestroyer {
         return;
       }
     }
+    crashPoints.reached(CrashPoints.AFTER_DIRECTORY_REMOVAL);
     update(id, row -> row.markDestroyed(now()));
+    destroyDuration.record(Duration.between(environment.getDestroyRequestedAt(), now()));
   }
 
   private void update(UUID id, Consumer<Environment> change) {

@@ -36,6 +36,15 @@ public interface EnvironmentRepository extends JpaRepository<Environment, UUID> 
   /** Whether a row other than a tombstone uses this workspace path. */
   boolean existsByPathAndStatusNot(String path, EnvironmentStatus status);
 
+  /**
+   * This node's environments that are not tombstones. Served by the partial index on non-DESTROYED
+   * rows, so its cost grows with live environments, not with the history of destroyed ones.
+   */
+  @Query(
+      "SELECT e FROM Environment e WHERE e.node = :node"
+          + " AND e.status <> io.envkeeper.environment.EnvironmentStatus.DESTROYED ORDER BY e.createdAt, e.id")
+  List<Environment> findLiveOnNode(@Param("node") String node);
+
   /** Rows per status, as {@code [EnvironmentStatus, Long]} pairs. */
   @Query("SELECT e.status, COUNT(e) FROM Environment e GROUP BY e.status")
   List<Object[]> countByStatus();

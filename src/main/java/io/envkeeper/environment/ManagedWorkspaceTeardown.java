@@ -1,5 +1,6 @@
 package io.envkeeper.environment;
 
+import io.envkeeper.config.CrashPoints;
 import io.envkeeper.workspace.ManagedWorkspaces;
 import java.io.IOException;
 import org.springframework.core.Ordered;
@@ -15,13 +16,16 @@ import org.springframework.stereotype.Component;
 class ManagedWorkspaceTeardown implements TeardownStep {
 
   private final ManagedWorkspaces managedWorkspaces;
+  private final CrashPoints crashPoints;
 
-  ManagedWorkspaceTeardown(ManagedWorkspaces managedWorkspaces) {
+  ManagedWorkspaceTeardown(ManagedWorkspaces managedWorkspaces, CrashPoints crashPoints) {
     this.managedWorkspaces = managedWorkspaces;
+    this.crashPoints = crashPoints;
   }
 
   @Override
   public void tearDown(TeardownTarget target) throws IOException {
+    crashPoints.reached(CrashPoints.BEFORE_DIRECTORY_REMOVAL);
     if (target.managed()) {
       managedWorkspaces.delete(target.path());
     }

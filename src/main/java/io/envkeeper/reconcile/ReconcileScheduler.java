@@ -1,0 +1,140 @@
+package io.envkeeper.reconcile;
+
+import io.envkeeper.environment.DestroyAcceptedEvent;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs reconcile passes: one at start-up before readiness turns UP (application runners finish
+ * before the service reports ready), then every jittered interval, and at once when a destroy is
+ * accepted. All passes run on one thread, so two passes never overlap. While the database is
+ * unreachable the interval backs off, up to {@code max-outage-backoff}.
+ */
+@Component
+class ReconcileScheduler implements ApplicationRunner, SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(ReconcileScheduler.class);
+
+  private final Reconciler reconciler;
+  private final ReconcileStatus status;
+  private final ReconcileProperties properties;
+  private final AtomicBoolean passRequested = new AtomicBoolean();
+  private ScheduledExecutorService executor;
+  private volatile boolean running;
+
+  ReconcileScheduler(Reconciler reconciler, ReconcileStatus status, ReconcileProperties properties) {
+    this.reconciler = reconciler;
+    this.status = status;
+    this.properties = properties;
+  }
+
+  @Override
+  public void run(ApplicationArguments args) {
+    pass();
+    synchronized (this) {
+      if (running) {
+        scheduleNext();
+      }
+    }
+  }
+
+  @Override
+  public synchronized void start() {
+    executor =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "reconciler");
+              thread.setDaemon(true);
+              return thread;
+            });
+    running = true;
+  }
+
+  /** Stops before the web server and the database go: no pass runs during shutdown. */
+  @Override
+  public synchronized void stop() {
+    running = false;
+    if (executor != null) {
+      executor.shutdownNow();
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** Start late and stop early relative to the web server (which uses the default phase). */
+  @Override
+  public int getPhase() {
+    return Integer.MAX_VALUE - 2048;
+  }
+
+  @EventListener
+  void onDestroyAccepted(DestroyAcceptedEvent event) {
+    requestPass();
+  }
+
+  /** Asks for a pass as soon as possible; requests arriving meanwhile coalesce into it. */
+  void requestPass() {
+    if (running && passRequested.compareAndSet(false, true)) {
+      try {
+        executor.execute(() -> {
+          passRequested.set(false);
+          pass();
+        });
+      } catch (RejectedExecutionException e) {
+        passRequested.set(false); // shutting down: the next start-up pass converges instead
+      }
+    }
+  }
+
+  private void scheduledPass() {
+    pass();
+    synchronized (this) {
+      if (running) {
+        scheduleNext();
+      }
+    }
+  }
+
+  private void pass() {
+    try {
+      status.record(reconciler.runPass());
+    } catch (RuntimeException e) {
+      log.error("reconcile pass failed unexpectedly", e);
+    }
+  }
+
+  private void scheduleNext() {
+    Duration delay = nextDelay();
+    try {
+      executor.schedule(this::scheduledPass, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // shutting down: no further passes
+    }
+  }
+
+  private Duration nextDelay() {
+    Duration base = properties.interval();
+    int failures = status.consecutiveFailures();
+    if (failures > 0) {
+      Duration backedOff = base.multipliedBy(1L << Math.min(failures, 10));
+      base = backedOff.compareTo(properties.maxOutageBackoff()) > 0 ? properties.maxOutageBackoff() : backedOff;
+    }
+    double factor = 1 + properties.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+    return Duration.ofMillis(Math.max(1, (long) (base.toMillis() * factor)));
+  }
+}
