@@ -4,6 +4,8 @@ import io.envkeeper.environment.EnvironmentDestroyedException;
 import io.envkeeper.environment.EnvironmentNotFoundException;
 import io.envkeeper.environment.IdempotencyKeyReusedException;
 import io.envkeeper.environment.PathInUseException;
+import io.envkeeper.runtime.EnvironmentLocks.EnvironmentBusyException;
+import io.envkeeper.runtime.RuntimeRefusedException;
 import io.envkeeper.workspace.InvalidWorkspacePathException;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +52,17 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     return problem(HttpStatus.GONE, "environment_destroyed", e.getMessage());
   }
 
+  @ExceptionHandler(RuntimeRefusedException.class)
+  ResponseEntity<ProblemDetail> runtimeRefused(RuntimeRefusedException e) {
+    return problem(HttpStatus.GONE, "environment_destroyed", e.getMessage());
+  }
+
+  @ExceptionHandler(EnvironmentBusyException.class)
+  ResponseEntity<ProblemDetail> busy(EnvironmentBusyException e) {
+    log.warn("{}", e.getMessage());
+    return withRetryAfter(problem(HttpStatus.SERVICE_UNAVAILABLE, "environment_busy", e.getMessage()), 1);
+  }
+
   @ExceptionHandler(PathInUseException.class)
   ResponseEntity<ProblemDetail> pathInUse(PathInUseException e) {
     return problem(HttpStatus.CONFLICT, "path_in_use", e.getMessage());
@@ -82,9 +95,14 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   })
   ResponseEntity<ProblemDetail> databaseUnavailable(Exception e) {
     log.warn("database unavailable: {}", e.toString());
-    ResponseEntity<ProblemDetail> response =
-        problem(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable", "the database is unavailable; retry later");
-    return ResponseEntity.status(response.getStatusCode()).header(HttpHeaders.RETRY_AFTER, "5").body(response.getBody());
+    return withRetryAfter(
+        problem(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable", "the database is unavailable; retry later"), 5);
+  }
+
+  private static ResponseEntity<ProblemDetail> withRetryAfter(ResponseEntity<ProblemDetail> response, int seconds) {
+    return ResponseEntity.status(response.getStatusCode())
+        .header(HttpHeaders.RETRY_AFTER, Integer.toString(seconds))
+        .body(response.getBody());
   }
 
   @ExceptionHandler(Exception.class)

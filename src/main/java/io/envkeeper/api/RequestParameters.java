@@ -94,6 +94,35 @@ final class RequestParameters {
     }
   }
 
+  /** {@code ?since=}: a change seq, 0 (everything still buffered) when absent. */
+  static long since(String raw) {
+    if (raw == null) {
+      return 0;
+    }
+    return nonNegative("since", raw);
+  }
+
+  /** The SSE {@code Last-Event-ID} header: the seq of the last change a client saw. */
+  static Long lastEventId(String raw) {
+    if (raw == null || raw.isBlank()) {
+      return null;
+    }
+    return nonNegative("Last-Event-ID", raw.trim());
+  }
+
+  private static long nonNegative(String name, String raw) {
+    try {
+      long value = Long.parseLong(raw);
+      if (value >= 0) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the problem below
+    }
+    throw new InvalidRequestException(
+        "invalid_parameter", name + " must be a change seq (an integer >= 0), got '" + abbreviate(raw) + "'");
+  }
+
   /** {@code ?wait=} as an ISO-8601 duration from zero to {@link #MAX_WAIT}. */
   static Duration waitFor(String raw) {
     if (raw == null) {

@@ -1,6 +1,7 @@
 package io.envkeeper.environment;
 
 import io.envkeeper.config.NodeProperties;
+import io.envkeeper.runtime.RuntimeManager;
 import io.envkeeper.workspace.ManagedWorkspaces;
 import io.envkeeper.workspace.WorkspacePathPolicy;
 import java.io.IOException;
@@ -37,6 +38,7 @@ public class EnvironmentCreator {
   private final TransactionTemplate transaction;
   private final NodeProperties node;
   private final Clock clock;
+  private final RuntimeManager runtimes;
 
   EnvironmentCreator(
       EnvironmentRepository environments,
@@ -45,7 +47,8 @@ public class EnvironmentCreator {
       ManagedWorkspaces managedWorkspaces,
       TransactionTemplate transaction,
       NodeProperties node,
-      Clock clock) {
+      Clock clock,
+      RuntimeManager runtimes) {
     this.environments = environments;
     this.idempotencyRecords = idempotencyRecords;
     this.pathPolicy = pathPolicy;
@@ -53,6 +56,7 @@ public class EnvironmentCreator {
     this.transaction = transaction;
     this.node = node;
     this.clock = clock;
+    this.runtimes = runtimes;
   }
 
   /** Creates an environment, or replays the first result of an earlier create with the same key. */
@@ -68,6 +72,7 @@ public class EnvironmentCreator {
     try {
       Environment created = insert(command, clientPath, idempotencyKey, requestHash);
       log.info("environment {}: created at {} (managed: {})", created.getId(), created.getPath(), created.isManaged());
+      startRuntime(created);
       return new CreatedEnvironment(created, false);
     } catch (DataIntegrityViolationException e) {
       if (idempotencyKey != null
@@ -81,6 +86,19 @@ public class EnvironmentCreator {
         throw new PathInUseException(String.valueOf(clientPath));
       }
       throw e;
+    }
+  }
+
+  /**
+   * The watcher runs before the create is answered. Committed first: a runtime only ever exists for
+   * a row the database already holds. If it cannot start now, the reconciler starts it.
+   */
+  private void startRuntime(Environment created) {
+    try {
+      runtimes.ensure(created.getId());
+    } catch (RuntimeException e) {
+      log.warn("environment {}: runtime not started at create ({}); the reconciler will start it",
+          created.getId(), e.toString());
     }
   }
 

@@ -5,6 +5,7 @@ import io.envkeeper.environment.Environment;
 import io.envkeeper.environment.EnvironmentDestroyer;
 import io.envkeeper.environment.EnvironmentRepository;
 import io.envkeeper.environment.EnvironmentStatus;
+import io.envkeeper.runtime.RuntimeManager;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -13,7 +14,11 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -21,20 +26,30 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
 
 /**
- * One level-triggered pass over this node's environments that are not DESTROYED (the query uses the
- * partial index, so its cost follows live environments, not the history of tombstones): every
- * DESTROYING environment whose backoff has passed gets its teardown (re)started. One environment's
- * failure never stops the pass; an unreachable database skips the pass and changes nothing.
+ * One level-triggered pass over this node's environments that are not DESTROYED (the query uses a
+ * partial index, so its cost follows live environments, not the history of tombstones):
+ *
+ * <ol>
+ *   <li>runtimes whose environment is not READY (or gone) are torn down;
+ *   <li>every DESTROYING environment whose backoff has passed gets its teardown (re)started;
+ *   <li>READY environments without a runtime get one (their watcher).
+ * </ol>
+ *
+ * One environment's failure never stops the pass; an unreachable database skips the pass and
+ * changes nothing, so a database outage never tears down a READY environment's runtime.
  */
 @Component
 public class Reconciler {
 
   static final String ACTION_DESTROY_RETRIED = "destroy_retried";
+  static final String ACTION_RUNTIME_TORN_DOWN = "runtime_torn_down";
+  static final String ACTION_RUNTIME_STARTED = "runtime_started";
 
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
   private final EnvironmentRepository environments;
   private final EnvironmentDestroyer destroyer;
+  private final RuntimeManager runtimes;
   private final ReconcileProperties properties;
   private final NodeProperties node;
   private final Clock clock;
@@ -44,12 +59,14 @@ public class Reconciler {
   Reconciler(
       EnvironmentRepository environments,
       EnvironmentDestroyer destroyer,
+      RuntimeManager runtimes,
       ReconcileProperties properties,
       NodeProperties node,
       Clock clock,
       MeterRegistry meters) {
     this.environments = environments;
     this.destroyer = destroyer;
+    this.runtimes = runtimes;
     this.properties = properties;
     this.node = node;
     this.clock = clock;
@@ -68,30 +85,35 @@ public class Reconciler {
       log.warn("reconcile pass skipped: database unreachable ({})", e.getMessage());
       return ReconcileOutcome.databaseUnreachable(elapsedSince(started));
     }
-    Map<String, Integer> actions = new TreeMap<>();
-    int failures = 0;
-    Instant now = clock.instant();
+    Pass pass = new Pass();
+    Set<UUID> ready =
+        live.stream().filter(e -> e.getStatus() == EnvironmentStatus.READY).map(Environment::getId)
+            .collect(Collectors.toSet());
     List<Environment> destroying =
         live.stream().filter(e -> e.getStatus() == EnvironmentStatus.DESTROYING).toList();
-    for (Environment environment : destroying) {
-      try {
-        if (isDue(environment, now)) {
-          destroyer.tearDown(environment.getId());
-          count(actions, ACTION_DESTROY_RETRIED);
-        }
-      } catch (RuntimeException e) {
-        failures++;
-        log.warn("environment {}: reconcile action failed: {}", environment.getId(), e.toString());
+
+    for (UUID id : runtimes.liveIds()) {
+      if (!ready.contains(id)) {
+        pass.act(id, ACTION_RUNTIME_TORN_DOWN, runtimes::teardownIfNotReady);
       }
     }
+    Instant now = clock.instant();
+    for (Environment environment : destroying) {
+      if (isDue(environment, now)) {
+        pass.act(environment.getId(), ACTION_DESTROY_RETRIED, id -> destroyer.tearDown(id) != null);
+      }
+    }
+    for (UUID id : ready) {
+      if (runtimes.find(id).isEmpty() && !runtimes.isTombstoned(id)) {
+        pass.act(id, ACTION_RUNTIME_STARTED, missing -> runtimes.ensure(missing) != null);
+      }
+    }
+
     Instant oldest =
-        destroying.stream()
-            .map(Environment::getDestroyRequestedAt)
-            .min(Comparator.naturalOrder())
-            .orElse(null);
+        destroying.stream().map(Environment::getDestroyRequestedAt).min(Comparator.naturalOrder()).orElse(null);
     Duration duration = elapsedSince(started);
     passDuration.record(duration);
-    return new ReconcileOutcome(true, actions, failures, destroying.size(), oldest, duration);
+    return new ReconcileOutcome(true, pass.actions, pass.failures, destroying.size(), oldest, duration);
   }
 
   /** Per-environment exponential backoff, read from the row itself so it survives restarts. */
@@ -108,12 +130,26 @@ public class Reconciler {
     return !now.isBefore(environment.getUpdatedAt().plus(backoff));
   }
 
-  private void count(Map<String, Integer> actions, String action) {
-    actions.merge(action, 1, Integer::sum);
-    meters.counter("envkeeper.reconcile.actions", "action", action).increment();
-  }
-
   private static Duration elapsedSince(long startedNanos) {
     return Duration.ofNanos(System.nanoTime() - startedNanos);
+  }
+
+  /** The actions and failures of one pass; one environment's failure is recorded, not thrown. */
+  private final class Pass {
+    private final Map<String, Integer> actions = new TreeMap<>();
+    private int failures;
+
+    /** Runs {@code step}, which answers whether it acted. */
+    void act(UUID id, String action, Predicate<UUID> step) {
+      try {
+        if (step.test(id)) {
+          actions.merge(action, 1, Integer::sum);
+          meters.counter("envkeeper.reconcile.actions", "action", action).increment();
+        }
+      } catch (RuntimeException e) {
+        failures++;
+        log.warn("environment {}: reconcile action {} failed: {}", id, action, e.toString());
+      }
+    }
   }
 }

@@ -1,13 +1,18 @@
 package io.envkeeper.environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.envkeeper.EnvkeeperApplication;
 import io.envkeeper.support.ApiClient;
 import io.envkeeper.support.ApiClient.Response;
 import io.envkeeper.support.TestDatabase;
 import io.envkeeper.support.TestDirectories;
+import io.envkeeper.runtime.RuntimeManager;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -19,19 +24,26 @@ class RestartIntegrationTests {
   private static final String BASE = "/api/v1/environments";
 
   @Test
-  void environmentsSurviveARestartOfTheApplication() {
+  void environmentsSurviveARestartOfTheApplication() throws Exception {
     Path managedRoot = TestDirectories.create("restart-managed");
+    String node = "restart-" + UUID.randomUUID();
     String ready;
     String destroyed;
-    try (ConfigurableApplicationContext first = start(managedRoot)) {
+    try (ConfigurableApplicationContext first = start(managedRoot, node)) {
       ApiClient api = api(first);
       ready = api.post(BASE, "{\"name\":\"survivor\",\"labels\":{\"k\":\"v\"}}").json().get("id").asString();
       destroyed = api.post(BASE, "{\"name\":\"gone\"}").json().get("id").asString();
       assertThat(api.delete(BASE + "/" + destroyed + "?wait=PT10S").status()).isEqualTo(200);
     }
 
-    try (ConfigurableApplicationContext second = start(managedRoot)) {
+    try (ConfigurableApplicationContext second = start(managedRoot, node)) {
       ApiClient api = api(second);
+      // Watched from start-up, not from the first poll: a change made before any poll is seen.
+      assertThat(second.getBean(RuntimeManager.class).liveIds()).containsExactly(UUID.fromString(ready));
+      Path workspace = managedRoot.resolve(ready);
+      Files.writeString(workspace.resolve("before-first-poll"), "x");
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          api.get(BASE + "/" + ready + "/workspace").json().get("changes").toString().contains("before-first-poll"));
       Response survivor = api.get(BASE + "/" + ready);
       assertThat(survivor.status()).isEqualTo(200);
       assertThat(survivor.json().get("status").asString()).isEqualTo("READY");
@@ -43,18 +55,19 @@ class RestartIntegrationTests {
     }
   }
 
-  private static ConfigurableApplicationContext start(Path managedRoot) {
+  private static ConfigurableApplicationContext start(Path managedRoot, String node) {
     TestDatabase.Coordinates database = TestDatabase.get();
+    // Command-line arguments: default properties would lose to application.yaml.
     return new SpringApplicationBuilder(EnvkeeperApplication.class)
-        .properties(
-            "server.port=0",
-            "spring.datasource.url=" + database.url(),
-            "spring.datasource.username=" + database.username(),
-            "spring.datasource.password=" + database.password(),
-            "envkeeper.data-dir=" + TestDirectories.create("restart-data"),
-            "envkeeper.workspace.roots[0]=" + managedRoot,
-            "envkeeper.workspace.managed-root=" + managedRoot)
-        .run();
+        .run(
+            "--server.port=0",
+            "--envkeeper.node.id=" + node,
+            "--spring.datasource.url=" + database.url(),
+            "--spring.datasource.username=" + database.username(),
+            "--spring.datasource.password=" + database.password(),
+            "--envkeeper.data-dir=" + TestDirectories.create("restart-data"),
+            "--envkeeper.workspace.roots[0]=" + managedRoot,
+            "--envkeeper.workspace.managed-root=" + managedRoot);
   }
 
   private static ApiClient api(ConfigurableApplicationContext context) {

@@ -1,6 +1,7 @@
 package io.envkeeper.support;
 
 import java.nio.file.Path;
+import java.util.UUID;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
@@ -10,7 +11,7 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Base of tests that run the whole application on a real port against the per-JVM test database.
  * Workspace roots and the managed root live under the build folder; subclasses sharing this
- * configuration share one application context.
+ * configuration share one application context, and each context has a node id of its own.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(TeardownRecorder.Config.class)
@@ -28,6 +29,10 @@ public abstract class IntegrationTest {
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
     TestDatabase.Coordinates database = TestDatabase.get();
+    // Contexts share the test database: a node id of its own keeps each context's reconciler to
+    // the environments it created (a pass only looks at its own node's rows).
+    String node = "test-" + UUID.randomUUID();
+    registry.add("envkeeper.node.id", () -> node);
     registry.add("spring.datasource.url", database::url);
     registry.add("spring.datasource.username", database::username);
     registry.add("spring.datasource.password", database::password);

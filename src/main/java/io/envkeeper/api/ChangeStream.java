@@ -1,0 +1,132 @@
+package io.envkeeper.api;
+
+import io.envkeeper.runtime.watch.ChangeLog;
+import io.envkeeper.runtime.watch.ChangeSubscriber;
+import io.envkeeper.runtime.watch.WorkspaceChange;
+import java.io.IOException;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * One client's {@code /events} stream. The watch thread only signals it; sending happens on the
+ * stream executor, one drain at a time, reading from the change log after the last id sent. A
+ * slow client therefore never holds up the watch thread, and one that falls behind the bounded log
+ * gets an OVERFLOW marker instead of an unbounded queue.
+ */
+final class ChangeStream implements ChangeSubscriber {
+
+  static final String CHANGE_EVENT = "change";
+  static final String DESTROYED_EVENT = "destroyed";
+
+  private final UUID environmentId;
+  private final ChangeLog log;
+  private final SseEmitter emitter;
+  private final Executor sender;
+  private final Consumer<ChangeStream> onFinish;
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final AtomicBoolean commentDue = new AtomicBoolean(true);
+  private volatile boolean logClosed;
+  private final AtomicBoolean finished = new AtomicBoolean();
+  private long lastSent;
+
+  ChangeStream(
+      UUID environmentId, ChangeLog log, long lastSent, SseEmitter emitter, Executor sender,
+      Consumer<ChangeStream> onFinish) {
+    this.environmentId = environmentId;
+    this.log = log;
+    this.lastSent = lastSent;
+    this.emitter = emitter;
+    this.sender = sender;
+    this.onFinish = onFinish;
+    emitter.onCompletion(this::finish);
+    emitter.onTimeout(this::finish);
+    emitter.onError(error -> finish());
+  }
+
+  /** Subscribes and sends the first comment (so the client knows it is live) plus any backlog. */
+  void start() {
+    if (!log.subscribe(this)) {
+      logClosed = true;
+    }
+    scheduleDrain();
+  }
+
+  @Override
+  public void changesAvailable() {
+    scheduleDrain();
+  }
+
+  @Override
+  public void closed() {
+    logClosed = true;
+    scheduleDrain();
+  }
+
+  void heartbeat() {
+    commentDue.set(true);
+    scheduleDrain();
+  }
+
+  /** Ends the stream from the server side (shutdown). */
+  void close() {
+    emitter.complete();
+    finish();
+  }
+
+  private void scheduleDrain() {
+    if (drainScheduled.compareAndSet(false, true)) {
+      try {
+        sender.execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        drainScheduled.set(false);
+      }
+    }
+  }
+
+  private synchronized void drain() {
+    drainScheduled.set(false); // a signal arriving from here on schedules another drain
+    if (finished.get()) {
+      return;
+    }
+    try {
+      if (commentDue.getAndSet(false)) {
+        emitter.send(SseEmitter.event().comment("envkeeper " + environmentId));
+      }
+      for (WorkspaceChange change : log.since(lastSent)) {
+        emitter.send(
+            SseEmitter.event()
+                .id(Long.toString(change.seq()))
+                .name(CHANGE_EVENT)
+                .data(WorkspaceResponse.Change.of(change), MediaType.APPLICATION_JSON));
+        lastSent = change.seq();
+      }
+      if (logClosed) {
+        emitter.send(
+            SseEmitter.event()
+                .name(DESTROYED_EVENT)
+                .data(Map.of("environmentId", environmentId), MediaType.APPLICATION_JSON));
+        emitter.complete();
+        finish();
+      }
+    } catch (IOException | IllegalStateException e) {
+      // The client went away (or the emitter already completed): release everything.
+      emitter.completeWithError(e);
+      finish();
+    }
+  }
+
+  /** Not synchronized: the emitter calls it from container threads while a drain may be sending. */
+  private void finish() {
+    if (!finished.compareAndSet(false, true)) {
+      return;
+    }
+    log.unsubscribe(this);
+    onFinish.accept(this);
+  }
+}

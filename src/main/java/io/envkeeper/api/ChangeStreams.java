@@ -1,0 +1,90 @@
+package io.envkeeper.api;
+
+import io.envkeeper.runtime.watch.ChangeLog;
+import io.envkeeper.runtime.watch.WatchProperties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Every open {@code /events} stream: sends their heartbeats and closes them all on shutdown,
+ * before the web server starts draining requests (an open stream would hold the drain for its whole
+ * timeout otherwise).
+ */
+@Component
+class ChangeStreams implements SmartLifecycle {
+
+  /** Stops before the web server's graceful shutdown (phase {@code Integer.MAX_VALUE - 1024}). */
+  private static final int PHASE = Integer.MAX_VALUE - 512;
+  private static final int SENDER_THREADS = 4;
+
+  private final WatchProperties properties;
+  private final Set<ChangeStream> open = ConcurrentHashMap.newKeySet();
+  private final ExecutorService sender =
+      Executors.newFixedThreadPool(SENDER_THREADS, daemon("event-stream-sender"));
+  private final ScheduledExecutorService heartbeats =
+      Executors.newSingleThreadScheduledExecutor(daemon("event-stream-heartbeat"));
+  private volatile boolean running;
+
+  ChangeStreams(WatchProperties properties) {
+    this.properties = properties;
+  }
+
+  /** Opens a stream that continues after {@code lastEventId}. */
+  SseEmitter open(UUID environmentId, ChangeLog log, long lastEventId) {
+    SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
+    ChangeStream stream = new ChangeStream(environmentId, log, lastEventId, emitter, sender, open::remove);
+    open.add(stream);
+    if (!running) {
+      stream.close();
+      return emitter;
+    }
+    stream.start();
+    return emitter;
+  }
+
+  int openStreams() {
+    return open.size();
+  }
+
+  @Override
+  public void start() {
+    long period = properties.heartbeat().toMillis();
+    heartbeats.scheduleAtFixedRate(
+        () -> open.forEach(ChangeStream::heartbeat), period, period, TimeUnit.MILLISECONDS);
+    running = true;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    heartbeats.shutdownNow();
+    open.forEach(ChangeStream::close);
+    sender.shutdown();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  @Override
+  public int getPhase() {
+    return PHASE;
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

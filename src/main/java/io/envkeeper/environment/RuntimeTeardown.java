@@ -1,0 +1,26 @@
+package io.envkeeper.environment;
+
+import io.envkeeper.runtime.RuntimeManager;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * First teardown step: tombstones the environment in this process and closes its runtime (the
+ * watcher, whose event streams get their final {@code destroyed} event), before anything on disk
+ * is touched.
+ */
+@Component
+@Order(100)
+class RuntimeTeardown implements TeardownStep {
+
+  private final RuntimeManager runtimes;
+
+  RuntimeTeardown(RuntimeManager runtimes) {
+    this.runtimes = runtimes;
+  }
+
+  @Override
+  public void tearDown(TeardownTarget target) {
+    runtimes.teardown(target.id());
+  }
+}

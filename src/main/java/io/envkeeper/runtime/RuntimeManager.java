@@ -1,0 +1,139 @@
+package io.envkeeper.runtime;
+
+import io.envkeeper.runtime.watch.WorkspaceWatchers;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The only owner of in-memory runtimes. A runtime is created only for an environment that is READY
+ * in the database and not in this process's tombstone set, decided under the same per-environment
+ * lock that teardown takes: a poll racing a destroy can never re-create what the destroy tore down.
+ * Every refused attempt is counted in {@code envkeeper_resurrections_blocked_total}.
+ */
+@Component
+public class RuntimeManager {
+
+  private static final Logger log = LoggerFactory.getLogger(RuntimeManager.class);
+
+  private final Map<UUID, EnvironmentRuntime> runtimes = new ConcurrentHashMap<>();
+  private final EnvironmentLocks locks;
+  private final Tombstones tombstones;
+  private final ReadyWorkspaces readyWorkspaces;
+  private final WorkspaceWatchers watchers;
+  private final Counter resurrectionsBlocked;
+
+  RuntimeManager(
+      EnvironmentLocks locks,
+      Tombstones tombstones,
+      ReadyWorkspaces readyWorkspaces,
+      WorkspaceWatchers watchers,
+      MeterRegistry meters) {
+    this.locks = locks;
+    this.tombstones = tombstones;
+    this.readyWorkspaces = readyWorkspaces;
+    this.watchers = watchers;
+    this.resurrectionsBlocked =
+        Counter.builder("envkeeper.resurrections.blocked")
+            .description("Attempts to create a runtime for an environment that is not READY")
+            .register(meters);
+    Gauge.builder("envkeeper.runtimes.live", runtimes, Map::size)
+        .description("Environments with a live in-memory runtime")
+        .register(meters);
+  }
+
+  /**
+   * The environment's runtime, created (watcher started) if it has none yet.
+   *
+   * @throws RuntimeRefusedException if the environment is not READY or was torn down here
+   */
+  public EnvironmentRuntime ensure(UUID id) {
+    EnvironmentRuntime existing = runtimes.get(id);
+    if (existing != null && !tombstones.contains(id)) {
+      return existing;
+    }
+    return locks.withLock(id, () -> {
+      if (tombstones.contains(id)) {
+        throw refused(id);
+      }
+      EnvironmentRuntime current = runtimes.get(id);
+      if (current != null) {
+        return current;
+      }
+      Path workspace = readyWorkspaces.readyWorkspace(id).orElseThrow(() -> refused(id));
+      EnvironmentRuntime created = new EnvironmentRuntime(id, workspace, watchers.open(id, workspace));
+      runtimes.put(id, created);
+      log.info("environment {}: runtime started, watching {}", id, workspace);
+      return created;
+    });
+  }
+
+  /** The runtime if one is live; never creates one. */
+  public Optional<EnvironmentRuntime> find(UUID id) {
+    return Optional.ofNullable(runtimes.get(id));
+  }
+
+  /**
+   * Tears the runtime down for good: the id is tombstoned first (under the lock, so no ensure can
+   * slip in after), then the watcher is closed. Idempotent; safe when there is no runtime.
+   */
+  public void teardown(UUID id) {
+    close(id, locks.withLock(id, () -> tombstone(id)));
+  }
+
+  /**
+   * The reconciler's teardown of a runtime that should not exist: re-checks the database under the
+   * lock, so a READY environment created after the reconciler's read is never torn down.
+   *
+   * @return whether it was torn down
+   */
+  public boolean teardownIfNotReady(UUID id) {
+    Optional<EnvironmentRuntime> runtime = locks.withLock(id, () -> {
+      if (readyWorkspaces.readyWorkspace(id).isPresent()) {
+        return Optional.<EnvironmentRuntime>empty();
+      }
+      return Optional.ofNullable(tombstone(id));
+    });
+    runtime.ifPresent(live -> close(id, live));
+    return runtime.isPresent();
+  }
+
+  private EnvironmentRuntime tombstone(UUID id) {
+    tombstones.add(id);
+    return runtimes.get(id);
+  }
+
+  private void close(UUID id, EnvironmentRuntime runtime) {
+    if (runtime == null) {
+      return;
+    }
+    watchers.close(runtime.watcher());
+    runtimes.remove(id, runtime);
+    log.info("environment {}: runtime torn down", id);
+  }
+
+  /** Ids of environments with a live runtime. */
+  public Set<UUID> liveIds() {
+    return Set.copyOf(runtimes.keySet());
+  }
+
+  /** Whether the id was torn down in this process (nothing may be created for it again). */
+  public boolean isTombstoned(UUID id) {
+    return tombstones.contains(id);
+  }
+
+  private RuntimeRefusedException refused(UUID id) {
+    resurrectionsBlocked.increment();
+    log.info("environment {}: runtime refused (not READY or torn down)", id);
+    return new RuntimeRefusedException(id);
+  }
+}

@@ -1,0 +1,14 @@
+package io.envkeeper.runtime.watch;
+
+/**
+ * Someone following a change log live (an SSE stream). Called on the watch thread: implementations
+ * must return at once and do their own sending elsewhere.
+ */
+public interface ChangeSubscriber {
+
+  /** New changes were appended; read them with {@link ChangeLog#since(long)}. */
+  void changesAvailable();
+
+  /** The log is closed for good: its environment is being destroyed. */
+  void closed();
+}

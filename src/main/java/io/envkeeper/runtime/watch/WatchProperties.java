@@ -1,0 +1,55 @@
+package io.envkeeper.runtime.watch;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Workspace watchers.
+ *
+ * @param ignore Globs of directories that are neither watched nor reported. A glob matches a
+ *     directory's path relative to the workspace, or any trailing part of it ({@code node_modules}
+ *     matches {@code a/b/node_modules}). Keeps big generated trees from exhausting
+ *     {@code max_user_watches}.
+ * @param maxDirectories Most directories watched per environment; deeper ones are not reported and
+ *     {@code /workspace} says so in {@code error}.
+ * @param retryAttempts Attempts to (re)register a missing workspace directory before the watcher
+ *     gives up as FAILED.
+ * @param retryBase Wait before the first retry; doubled for each further one.
+ * @param retryMax Longest wait between two retries.
+ * @param coalesceWindow Changes with the same path and kind within this window are reported once.
+ *     {@code 0} disables coalescing. Never delays a change.
+ * @param bufferSize Changes kept per environment; older ones are dropped (readers see OVERFLOW).
+ * @param heartbeat Interval of the comment line that keeps idle event streams open.
+ * @param streamTimeout An event stream is closed after this long; clients reconnect with
+ *     {@code Last-Event-ID} and miss nothing still in the buffer.
+ */
+@ConfigurationProperties("envkeeper.watch")
+@Validated
+public record WatchProperties(
+    @NotNull
+        @DefaultValue({".git/objects", "node_modules", "target", "build", "dist", ".gradle", "__pycache__"})
+        List<String> ignore,
+    @DefaultValue("4096") @Min(1) int maxDirectories,
+    @DefaultValue("8") @Min(1) int retryAttempts,
+    @NotNull @DefaultValue("250ms") Duration retryBase,
+    @NotNull @DefaultValue("10s") Duration retryMax,
+    @NotNull @DefaultValue("20ms") Duration coalesceWindow,
+    @DefaultValue("1000") @Min(1) int bufferSize,
+    @NotNull @DefaultValue("15s") Duration heartbeat,
+    @NotNull @DefaultValue("30m") Duration streamTimeout) {
+
+  public WatchProperties {
+    ignore = List.copyOf(ignore);
+  }
+
+  /** The wait before retry number {@code attempt} (1-based): exponential, capped. */
+  Duration retryDelay(int attempt) {
+    Duration delay = retryBase.multipliedBy(1L << Math.min(attempt - 1, 30));
+    return delay.compareTo(retryMax) > 0 ? retryMax : delay;
+  }
+}

@@ -1,0 +1,34 @@
+package io.envkeeper.runtime.watch;
+
+import java.util.Map;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.stereotype.Component;
+
+/**
+ * Health component {@code watchers}: watchers by state, watched directories, overflows and rescans.
+ * A FAILED watcher is one environment's problem, shown here but not DOWN; DOWN only when the shared
+ * watch loop itself is dead, since then no environment sees changes.
+ */
+@Component
+class WatchersHealthIndicator extends AbstractHealthIndicator {
+
+  private final WorkspaceWatchers watchers;
+
+  WatchersHealthIndicator(WorkspaceWatchers watchers) {
+    this.watchers = watchers;
+  }
+
+  @Override
+  protected void doHealthCheck(Health.Builder builder) {
+    Map<WatcherState, Integer> counts = watchers.countByState();
+    (watchers.isLoopAlive() ? builder.up() : builder.down())
+        .withDetail("watching", counts.get(WatcherState.WATCHING))
+        .withDetail("retrying", counts.get(WatcherState.RETRYING))
+        .withDetail("failed", counts.get(WatcherState.FAILED))
+        .withDetail("watchedDirectories", watchers.watchedDirectories())
+        .withDetail("overflows", watchers.overflows())
+        .withDetail("rescans", watchers.rescans())
+        .withDetail("loopAlive", watchers.isLoopAlive());
+  }
+}
