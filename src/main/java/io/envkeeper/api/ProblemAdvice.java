@@ -6,6 +6,9 @@ import io.envkeeper.environment.IdempotencyKeyReusedException;
 import io.envkeeper.environment.PathInUseException;
 import io.envkeeper.runtime.EnvironmentLocks.EnvironmentBusyException;
 import io.envkeeper.runtime.RuntimeRefusedException;
+import io.envkeeper.runtime.process.SpawnFailedException;
+import io.envkeeper.worker.WorkerNotFoundException;
+import io.envkeeper.worker.WorkerRequestException;
 import io.envkeeper.workspace.InvalidWorkspacePathException;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +64,24 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   ResponseEntity<ProblemDetail> busy(EnvironmentBusyException e) {
     log.warn("{}", e.getMessage());
     return withRetryAfter(problem(HttpStatus.SERVICE_UNAVAILABLE, "environment_busy", e.getMessage()), 1);
+  }
+
+  @ExceptionHandler(WorkerNotFoundException.class)
+  ResponseEntity<ProblemDetail> workerNotFound(WorkerNotFoundException e) {
+    return problem(HttpStatus.NOT_FOUND, "worker_not_found", e.getMessage());
+  }
+
+  @ExceptionHandler(WorkerRequestException.class)
+  ResponseEntity<ProblemDetail> workerRefused(WorkerRequestException e) {
+    HttpStatus status =
+        e.reason() == WorkerRequestException.Reason.WORKER_LIMIT_REACHED ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST;
+    return problem(status, e.code(), e.getMessage());
+  }
+
+  @ExceptionHandler(SpawnFailedException.class)
+  ResponseEntity<ProblemDetail> spawnFailed(SpawnFailedException e) {
+    log.error("{}", e.getMessage());
+    return problem(HttpStatus.INTERNAL_SERVER_ERROR, "spawn_failed", e.getMessage());
   }
 
   @ExceptionHandler(PathInUseException.class)

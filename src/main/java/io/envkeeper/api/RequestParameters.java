@@ -16,6 +16,8 @@ final class RequestParameters {
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 500;
   static final Duration MAX_WAIT = Duration.ofSeconds(60);
+  static final int DEFAULT_TAIL = 200;
+  static final int MAX_TAIL = 10_000;
   private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
   private RequestParameters() {}
@@ -30,6 +32,35 @@ final class RequestParameters {
       // fall through to the problem below
     }
     throw new InvalidRequestException("invalid_id", "id must be a UUID, got '" + abbreviate(raw) + "'");
+  }
+
+  static UUID workerId(String raw) {
+    try {
+      UUID id = UUID.fromString(raw);
+      if (id.toString().equalsIgnoreCase(raw)) {
+        return id;
+      }
+    } catch (IllegalArgumentException e) {
+      // fall through to the problem below
+    }
+    throw new InvalidRequestException("invalid_id", "worker id must be a UUID, got '" + abbreviate(raw) + "'");
+  }
+
+  /** {@code ?tail=}: lines of a worker log, 1 to {@value #MAX_TAIL}, default {@value #DEFAULT_TAIL}. */
+  static int tail(String raw) {
+    if (raw == null) {
+      return DEFAULT_TAIL;
+    }
+    try {
+      int tail = Integer.parseInt(raw);
+      if (tail >= 1 && tail <= MAX_TAIL) {
+        return tail;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the problem below
+    }
+    throw new InvalidRequestException(
+        "invalid_parameter", "tail must be an integer from 1 to " + MAX_TAIL + ", got '" + abbreviate(raw) + "'");
   }
 
   static int limit(String raw) {

@@ -6,6 +6,8 @@ import io.envkeeper.environment.EnvironmentDestroyer;
 import io.envkeeper.environment.EnvironmentRepository;
 import io.envkeeper.environment.EnvironmentStatus;
 import io.envkeeper.runtime.RuntimeManager;
+import io.envkeeper.runtime.process.WorkerSupervisor;
+import io.envkeeper.worker.WorkerRecovery;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -32,7 +34,9 @@ import org.springframework.transaction.TransactionException;
  * <ol>
  *   <li>runtimes whose environment is not READY (or gone) are torn down;
  *   <li>every DESTROYING environment whose backoff has passed gets its teardown (re)started;
- *   <li>READY environments without a runtime get one (their watcher).
+ *   <li>READY environments without a runtime get one (their watcher);
+ *   <li>worker crash recovery: rows of earlier runs whose process handle is gone are stopped or
+ *       marked LOST, and worker ends that could not be recorded earlier are recorded.
  * </ol>
  *
  * One environment's failure never stops the pass; an unreachable database skips the pass and
@@ -44,12 +48,15 @@ public class Reconciler {
   static final String ACTION_DESTROY_RETRIED = "destroy_retried";
   static final String ACTION_RUNTIME_TORN_DOWN = "runtime_torn_down";
   static final String ACTION_RUNTIME_STARTED = "runtime_started";
+  static final String ACTION_WORKERS_RECOVERED = "workers_recovered";
 
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
   private final EnvironmentRepository environments;
   private final EnvironmentDestroyer destroyer;
   private final RuntimeManager runtimes;
+  private final WorkerRecovery workerRecovery;
+  private final WorkerSupervisor workerSupervisor;
   private final ReconcileProperties properties;
   private final NodeProperties node;
   private final Clock clock;
@@ -60,6 +67,8 @@ public class Reconciler {
       EnvironmentRepository environments,
       EnvironmentDestroyer destroyer,
       RuntimeManager runtimes,
+      WorkerRecovery workerRecovery,
+      WorkerSupervisor workerSupervisor,
       ReconcileProperties properties,
       NodeProperties node,
       Clock clock,
@@ -67,6 +76,8 @@ public class Reconciler {
     this.environments = environments;
     this.destroyer = destroyer;
     this.runtimes = runtimes;
+    this.workerRecovery = workerRecovery;
+    this.workerSupervisor = workerSupervisor;
     this.properties = properties;
     this.node = node;
     this.clock = clock;
@@ -108,6 +119,10 @@ public class Reconciler {
         pass.act(id, ACTION_RUNTIME_STARTED, missing -> runtimes.ensure(missing) != null);
       }
     }
+    pass.act(null, ACTION_WORKERS_RECOVERED, unused -> {
+      workerSupervisor.recordPendingEnds();
+      return workerRecovery.recoverAll() > 0;
+    });
 
     Instant oldest =
         destroying.stream().map(Environment::getDestroyRequestedAt).min(Comparator.naturalOrder()).orElse(null);

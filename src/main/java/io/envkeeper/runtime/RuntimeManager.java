@@ -1,10 +1,20 @@
 package io.envkeeper.runtime;
 
+import io.envkeeper.runtime.process.StopOutcome;
+import io.envkeeper.runtime.process.WorkerHandle;
+import io.envkeeper.runtime.process.WorkerLauncher;
+import io.envkeeper.runtime.process.WorkerProperties;
+import io.envkeeper.runtime.process.WorkerSet;
+import io.envkeeper.runtime.process.WorkerSupervisor;
+import io.envkeeper.runtime.process.WorkspaceOrphans;
 import io.envkeeper.runtime.watch.WorkspaceWatchers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -24,12 +34,17 @@ import org.springframework.stereotype.Component;
 public class RuntimeManager {
 
   private static final Logger log = LoggerFactory.getLogger(RuntimeManager.class);
+  private static final Duration ORPHAN_KILL_TIMEOUT = Duration.ofSeconds(2);
 
   private final Map<UUID, EnvironmentRuntime> runtimes = new ConcurrentHashMap<>();
   private final EnvironmentLocks locks;
   private final Tombstones tombstones;
   private final ReadyWorkspaces readyWorkspaces;
   private final WorkspaceWatchers watchers;
+  private final WorkerLauncher launcher;
+  private final WorkerSupervisor supervisor;
+  private final WorkerProperties workerProperties;
+  private final WorkspaceOrphans orphans;
   private final Counter resurrectionsBlocked;
 
   RuntimeManager(
@@ -37,11 +52,19 @@ public class RuntimeManager {
       Tombstones tombstones,
       ReadyWorkspaces readyWorkspaces,
       WorkspaceWatchers watchers,
+      WorkerLauncher launcher,
+      WorkerSupervisor supervisor,
+      WorkerProperties workerProperties,
+      WorkspaceOrphans orphans,
       MeterRegistry meters) {
     this.locks = locks;
     this.tombstones = tombstones;
     this.readyWorkspaces = readyWorkspaces;
     this.watchers = watchers;
+    this.launcher = launcher;
+    this.supervisor = supervisor;
+    this.workerProperties = workerProperties;
+    this.orphans = orphans;
     this.resurrectionsBlocked =
         Counter.builder("envkeeper.resurrections.blocked")
             .description("Attempts to create a runtime for an environment that is not READY")
@@ -70,10 +93,34 @@ public class RuntimeManager {
         return current;
       }
       Path workspace = readyWorkspaces.readyWorkspace(id).orElseThrow(() -> refused(id));
-      EnvironmentRuntime created = new EnvironmentRuntime(id, workspace, watchers.open(id, workspace));
+      EnvironmentRuntime created =
+          new EnvironmentRuntime(id, workspace, watchers.open(id, workspace), new WorkerSet());
       runtimes.put(id, created);
       log.info("environment {}: runtime started, watching {}", id, workspace);
       return created;
+    });
+  }
+
+  /**
+   * Starts a worker in a READY environment: under the environment's lock (the one teardown takes),
+   * after the tombstone and database checks of {@link #ensure}, so no worker is ever started for an
+   * environment a destroy has begun on. The worker is recorded before this returns; if recording
+   * fails its process group is killed.
+   */
+  public WorkerHandle startWorker(UUID id, WorkerStart start) {
+    return locks.withLock(id, () -> {
+      EnvironmentRuntime runtime = ensure(id);
+      WorkerHandle worker = launcher.launch(start.prepare(runtime));
+      try {
+        start.record(worker);
+      } catch (RuntimeException e) {
+        log.warn("environment {}: worker {} could not be recorded; killing its process group", id, worker.workerId());
+        launcher.kill(worker);
+        throw e;
+      }
+      runtime.workers().add(worker);
+      supervisor.supervise(worker);
+      return worker;
     });
   }
 
@@ -112,13 +159,33 @@ public class RuntimeManager {
     return runtimes.get(id);
   }
 
+  /**
+   * Closes the watcher (its streams get their final event), then stops every worker in parallel
+   * within the overall bound. The runtime is forgotten only once every worker and descendant is
+   * confirmed gone; otherwise it stays, so a retried teardown finds the same workers again.
+   */
   private void close(UUID id, EnvironmentRuntime runtime) {
     if (runtime == null) {
       return;
     }
     watchers.close(runtime.watcher());
+    Map<WorkerHandle, StopOutcome> outcomes =
+        supervisor.stopAll(runtime.workers().all(), workerProperties.destroyTimeout());
+    List<String> failures = new ArrayList<>();
+    outcomes.forEach((worker, outcome) -> {
+      if (!outcome.reaped() || outcome.error() != null) {
+        failures.add("worker " + worker.workerId() + " pid " + worker.pid() + ": " + outcome.error());
+      }
+    });
+    List<Integer> survivors = orphans.killThoseIn(runtime.workspace(), ORPHAN_KILL_TIMEOUT);
+    if (!survivors.isEmpty()) {
+      failures.add("adopted processes in the workspace survived SIGKILL: " + survivors);
+    }
+    if (!failures.isEmpty()) {
+      throw new WorkersNotReapedException(id, String.join("; ", failures));
+    }
     runtimes.remove(id, runtime);
-    log.info("environment {}: runtime torn down", id);
+    log.info("environment {}: runtime torn down ({} worker(s) stopped)", id, outcomes.size());
   }
 
   /** Ids of environments with a live runtime. */

@@ -1,0 +1,44 @@
+package io.envkeeper.api;
+
+import io.envkeeper.runtime.process.ExitStatus;
+import io.envkeeper.worker.Worker;
+import io.envkeeper.worker.WorkerStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A worker as API.md shows it. {@code signal} is the number of the signal that ended it
+ * ({@code signalName} its name), {@code exitCode} the code it exited with; at most one is set.
+ */
+public record WorkerResponse(
+    UUID id,
+    UUID environmentId,
+    String profile,
+    List<String> args,
+    int pid,
+    WorkerStatus status,
+    Instant startedAt,
+    Instant exitedAt,
+    Integer exitCode,
+    Integer signal,
+    String signalName,
+    String lastError) {
+
+  static WorkerResponse of(Worker worker) {
+    return new WorkerResponse(
+        worker.getId(),
+        worker.getEnvironmentId(),
+        worker.getProfile(),
+        worker.getArgs(),
+        worker.getPid(),
+        worker.getStatus(),
+        worker.getStartedAt(),
+        worker.getExitedAt(),
+        worker.getExitCode(),
+        worker.getSignal(),
+        worker.getSignal() == null ? null : ExitStatus.signalName(worker.getSignal()),
+        worker.getLastError());
+  }
+
+}

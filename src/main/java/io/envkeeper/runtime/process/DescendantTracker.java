@@ -1,0 +1,97 @@
+package io.envkeeper.runtime.process;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Records, while workers live, every process descending from them, by ancestry (parent pid chains
+ * in {@code /proc}), so a descendant that leaves the worker's process group ({@code setsid}) or is
+ * orphaned and re-parented to the service is still known, and killed with its environment. A
+ * descendant born and detached between two scans is not seen (see the README for the reach).
+ */
+@Component
+public class DescendantTracker implements DisposableBean {
+
+  private final Set<WorkerHandle> tracked = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "worker-descendants");
+        thread.setDaemon(true);
+        return thread;
+      });
+
+  DescendantTracker(WorkerProperties properties) {
+    long interval = properties.trackInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(this::scanQuietly, interval, interval, TimeUnit.MILLISECONDS);
+  }
+
+  void track(WorkerHandle worker) {
+    tracked.add(worker);
+  }
+
+  /** Records the current descendants of these workers right now (before a stop signals them). */
+  void scanNow(Collection<WorkerHandle> workers) {
+    record(workers, ProcStat.all());
+  }
+
+  private void scanQuietly() {
+    if (tracked.isEmpty()) {
+      return;
+    }
+    try {
+      record(tracked, ProcStat.all());
+    } catch (RuntimeException e) {
+      // /proc unreadable for a moment: the next scan tries again
+    }
+    // Keep following a worker after its exit while descendants it left behind still live.
+    tracked.removeIf(worker -> worker.hasExited() && worker.descendants().stream().noneMatch(ProcessRef::isAlive));
+  }
+
+  private static void record(Collection<WorkerHandle> workers, List<ProcStat> processes) {
+    Map<Integer, List<ProcStat>> childrenByParent = new HashMap<>();
+    for (ProcStat process : processes) {
+      childrenByParent.computeIfAbsent(process.ppid(), unused -> new ArrayList<>()).add(process);
+    }
+    for (WorkerHandle worker : workers) {
+      Set<Integer> roots = new HashSet<>();
+      if (!worker.hasExited()) {
+        roots.add(worker.pid());
+      }
+      worker.descendants().stream().filter(ProcessRef::isAlive).forEach(d -> roots.add(d.pid()));
+      worker.recordDescendants(descendantsOf(roots, childrenByParent));
+    }
+  }
+
+  private static List<ProcessRef> descendantsOf(Set<Integer> roots, Map<Integer, List<ProcStat>> childrenByParent) {
+    List<ProcessRef> found = new ArrayList<>();
+    Deque<Integer> pending = new ArrayDeque<>(roots);
+    Set<Integer> visited = new HashSet<>(roots);
+    while (!pending.isEmpty()) {
+      for (ProcStat child : childrenByParent.getOrDefault(pending.pop(), List.of())) {
+        if (visited.add(child.pid()) && !child.isZombie()) {
+          found.add(new ProcessRef(child.pid(), child.startTicks()));
+          pending.push(child.pid());
+        }
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public void destroy() {
+    scheduler.shutdownNow();
+  }
+}

@@ -1,0 +1,49 @@
+package io.envkeeper.runtime.process;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Platform;
+
+/**
+ * Linux calls jnr-posix lacks: pidfds (kernel 5.3+) and the child-subreaper flag. Reached through
+ * {@code syscall}/{@code prctl} so they work with any glibc.
+ */
+final class LinuxProcessCalls {
+
+  /** x86_64 and aarch64 share these numbers (asm-generic table, added after the unification). */
+  private static final long SYS_PIDFD_SEND_SIGNAL = 424;
+  private static final long SYS_PIDFD_OPEN = 434;
+  private static final int PR_SET_CHILD_SUBREAPER = 36;
+  private static final int PR_GET_CHILD_SUBREAPER = 37;
+
+  /** The libc entry points. */
+  public interface Libc {
+    long syscall(long number, long arg1, long arg2, long arg3, long arg4);
+
+    int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+    int prctl(int option, int[] result, long arg3, long arg4, long arg5);
+  }
+
+  private final Libc libc =
+      LibraryLoader.create(Libc.class).load(Platform.getNativePlatform().getStandardCLibraryName());
+
+  /** A pidfd for {@code pid} (close-on-exec), or -1 when the kernel has none. */
+  int pidfdOpen(int pid) {
+    return (int) libc.syscall(SYS_PIDFD_OPEN, pid, 0, 0, 0);
+  }
+
+  /** Signals the process the pidfd refers to; never a recycled pid. 0 on success. */
+  int pidfdSendSignal(int pidfd, int signal) {
+    return (int) libc.syscall(SYS_PIDFD_SEND_SIGNAL, pidfd, signal, 0, 0);
+  }
+
+  /** Makes this process adopt orphaned descendants (instead of init). 0 on success. */
+  int becomeChildSubreaper() {
+    return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  }
+
+  boolean isChildSubreaper() {
+    int[] result = new int[1];
+    return libc.prctl(PR_GET_CHILD_SUBREAPER, result, 0, 0, 0) == 0 && result[0] != 0;
+  }
+}

@@ -1,0 +1,40 @@
+package io.envkeeper.runtime.process;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.stereotype.Component;
+
+/**
+ * Health component {@code reaper}: DOWN when its sweep thread is dead or no sweep ran for 3 ticks
+ * while pids are registered. A dead thread is respawned by the check itself (self-healing), so the
+ * DOWN shows once and the next check reports the respawn.
+ */
+@Component
+class ReaperHealthIndicator extends AbstractHealthIndicator {
+
+  private final ScopedReaper reaper;
+
+  ReaperHealthIndicator(ScopedReaper reaper) {
+    this.reaper = reaper;
+  }
+
+  @Override
+  protected void doHealthCheck(Health.Builder builder) {
+    ScopedReaper.Stats stats = reaper.stats();
+    boolean healthy = stats.workerAlive() && !reaper.isStalled();
+    (healthy ? builder.up() : builder.down())
+        .withDetail("registered", stats.registered())
+        .withDetail("reapedTotal", stats.reapedTotal())
+        .withDetail("vanishedTotal", stats.vanishedTotal())
+        .withDetail("adoptedTotal", stats.adoptedTotal())
+        .withDetail("sweeps", stats.sweeps())
+        .withDetail("lastSweepAt", stats.lastSweepAt())
+        .withDetail("workerAlive", stats.workerAlive())
+        .withDetail("respawns", stats.respawns())
+        .withDetail("zombies", stats.zombies())
+        .withDetail("subreaper", stats.subreaper());
+    if (!stats.workerAlive()) {
+      reaper.ensureAlive();
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package io.envkeeper.runtime.process;
+
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The scoped reaper.
+ *
+ * @param tick Safety sweep interval, beside the SIGCHLD wake-ups. Health is DOWN when no sweep ran
+ *     for 3 ticks while pids are registered.
+ * @param subreaper Make the service a child subreaper ({@code PR_SET_CHILD_SUBREAPER}), so orphaned
+ *     descendants of workers are re-parented to it and reaped, instead of to init.
+ * @param adoptGrace An unregistered zombie child (an adopted orphan) is reaped once it has been a
+ *     zombie this long; a child the JDK started is collected by the JDK at once, so it is never taken.
+ */
+@ConfigurationProperties("envkeeper.reaper")
+@Validated
+public record ReaperProperties(
+    @NotNull @DefaultValue("1s") Duration tick,
+    @DefaultValue("true") boolean subreaper,
+    @NotNull @DefaultValue("500ms") Duration adoptGrace) {}

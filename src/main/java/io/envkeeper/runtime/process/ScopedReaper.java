@@ -1,0 +1,260 @@
+package io.envkeeper.runtime.process;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import jnr.constants.platform.Errno;
+import jnr.constants.platform.WaitFlags;
+import jnr.posix.POSIX;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reaps exactly the pids registered with it: {@code waitpid(pid, WNOHANG)} per registered pid, never
+ * {@code waitpid(-1)}, which would steal exit codes from the JDK's own process reaper and from
+ * anyone else. A SIGCHLD wakes the sweep (signals coalesce, so every registered pid is swept on each
+ * wake); a slow tick sweeps as well. Registration is a one-way door: a pid leaves only when waitpid
+ * returns it (its status goes to the listener) or says it is not our child.
+ *
+ * <p>As child subreaper it also adopts orphaned descendants of workers: an unregistered zombie child
+ * is reaped once it has been a zombie for {@code adopt-grace}. If the sweep thread dies it is
+ * respawned, with an ERROR, on the next registration or health check.
+ */
+@Component
+public class ScopedReaper implements DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(ScopedReaper.class);
+  /** Ticks without a sweep, while pids are registered, after which the reaper counts as stalled. */
+  static final int STALL_TICKS = 3;
+  /** Orphan scans read all of /proc: at most this often on SIGCHLD wake-ups (always on a tick). */
+  private static final long ORPHAN_SCAN_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /** Receives the end of a registered process, on the sweep thread: must return at once. */
+  public interface ExitListener {
+    void exited(ExitStatus status);
+  }
+
+  /** A consistent copy of the reaper's counters. */
+  public record Stats(
+      int registered, long reapedTotal, long vanishedTotal, long adoptedTotal, long sweeps,
+      Instant lastSweepAt, boolean workerAlive, long respawns, int zombies, boolean subreaper) {}
+
+  /**
+   * Pids registered with any reaper of this JVM. Orphan adoption never takes one of them, even
+   * when several application contexts (tests) each run a reaper in one process.
+   */
+  private static final Set<Integer> REGISTERED_IN_JVM = ConcurrentHashMap.newKeySet();
+
+  private final NativeProcesses natives;
+  private final Runnable wakeOnSignal = this::wake;
+  private final POSIX posix;
+  private final ReaperProperties properties;
+  private final int selfPid;
+  private final boolean subreaper;
+  private final Map<Integer, ExitListener> registered = new ConcurrentHashMap<>();
+  private final Semaphore wakeups = new Semaphore(0);
+  private final AtomicLong reaped = new AtomicLong();
+  private final AtomicLong vanished = new AtomicLong();
+  private final AtomicLong adopted = new AtomicLong();
+  private final AtomicLong sweeps = new AtomicLong();
+  private final AtomicLong respawns = new AtomicLong();
+  /** Adopted zombies by pid, with when each was first seen (sweep thread only). */
+  private final Map<Integer, Long> zombiesSeenAt = new HashMap<>();
+  private volatile int zombies;
+  private volatile Instant lastSweepAt;
+  private volatile long lastSweepNanos = System.nanoTime();
+  private long lastOrphanScanNanos;
+  private volatile Thread sweeper;
+  private volatile boolean stopped;
+
+  ScopedReaper(NativeProcesses natives, ReaperProperties properties, MeterRegistry meters) {
+    this.natives = natives;
+    this.posix = natives.posix();
+    this.properties = properties;
+    this.selfPid = posix.getpid();
+    this.subreaper = properties.subreaper() && natives.becomeChildSubreaper();
+    natives.onChildSignal(wakeOnSignal);
+    startSweeper();
+    registerMetrics(meters);
+  }
+
+  /** Whether any reaper of this JVM holds {@code pid} (a worker leader, never an adopted orphan). */
+  static boolean isRegisteredInJvm(int pid) {
+    return REGISTERED_IN_JVM.contains(pid);
+  }
+
+  /** Takes {@code pid} into the registry; its end goes to {@code listener}. */
+  public void register(int pid, ExitListener listener) {
+    REGISTERED_IN_JVM.add(pid);
+    registered.put(pid, listener);
+    ensureAlive();
+    wake(); // its SIGCHLD may have come before it was registered
+  }
+
+  public boolean isRegistered(int pid) {
+    return registered.containsKey(pid);
+  }
+
+  /** Sweeps soon (a SIGCHLD arrived, or something wants a prompt answer). */
+  public void wake() {
+    wakeups.release();
+  }
+
+  /** Respawns the sweep thread if it died; true if it was alive. */
+  public synchronized boolean ensureAlive() {
+    Thread current = sweeper;
+    if (stopped || (current != null && current.isAlive())) {
+      return true;
+    }
+    respawns.incrementAndGet();
+    log.error("reaper sweep thread was dead; respawning it (respawn #{})", respawns.get());
+    startSweeper();
+    return false;
+  }
+
+  public Stats stats() {
+    Thread current = sweeper;
+    return new Stats(
+        registered.size(), reaped.get(), vanished.get(), adopted.get(), sweeps.get(), lastSweepAt,
+        current != null && current.isAlive(), respawns.get(), zombies, subreaper);
+  }
+
+  /** Stalled: pids are waiting but no sweep ran for {@value #STALL_TICKS} ticks. */
+  public boolean isStalled() {
+    long sinceSweep = System.nanoTime() - lastSweepNanos;
+    return !registered.isEmpty() && sinceSweep > properties.tick().toNanos() * STALL_TICKS;
+  }
+
+  private synchronized void startSweeper() {
+    Thread thread = new Thread(this::sweepLoop, "reaper");
+    thread.setDaemon(true);
+    sweeper = thread;
+    thread.start();
+  }
+
+  private void sweepLoop() {
+    long tickNanos = properties.tick().toNanos();
+    while (!stopped) {
+      boolean tick;
+      try {
+        tick = !wakeups.tryAcquire(tickNanos, TimeUnit.NANOSECONDS);
+        wakeups.drainPermits();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return; // leaves the loop; the next registration or health check respawns the thread
+      }
+      sweep(tick);
+    }
+  }
+
+  private void sweep(boolean tick) {
+    for (Map.Entry<Integer, ExitListener> entry : registered.entrySet()) {
+      reapRegistered(entry.getKey(), entry.getValue());
+    }
+    long now = System.nanoTime();
+    if (tick || now - lastOrphanScanNanos > ORPHAN_SCAN_MIN_NANOS) {
+      lastOrphanScanNanos = now;
+      reapAdoptedOrphans(now);
+    }
+    sweeps.incrementAndGet();
+    lastSweepAt = Instant.now();
+    lastSweepNanos = now;
+  }
+
+  private void reapRegistered(int pid, ExitListener listener) {
+    int[] status = new int[1];
+    int result = posix.waitpid(pid, status, WaitFlags.WNOHANG.intValue());
+    if (result == pid) {
+      unregister(pid);
+      reaped.incrementAndGet();
+      deliver(pid, listener, ExitStatus.fromWaitStatus(status[0]));
+    } else if (result == -1) {
+      int errno = posix.errno();
+      if (errno == Errno.ECHILD.intValue()) {
+        // Not our child (any more): someone else took it. "Already gone", not an error.
+        unregister(pid);
+        vanished.incrementAndGet();
+        log.warn("reaper: pid {} is not our child any more; its exit status is unknown", pid);
+        deliver(pid, listener, ExitStatus.unknown());
+      } else if (errno != Errno.EINTR.intValue()) {
+        log.warn("reaper: waitpid({}) failed with errno {}; retrying next sweep", pid, errno);
+      }
+    }
+  }
+
+  private void unregister(int pid) {
+    registered.remove(pid);
+    REGISTERED_IN_JVM.remove(pid);
+  }
+
+  private void deliver(int pid, ExitListener listener, ExitStatus status) {
+    try {
+      listener.exited(status);
+    } catch (RuntimeException e) {
+      log.error("reaper: listener of pid {} failed", pid, e);
+    }
+  }
+
+  /** Reaps zombie children nobody registered once they are older than the grace. */
+  private void reapAdoptedOrphans(long now) {
+    Set<Integer> current = new HashSet<>();
+    for (ProcStat process : ProcStat.all()) {
+      if (process.ppid() == selfPid && process.isZombie() && !REGISTERED_IN_JVM.contains(process.pid())) {
+        current.add(process.pid());
+      }
+    }
+    zombiesSeenAt.keySet().retainAll(current);
+    for (int pid : current) {
+      long seenAt = zombiesSeenAt.computeIfAbsent(pid, unused -> now);
+      if (now - seenAt >= properties.adoptGrace().toNanos() && !REGISTERED_IN_JVM.contains(pid)) {
+        int[] status = new int[1];
+        if (posix.waitpid(pid, status, WaitFlags.WNOHANG.intValue()) == pid) {
+          zombiesSeenAt.remove(pid);
+          adopted.incrementAndGet();
+          log.info("reaper: reaped adopted orphan pid {} ({})", pid, ExitStatus.fromWaitStatus(status[0]));
+        }
+      }
+    }
+    zombies = zombiesSeenAt.size();
+  }
+
+  private void registerMetrics(MeterRegistry meters) {
+    Gauge.builder("envkeeper.reaper.registered", registered, Map::size)
+        .description("Pids registered with the scoped reaper").register(meters);
+    FunctionCounter.builder("envkeeper.reaper.reaped", reaped, AtomicLong::get)
+        .description("Registered pids reaped").register(meters);
+    FunctionCounter.builder("envkeeper.reaper.vanished", vanished, AtomicLong::get)
+        .description("Registered pids that were no longer our children").register(meters);
+    FunctionCounter.builder("envkeeper.reaper.adopted", adopted, AtomicLong::get)
+        .description("Adopted orphan zombies reaped").register(meters);
+    FunctionCounter.builder("envkeeper.reaper.sweeps", sweeps, AtomicLong::get)
+        .description("Reaper sweeps").register(meters);
+    FunctionCounter.builder("envkeeper.reaper.respawns", respawns, AtomicLong::get)
+        .description("Times the sweep thread was found dead and respawned").register(meters);
+    Gauge.builder("envkeeper.reaper.zombies", this, reaper -> reaper.zombies)
+        .description("Unregistered zombie children waiting for the adoption grace").register(meters);
+    Gauge.builder("envkeeper.reaper.worker.alive", this, reaper -> reaper.stats().workerAlive() ? 1 : 0)
+        .description("1 while the sweep thread runs").register(meters);
+  }
+
+  @Override
+  public void destroy() {
+    stopped = true;
+    natives.removeChildSignalListener(wakeOnSignal);
+    Thread current = sweeper;
+    if (current != null) {
+      current.interrupt();
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package io.envkeeper.runtime.process;
+
+import io.envkeeper.config.CrashPoints;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import jnr.constants.platform.Signal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stops one worker, every step bounded: shutdown message on stdin and up to {@code ack-timeout} for
+ * the ack line (then stdin is closed, and a worker that acked gets {@value #EXIT_AFTER_ACK_MILLIS}
+ * ms to exit by itself), SIGTERM to the process group and up to {@code stop-grace}, SIGKILL and up
+ * to {@code kill-timeout} for the reap, else LOST. Members of the group and descendants that outlive
+ * the leader are killed too.
+ */
+@Component
+public class StopProtocol {
+
+  private static final Logger log = LoggerFactory.getLogger(StopProtocol.class);
+  static final long EXIT_AFTER_ACK_MILLIS = 250;
+  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+  private final NativeProcesses natives;
+  private final CrashPoints crashPoints;
+
+  StopProtocol(NativeProcesses natives, CrashPoints crashPoints) {
+    this.natives = natives;
+    this.crashPoints = crashPoints;
+  }
+
+  public StopOutcome stop(WorkerHandle worker, StopTimeouts timeouts) {
+    boolean acked = false;
+    if (!worker.hasExited() && timeouts.shutdownMessage() != null) {
+      worker.armAck();
+      if (worker.writeLine(timeouts.shutdownMessage())) {
+        await(CompletableFuture.anyOf(worker.ack(), worker.exit()), timeouts.ackTimeout());
+        acked = worker.ack().isDone();
+      }
+    }
+    worker.closeStdin();
+    if (acked) {
+      await(worker.exit(), Duration.ofMillis(EXIT_AFTER_ACK_MILLIS));
+    }
+    if (!worker.hasExited()) {
+      worker.signalGroup(Signal.SIGTERM.intValue());
+      crashPoints.reached(CrashPoints.MID_WORKER_STOP);
+      await(worker.exit(), timeouts.stopGrace());
+    }
+    if (!worker.hasExited()) {
+      log.warn("environment {}: worker {} pid {} ignored SIGTERM for {}; sending SIGKILL",
+          worker.environmentId(), worker.workerId(), worker.pid(), timeouts.stopGrace());
+      worker.signalGroup(Signal.SIGKILL.intValue());
+      await(worker.exit(), timeouts.killTimeout());
+    }
+    String leftovers = killLeftovers(worker, timeouts.killTimeout());
+    if (!worker.hasExited()) {
+      String error = "not reaped within " + timeouts.killTimeout() + " after SIGKILL; the reaper keeps its pid";
+      log.error("environment {}: worker {} pid {} LOST: {}", worker.environmentId(), worker.workerId(), worker.pid(), error);
+      return StopOutcome.lost(error);
+    }
+    return StopOutcome.exited(worker.exit().join(), leftovers);
+  }
+
+  /**
+   * Kills what is left of the worker's process group and its recorded descendants, and waits (up to
+   * {@code timeout}) until none is alive. Returns a description of survivors, or null.
+   */
+  String killLeftovers(WorkerHandle worker, Duration timeout) {
+    Set<ProcessRef> leftovers = survivors(worker);
+    if (leftovers.isEmpty()) {
+      return null;
+    }
+    log.info("environment {}: worker {}: killing {} leftover descendant(s)", worker.environmentId(), worker.workerId(), leftovers.size());
+    leftovers.forEach(process -> natives.signalVerified(process, Signal.SIGKILL.intValue()));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!(leftovers = survivors(worker)).isEmpty() && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(POLL_NANOS);
+    }
+    if (leftovers.isEmpty()) {
+      return null;
+    }
+    return "descendants survived SIGKILL: " + leftovers.stream().map(p -> Integer.toString(p.pid())).collect(Collectors.joining(","));
+  }
+
+  /**
+   * Live members of the worker's group and live recorded descendants. A live member pins the pgid,
+   * so members are ours, unless a new process now owns the leader's pid (then the number was
+   * recycled into a new group and its members are someone else's).
+   */
+  private static Set<ProcessRef> survivors(WorkerHandle worker) {
+    List<ProcStat> processes = ProcStat.all();
+    boolean groupRecycled = processes.stream()
+        .anyMatch(p -> p.pid() == worker.pgid() && p.startTicks() != worker.startTicks());
+    Set<ProcessRef> alive = processes.stream()
+        .filter(p -> !groupRecycled && p.pgrp() == worker.pgid() && p.pid() != worker.pid() && !p.isZombie())
+        .map(p -> new ProcessRef(p.pid(), p.startTicks()))
+        .collect(Collectors.toSet());
+    worker.descendants().stream().filter(ProcessRef::isAlive).forEach(alive::add);
+    return alive;
+  }
+
+  private static void await(CompletableFuture<?> future, Duration timeout) {
+    try {
+      future.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException | ExecutionException e) {
+      // the caller looks at the worker's state and takes the next step
+    }
+  }
+}

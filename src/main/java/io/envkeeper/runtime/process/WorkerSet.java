@@ -1,0 +1,35 @@
+package io.envkeeper.runtime.process;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The live workers of one environment (a worker leaves the set once it is reaped). */
+public final class WorkerSet {
+
+  private final Map<UUID, WorkerHandle> workers = new ConcurrentHashMap<>();
+
+  public void add(WorkerHandle worker) {
+    workers.put(worker.workerId(), worker);
+    worker.exit().thenRun(() -> workers.remove(worker.workerId(), worker));
+  }
+
+  public Optional<WorkerHandle> get(UUID workerId) {
+    return Optional.ofNullable(workers.get(workerId));
+  }
+
+  public Collection<WorkerHandle> all() {
+    return List.copyOf(workers.values());
+  }
+
+  public long running(String profile) {
+    return workers.values().stream().filter(w -> w.profile().equals(profile) && !w.hasExited()).count();
+  }
+
+  public boolean isEmpty() {
+    return workers.isEmpty();
+  }
+}

@@ -1,0 +1,161 @@
+package io.envkeeper.runtime.process;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Follows live workers: records each one's end (by itself or by a stop) through the
+ * {@link WorkerLifecycle}, and runs stops, one protocol per worker at a time however many callers
+ * ask. An end that could not be recorded (database away) is kept and retried by
+ * {@link #recordPendingEnds()}, so no outcome is lost.
+ */
+@Component
+public class WorkerSupervisor implements DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(WorkerSupervisor.class);
+
+  private final StopProtocol protocol;
+  private final DescendantTracker tracker;
+  private final WorkerProperties properties;
+  private final WorkerLifecycle lifecycle;
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "worker-stop");
+        thread.setDaemon(true);
+        return thread;
+      });
+  private final Map<UUID, CompletableFuture<StopOutcome>> stopsInFlight = new ConcurrentHashMap<>();
+  private final Map<UUID, PendingEnd> pendingEnds = new ConcurrentHashMap<>();
+
+  private record PendingEnd(WorkerHandle worker, StopOutcome outcome) {}
+
+  WorkerSupervisor(
+      StopProtocol protocol, DescendantTracker tracker, WorkerProperties properties, WorkerLifecycle lifecycle) {
+    this.protocol = protocol;
+    this.tracker = tracker;
+    this.properties = properties;
+    this.lifecycle = lifecycle;
+  }
+
+  /** Starts following a freshly spawned worker. */
+  public void supervise(WorkerHandle worker) {
+    tracker.track(worker);
+    worker.exit().thenAcceptAsync(
+        status -> {
+          if (!stopsInFlight.containsKey(worker.workerId())) {
+            record(worker, StopOutcome.exited(status, null));
+          }
+        },
+        executor);
+  }
+
+  /**
+   * Stops the worker with its profile's protocol; joins a stop already running. The STOPPING state is
+   * recorded before this returns (and before any signal); if it cannot be, this throws.
+   */
+  public CompletableFuture<StopOutcome> stop(WorkerHandle worker) {
+    CompletableFuture<StopOutcome> mine = new CompletableFuture<>();
+    CompletableFuture<StopOutcome> running = stopsInFlight.putIfAbsent(worker.workerId(), mine);
+    if (running != null) {
+      return running;
+    }
+    try {
+      lifecycle.stopping(worker); // committed before the first signal; throws if it cannot be
+    } catch (RuntimeException e) {
+      stopsInFlight.remove(worker.workerId(), mine);
+      mine.completeExceptionally(e);
+      throw e;
+    }
+    executor.execute(() -> {
+      try {
+        tracker.scanNow(java.util.List.of(worker));
+        StopOutcome outcome = protocol.stop(worker, timeoutsOf(worker));
+        record(worker, outcome);
+        mine.complete(outcome);
+      } catch (RuntimeException e) {
+        log.warn("environment {}: worker {}: stop not carried out: {}", worker.environmentId(), worker.workerId(), e.toString());
+        mine.completeExceptionally(e);
+      } finally {
+        stopsInFlight.remove(worker.workerId(), mine);
+      }
+    });
+    return mine;
+  }
+
+  /**
+   * Stops all these workers in parallel within one overall bound. A worker whose stop did not
+   * finish in time, or could not start, has a LOST outcome here (its stop may still finish later).
+   */
+  public Map<WorkerHandle, StopOutcome> stopAll(Collection<WorkerHandle> workers, Duration overall) {
+    long deadline = System.nanoTime() + overall.toNanos();
+    Map<WorkerHandle, CompletableFuture<StopOutcome>> stops = new LinkedHashMap<>();
+    for (WorkerHandle worker : workers) {
+      CompletableFuture<StopOutcome> stop;
+      try {
+        stop = stop(worker);
+      } catch (RuntimeException e) {
+        stop = CompletableFuture.failedFuture(e);
+      }
+      stops.put(worker, stop);
+    }
+    Map<WorkerHandle, StopOutcome> outcomes = new LinkedHashMap<>();
+    stops.forEach((worker, stop) -> outcomes.put(worker, await(stop, deadline)));
+    return outcomes;
+  }
+
+  /** Records ends that failed to record earlier; returns how many are still pending. */
+  public int recordPendingEnds() {
+    pendingEnds.values().forEach(pending -> record(pending.worker(), pending.outcome()));
+    return pendingEnds.size();
+  }
+
+  private void record(WorkerHandle worker, StopOutcome outcome) {
+    try {
+      lifecycle.ended(worker, outcome);
+      pendingEnds.remove(worker.workerId());
+    } catch (RuntimeException e) {
+      pendingEnds.put(worker.workerId(), new PendingEnd(worker, outcome));
+      log.warn("environment {}: worker {}: end not recorded yet ({}); will retry",
+          worker.environmentId(), worker.workerId(), e.toString());
+    }
+  }
+
+  private StopTimeouts timeoutsOf(WorkerHandle worker) {
+    WorkerProperties.Profile profile = properties.profiles().get(worker.profile());
+    return profile != null
+        ? profile.stopTimeouts()
+        : StopTimeouts.withoutMessage(Duration.ofSeconds(5), Duration.ofSeconds(2));
+  }
+
+  private static StopOutcome await(CompletableFuture<StopOutcome> stop, long deadlineNanos) {
+    try {
+      return stop.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return StopOutcome.lost("interrupted while stopping");
+    } catch (TimeoutException e) {
+      return StopOutcome.lost("stop did not finish within the overall bound");
+    } catch (ExecutionException e) {
+      return StopOutcome.lost("stop could not start: " + e.getCause());
+    }
+  }
+
+  @Override
+  public void destroy() {
+    executor.shutdownNow();
+  }
+}

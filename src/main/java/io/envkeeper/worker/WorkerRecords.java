@@ -1,0 +1,74 @@
+package io.envkeeper.worker;
+
+import io.envkeeper.runtime.process.ExitStatus;
+import io.envkeeper.runtime.process.StopOutcome;
+import io.envkeeper.runtime.process.WorkerHandle;
+import io.envkeeper.runtime.process.WorkerLifecycle;
+import java.time.Clock;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Keeps worker rows in step with their processes. Idempotent: an end reported twice (the exit seen
+ * by the reaper, then the stop that caused it) changes the row once.
+ */
+@Component
+class WorkerRecords implements WorkerLifecycle {
+
+  private final WorkerRepository workers;
+  private final TransactionTemplate transaction;
+  private final Clock clock;
+
+  WorkerRecords(WorkerRepository workers, TransactionTemplate transaction, Clock clock) {
+    this.workers = workers;
+    this.transaction = transaction;
+    this.clock = clock;
+  }
+
+  @Override
+  public void stopping(WorkerHandle worker) {
+    beginStop(worker.workerId());
+  }
+
+  /** RUNNING -> STOPPING, committed; a row already stopping or ended is left as it is. */
+  void beginStop(UUID workerId) {
+    transaction.executeWithoutResult(status -> workers.findById(workerId).ifPresent(row -> {
+      if (row.getStatus() == WorkerStatus.RUNNING) {
+        row.beginStop();
+        workers.saveAndFlush(row);
+      }
+    }));
+  }
+
+  @Override
+  public void ended(WorkerHandle worker, StopOutcome outcome) {
+    if (outcome.reaped()) {
+      exited(worker.workerId(), outcome.status(), outcome.error());
+    } else {
+      lost(worker.workerId(), outcome.error());
+    }
+  }
+
+  void exited(UUID workerId, ExitStatus status, String error) {
+    String detail = error;
+    if (status.vanished() && detail == null) {
+      detail = "exit status unknown: the process was not (or no longer) a child of this service";
+    }
+    String finalDetail = detail;
+    update(workerId, row -> row.markExited(status.exitCode(), status.signal(), finalDetail, clock.instant()));
+  }
+
+  void lost(UUID workerId, String error) {
+    update(workerId, row -> row.markLost(error, clock.instant()));
+  }
+
+  private void update(UUID workerId, java.util.function.Consumer<Worker> change) {
+    transaction.executeWithoutResult(status -> workers.findById(workerId).ifPresent(row -> {
+      if (!row.getStatus().isTerminal()) {
+        change.accept(row);
+        workers.saveAndFlush(row);
+      }
+    }));
+  }
+}

@@ -1,0 +1,134 @@
+package io.envkeeper.worker;
+
+import io.envkeeper.config.NodeProperties;
+import io.envkeeper.runtime.process.ExitStatus;
+import io.envkeeper.runtime.process.OrphanedWorkerStopper;
+import io.envkeeper.runtime.process.ProcStat;
+import io.envkeeper.runtime.process.ProcessRef;
+import io.envkeeper.runtime.process.WorkerProperties;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Crash recovery: workers recorded RUNNING or STOPPING by an earlier run of the service on this node.
+ * A process with the recorded pid, the same start time and the same boot id is stopped (SIGTERM,
+ * grace, SIGKILL to its group) and marked EXITED, or LOST if it survives; anything else is marked
+ * LOST. A pid whose start time does not match is never signalled (it was recycled).
+ */
+@Component
+public class WorkerRecovery implements DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(WorkerRecovery.class);
+  private static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
+  private static final Duration DEFAULT_KILL_TIMEOUT = Duration.ofSeconds(2);
+
+  private final WorkerRepository workers;
+  private final WorkerRecords records;
+  private final OrphanedWorkerStopper stopper;
+  private final WorkerProperties properties;
+  private final NodeProperties node;
+  private final String bootId = ProcStat.bootId();
+  /** Rows started before this instant belong to an earlier run: this run's workers have handles. */
+  private final Instant runStartedAt;
+  private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "worker-recovery");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  WorkerRecovery(
+      WorkerRepository workers, WorkerRecords records, OrphanedWorkerStopper stopper, WorkerProperties properties,
+      NodeProperties node, Clock clock) {
+    this.workers = workers;
+    this.records = records;
+    this.stopper = stopper;
+    this.properties = properties;
+    this.node = node;
+    this.runStartedAt = clock.instant();
+  }
+
+  /** Recovers every unfinished worker of earlier runs on this node, in parallel; returns how many. */
+  public int recoverAll() {
+    List<Worker> unfinished = workers.findUnfinishedStartedBefore(node.id(), runStartedAt);
+    awaitAll(unfinished.stream().map(this::recoverAsync).toList());
+    return unfinished.size();
+  }
+
+  /**
+   * Recovers the unfinished workers of earlier runs in one environment (its teardown).
+   *
+   * @return descriptions of processes that are still alive afterwards (empty when all are gone)
+   */
+  public List<String> recoverEnvironment(UUID environmentId) {
+    List<Worker> unfinished = workers.findByEnvironmentIdOrderByStartedAtAscIdAsc(environmentId).stream()
+        .filter(w -> !w.getStatus().isTerminal() && w.getStartedAt().isBefore(runStartedAt))
+        .toList();
+    List<String> survivors = new ArrayList<>();
+    for (CompletableFuture<Optional<String>> recovery : unfinished.stream().map(this::recoverAsync).toList()) {
+      recovery.join().ifPresent(survivors::add);
+    }
+    return survivors;
+  }
+
+  /** Whether this row belongs to an earlier run of the service (no live handle can exist for it). */
+  boolean isFromEarlierRun(Worker worker) {
+    return worker.getStartedAt().isBefore(runStartedAt);
+  }
+
+  CompletableFuture<Optional<String>> recoverAsync(Worker worker) {
+    return CompletableFuture.supplyAsync(() -> recover(worker), executor);
+  }
+
+  /** @return a description of the process if it is still alive afterwards */
+  private Optional<String> recover(Worker worker) {
+    UUID id = worker.getId();
+    if (!bootId.equals(worker.getBootId())) {
+      records.lost(id, "the host rebooted after it started; exit status unknown");
+      return Optional.empty();
+    }
+    ProcessRef leader = new ProcessRef(worker.getPid(), worker.getProcessStartTicks());
+    Optional<ProcStat> stat = ProcStat.of(worker.getPid());
+    if (stat.isEmpty() || stat.get().startTicks() != worker.getProcessStartTicks()) {
+      records.lost(id, "gone while the service was down; exit status unknown");
+      return Optional.empty();
+    }
+    if (stat.get().isZombie()) {
+      records.exited(id, ExitStatus.unknown(), "ended while the service was down; exit status unknown");
+      return Optional.empty();
+    }
+    log.warn("environment {}: worker {} pid {} outlived an earlier run of the service; stopping it",
+        worker.getEnvironmentId(), id, worker.getPid());
+    records.beginStop(id);
+    WorkerProperties.Profile profile = properties.profiles().get(worker.getProfile());
+    Duration grace = profile != null ? profile.stopGrace() : DEFAULT_STOP_GRACE;
+    Duration kill = profile != null ? profile.killTimeout() : DEFAULT_KILL_TIMEOUT;
+    if (stopper.stop(leader, worker.getPgid(), grace, kill)) {
+      records.exited(id, ExitStatus.unknown(), "stopped by crash recovery after a restart; exit status unknown");
+      return Optional.empty();
+    }
+    String error = "pid " + worker.getPid() + " survived SIGKILL during crash recovery";
+    records.lost(id, error);
+    return Optional.of("worker " + id + ": " + error);
+  }
+
+  private static void awaitAll(List<CompletableFuture<Optional<String>>> recoveries) {
+    recoveries.forEach(CompletableFuture::join);
+  }
+
+  @Override
+  public void destroy() {
+    executor.shutdownNow();
+  }
+}

@@ -1,0 +1,166 @@
+package io.envkeeper.worker;
+
+import io.envkeeper.config.NodeProperties;
+import io.envkeeper.runtime.EnvironmentRuntime;
+import io.envkeeper.runtime.RuntimeManager;
+import io.envkeeper.runtime.WorkerStart;
+import io.envkeeper.runtime.process.WorkerHandle;
+import io.envkeeper.runtime.process.WorkerLog;
+import io.envkeeper.runtime.process.WorkerProperties;
+import io.envkeeper.runtime.process.WorkerSpec;
+import io.envkeeper.runtime.process.WorkerSupervisor;
+import io.envkeeper.worker.WorkerRequestException.Reason;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Starts, stops and reads workers. A worker starts only in a READY environment (the 410 guard, then
+ * the RuntimeManager's checks under the environment's lock) and only from a configured profile; its
+ * row is committed before the start is answered.
+ */
+@Service
+public class WorkerService {
+
+  private final RuntimeManager runtimes;
+  private final WorkerSupervisor supervisor;
+  private final WorkerRecovery recovery;
+  private final WorkerRepository workers;
+  private final WorkerLogs logs;
+  private final WorkerProperties properties;
+  private final NodeProperties node;
+  private final TransactionTemplate transaction;
+
+  WorkerService(
+      RuntimeManager runtimes,
+      WorkerSupervisor supervisor,
+      WorkerRecovery recovery,
+      WorkerRepository workers,
+      WorkerLogs logs,
+      WorkerProperties properties,
+      NodeProperties node,
+      TransactionTemplate transaction) {
+    this.runtimes = runtimes;
+    this.supervisor = supervisor;
+    this.recovery = recovery;
+    this.workers = workers;
+    this.logs = logs;
+    this.properties = properties;
+    this.node = node;
+    this.transaction = transaction;
+  }
+
+  /** Starts a worker of {@code profileName}; the returned row is committed. */
+  public Worker start(UUID environmentId, String profileName, List<String> args) {
+    WorkerProperties.Profile profile = properties.profiles().get(profileName);
+    if (profile == null) {
+      throw new WorkerRequestException(Reason.UNKNOWN_PROFILE,
+          "no worker profile named '" + abbreviate(profileName) + "'; configured: " + properties.profiles().keySet());
+    }
+    List<String> extraArgs = checkArgs(profileName, profile, args == null ? List.of() : args);
+    UUID workerId = UUID.randomUUID();
+    Worker[] recorded = new Worker[1];
+    runtimes.startWorker(environmentId, new WorkerStart() {
+      @Override
+      public WorkerSpec prepare(EnvironmentRuntime runtime) {
+        if (runtime.workers().running(profileName) >= profile.maxPerEnvironment()) {
+          throw new WorkerRequestException(Reason.WORKER_LIMIT_REACHED,
+              "profile '" + profileName + "' allows " + profile.maxPerEnvironment() + " running worker(s) per environment");
+        }
+        List<String> command = new java.util.ArrayList<>(profile.command());
+        command.addAll(extraArgs);
+        return new WorkerSpec(
+            workerId, environmentId, profileName, runtime.workspace(), command,
+            WorkerEnvironment.of(properties, profile, System.getenv(), environmentId, workerId, runtime.workspace()),
+            logs.of(environmentId, workerId), profile.logMaxBytes().toBytes(), profile.ackLine());
+      }
+
+      @Override
+      public void record(WorkerHandle worker) {
+        recorded[0] = transaction.execute(status -> workers.saveAndFlush(new Worker(
+            workerId, environmentId, profileName, extraArgs, worker.pid(), worker.pgid(), worker.startTicks(),
+            worker.bootId(), node.id(), worker.startedAt())));
+      }
+    });
+    return recorded[0];
+  }
+
+  public List<Worker> list(UUID environmentId) {
+    return workers.findByEnvironmentIdOrderByStartedAtAscIdAsc(environmentId);
+  }
+
+  public Worker get(UUID environmentId, UUID workerId) {
+    return workers.findByIdAndEnvironmentId(workerId, environmentId)
+        .orElseThrow(() -> new WorkerNotFoundException(environmentId, workerId));
+  }
+
+  /**
+   * Stops a worker with the graceful protocol; idempotent (a repeat joins the running stop, an ended
+   * worker is answered as it is). Waits up to {@code wait} for the end.
+   */
+  public Worker stop(UUID environmentId, UUID workerId, Duration wait) {
+    Worker worker = get(environmentId, workerId);
+    if (worker.getStatus().isTerminal()) {
+      return worker;
+    }
+    CompletableFuture<?> stopping = runtimes.find(environmentId)
+        .flatMap(runtime -> runtime.workers().get(workerId))
+        .<CompletableFuture<?>>map(supervisor::stop)
+        .orElseGet(() -> recovery.isFromEarlierRun(worker) ? recovery.recoverAsync(worker) : CompletableFuture.completedFuture(null));
+    if (!wait.isZero() && !wait.isNegative()) {
+      awaitQuietly(stopping, wait);
+    }
+    return get(environmentId, workerId);
+  }
+
+  /** The last {@code lines} lines of the worker's combined stdout/stderr. */
+  public List<String> log(UUID environmentId, UUID workerId, int lines) {
+    get(environmentId, workerId); // 404 for a worker of another environment
+    try {
+      return WorkerLog.tail(logs.of(environmentId, workerId), lines);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the log of worker " + workerId, e);
+    }
+  }
+
+  private List<String> checkArgs(String profileName, WorkerProperties.Profile profile, List<String> args) {
+    if (args.isEmpty()) {
+      return List.of();
+    }
+    if (!profile.allowArgs()) {
+      throw new WorkerRequestException(Reason.INVALID_ARGS, "profile '" + profileName + "' takes no args");
+    }
+    if (args.size() > properties.maxArgs()) {
+      throw new WorkerRequestException(Reason.INVALID_ARGS, "at most " + properties.maxArgs() + " args are allowed");
+    }
+    for (String arg : args) {
+      if (arg == null || arg.length() > properties.maxArgLength() || arg.indexOf('\0') >= 0) {
+        throw new WorkerRequestException(Reason.INVALID_ARGS,
+            "each arg must be a string of at most " + properties.maxArgLength() + " characters without NUL");
+      }
+    }
+    return List.copyOf(args);
+  }
+
+  private static void awaitQuietly(CompletableFuture<?> stopping, Duration wait) {
+    try {
+      stopping.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException | ExecutionException e) {
+      // answered with the row as it stands
+    }
+  }
+
+  private static String abbreviate(String text) {
+    return text == null ? "null" : text.length() <= 64 ? text : text.substring(0, 64) + "...";
+  }
+}
