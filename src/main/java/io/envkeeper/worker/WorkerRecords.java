@@ -6,6 +6,8 @@ import io.envkeeper.runtime.process.WorkerHandle;
 import io.envkeeper.runtime.process.WorkerLifecycle;
 import java.time.Clock;
 import java.util.UUID;
+import java.util.function.Consumer;
+import org.springframework.orm.ObjectOptimisticLockingFailureException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -15,6 +17,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 class WorkerRecords implements WorkerLifecycle {
+
+  private static final int MAX_OPTIMISTIC_RETRIES = 5;
 
   private final WorkerRepository workers;
   private final TransactionTemplate transaction;
@@ -33,12 +37,11 @@ class WorkerRecords implements WorkerLifecycle {
 
   /** RUNNING -> STOPPING, committed; a row already stopping or ended is left as it is. */
   void beginStop(UUID workerId) {
-    transaction.executeWithoutResult(status -> workers.findById(workerId).ifPresent(row -> {
+    update(workerId, row -> {
       if (row.getStatus() == WorkerStatus.RUNNING) {
         row.beginStop();
-        workers.saveAndFlush(row);
       }
-    }));
+    });
   }
 
   @Override
@@ -63,12 +66,22 @@ class WorkerRecords implements WorkerLifecycle {
     update(workerId, row -> row.markLost(error, clock.instant()));
   }
 
-  private void update(UUID workerId, java.util.function.Consumer<Worker> change) {
-    transaction.executeWithoutResult(status -> workers.findById(workerId).ifPresent(row -> {
-      if (!row.getStatus().isTerminal()) {
-        change.accept(row);
-        workers.saveAndFlush(row);
+  /** Applies {@code change} to a row not yet ended; re-reads and retries when another writer won. */
+  private void update(UUID workerId, Consumer<Worker> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        transaction.executeWithoutResult(status -> workers.findById(workerId).ifPresent(row -> {
+          if (!row.getStatus().isTerminal()) {
+            change.accept(row);
+            workers.saveAndFlush(row);
+          }
+        }));
+        return;
+      } catch (ObjectOptimisticLockingFailureException e) {
+        if (attempt >= MAX_OPTIMISTIC_RETRIES) {
+          throw e;
+        }
       }
-    }));
+    }
   }
 }

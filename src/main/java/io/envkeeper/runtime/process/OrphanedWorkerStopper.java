@@ -49,6 +49,12 @@ public class OrphanedWorkerStopper {
     try {
       if (leader.isAlive()) {
         posix.kill(-pgid, signal);
+        // The leader too, in case it left its group.
+        if (pidfd >= 0) {
+          natives.pidfdSignal(pidfd, signal);
+        } else {
+          posix.kill(leader.pid(), signal);
+        }
       }
     } finally {
       if (pidfd >= 0) {

@@ -130,6 +130,11 @@ public class ScopedReaper implements DisposableBean {
         current != null && current.isAlive(), respawns.get(), zombies, subreaper);
   }
 
+  /** The current sweep thread (tests stop it on purpose to check the respawn). */
+  Thread sweeperThread() {
+    return sweeper;
+  }
+
   /** Stalled: pids are waiting but no sweep ran for {@value #STALL_TICKS} ticks. */
   public boolean isStalled() {
     long sinceSweep = System.nanoTime() - lastSweepNanos;

@@ -1,0 +1,100 @@
+package io.envkeeper.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.envkeeper.runtime.process.ProcStat;
+import io.envkeeper.support.ApiClient;
+import io.envkeeper.support.ServiceProcess;
+import io.envkeeper.support.TestDirectories;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The packaged service killed with SIGKILL while workers run: a cooperative worker sees EOF on stdin
+ * (the keepalive) and exits by itself; one that ignores it is stopped by crash recovery when the
+ * service starts again. Nothing is left running.
+ */
+class WorkerCrashJarTests {
+
+  private static final String BASE = "/api/v1/environments";
+
+  private Path home;
+  private Path dataDir;
+  private final List<Integer> workerPids = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    home = TestDirectories.create("jar-workers");
+    dataDir = home.resolve("data");
+  }
+
+  @AfterEach
+  void leaveNothingRunning() {
+    // Only processes this test started (through the service), by pid.
+    workerPids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    ServiceProcess.postmasterPid(dataDir.resolve("postgres")).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+  }
+
+  @Test
+  void workersOfAKilledServiceAreGoneAfterItsRestart() {
+    String env;
+    String coop;
+    String stubborn;
+    int coopPid;
+    int stubbornPid;
+    try (ServiceProcess first = ServiceProcess.start(home, arguments())) {
+      ApiClient api = first.api();
+      env = api.post(BASE, "{\"name\":\"crash\"}").json().get("id").asString();
+      JsonNode coopWorker = api.post(BASE + "/" + env + "/workers", "{\"profile\":\"coop\"}").json();
+      JsonNode stubbornWorker = api.post(BASE + "/" + env + "/workers", "{\"profile\":\"stubborn\"}").json();
+      coop = coopWorker.get("id").asString();
+      stubborn = stubbornWorker.get("id").asString();
+      coopPid = coopWorker.get("pid").asInt();
+      stubbornPid = stubbornWorker.get("pid").asInt();
+      workerPids.addAll(List.of(coopPid, stubbornPid));
+      await().atMost(Duration.ofSeconds(10)).until(() -> api.get(BASE + "/" + env + "/workers/" + stubborn + "/log").body().contains("started"));
+
+      first.kill();
+    }
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !isRunning(coopPid));
+    assertThat(isRunning(stubbornPid)).as("ignores EOF and SIGTERM").isTrue();
+
+    try (ServiceProcess second = ServiceProcess.start(home, arguments())) {
+      // Recovery ran at start-up, before readiness.
+      assertThat(isRunning(stubbornPid)).isFalse();
+      ApiClient api = second.api();
+      JsonNode stubbornRow = api.get(BASE + "/" + env + "/workers/" + stubborn).json();
+      assertThat(stubbornRow.get("status").asString()).isEqualTo("EXITED");
+      assertThat(stubbornRow.get("lastError").asString()).contains("crash recovery");
+      assertThat(api.get(BASE + "/" + env + "/workers/" + coop).json().get("status").asString()).isIn("EXITED", "LOST");
+      assertThat(api.delete(BASE + "/" + env + "?wait=PT20S").status()).isEqualTo(200);
+      assertThat(second.stop(Duration.ofSeconds(30))).isIn(0, 143);
+    }
+  }
+
+  private List<String> arguments() {
+    return List.of(
+        "--envkeeper.data-dir=" + dataDir,
+        "--envkeeper.workspace.roots[0]=" + home,
+        "--envkeeper.workspace.managed-root=" + home.resolve("workspaces"),
+        "--envkeeper.workers.profiles.coop.command[0]=sh",
+        "--envkeeper.workers.profiles.coop.command[1]=-c",
+        "--envkeeper.workers.profiles.coop.command[2]=while read line; do :; done",
+        "--envkeeper.workers.profiles.stubborn.command[0]=sh",
+        "--envkeeper.workers.profiles.stubborn.command[1]=-c",
+        "--envkeeper.workers.profiles.stubborn.command[2]=trap '' TERM; echo started; while true; do sleep 0.05; done",
+        "--envkeeper.workers.profiles.stubborn.stop-grace=500ms");
+  }
+
+  private static boolean isRunning(int pid) {
+    return ProcStat.of(pid).filter(stat -> !stat.isZombie()).isPresent();
+  }
+}

@@ -1,0 +1,101 @@
+package io.envkeeper.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.envkeeper.config.NodeProperties;
+import io.envkeeper.runtime.process.ProcStat;
+import io.envkeeper.support.IntegrationTest;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Crash recovery of workers recorded by an earlier run: pid, start time and boot id must all match
+ * before anything is signalled.
+ */
+class WorkerRecoveryIntegrationTests extends IntegrationTest {
+
+  private static final String BASE = "/api/v1/environments";
+
+  @Autowired JdbcTemplate jdbc;
+  @Autowired NodeProperties node;
+  @Autowired WorkerRecovery recovery;
+
+  @Test
+  void rowNamingALivePidWithAnotherStartTimeIsNeverSignalled() throws Exception {
+    Process bystander = new ProcessBuilder("sleep", "1000").start();
+    try {
+      int pid = (int) bystander.pid();
+      long realTicks = ProcStat.of(pid).orElseThrow().startTicks();
+      UUID worker = insertEarlierRunWorker(pid, realTicks - 1, ProcStat.bootId());
+
+      recovery.recoverAll();
+
+      assertThat(bystander.isAlive()).isTrue();
+      assertThat(statusOf(worker)).isEqualTo("LOST");
+      assertThat(jdbc.queryForObject("SELECT last_error FROM worker WHERE id = ?", String.class, worker)).contains("gone");
+    } finally {
+      bystander.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void rowFromAnotherBootIsLostWithoutSignalling() throws Exception {
+    Process bystander = new ProcessBuilder("sleep", "1000").start();
+    try {
+      int pid = (int) bystander.pid();
+      UUID worker = insertEarlierRunWorker(pid, ProcStat.of(pid).orElseThrow().startTicks(), "another-boot");
+
+      recovery.recoverAll();
+
+      assertThat(bystander.isAlive()).isTrue();
+      assertThat(statusOf(worker)).isEqualTo("LOST");
+    } finally {
+      bystander.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void matchingProcessOfAnEarlierRunIsStoppedAndMarkedExited() throws Exception {
+    // Its own process group, as a worker has (setsid execs sleep in the same pid).
+    Process survivor = new ProcessBuilder("setsid", "sleep", "1000").start();
+    try {
+      int pid = (int) survivor.pid();
+      UUID worker = insertEarlierRunWorker(pid, ProcStat.of(pid).orElseThrow().startTicks(), ProcStat.bootId());
+
+      recovery.recoverAll();
+
+      assertThat(survivor.waitFor(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(statusOf(worker)).isEqualTo("EXITED");
+    } finally {
+      survivor.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void reconcilerRunsRecoveryOnItsOwn() throws Exception {
+    UUID worker = insertEarlierRunWorker(999_999, 1, ProcStat.bootId()); // no such pid
+    await().atMost(Duration.ofSeconds(20)).until(() -> statusOf(worker).equals("LOST"));
+  }
+
+  private UUID insertEarlierRunWorker(int pid, long startTicks, String bootId) {
+    String env = api().post(BASE, "{\"name\":\"recovered\"}").json().get("id").asString();
+    UUID id = UUID.randomUUID();
+    jdbc.update(
+        "INSERT INTO worker (id, environment_id, profile, pid, pgid, process_start_ticks, boot_id, node, status,"
+            + " started_at, version) VALUES (?, ?, 'gone', ?, ?, ?, ?, ?, 'RUNNING', ?, 0)",
+        id, UUID.fromString(env), pid, pid, startTicks, bootId, node.id(),
+        Timestamp.from(Instant.now().minus(Duration.ofHours(1))));
+    return id;
+  }
+
+  private String statusOf(UUID worker) {
+    return jdbc.queryForObject("SELECT status FROM worker WHERE id = ?", String.class, worker);
+  }
+}
