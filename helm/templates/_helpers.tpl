@@ -200,7 +200,12 @@ hand-indented YAML). Keys follow the application's property names.
           "endpoint" (dict "health" (dict "show-details" $v.actuator.showDetails))) }}
 {{- $logging := dict }}
 {{- if $v.logging.structuredFormat }}
-{{- $_ := set $logging "structured" (dict "format" (dict "console" $v.logging.structuredFormat)) }}
+{{- $structured := dict "format" (dict "console" $v.logging.structuredFormat) }}
+{{- if eq $v.logging.structuredFormat "ecs" }}
+{{- /* ECS names the emitting node: the pod name, as envkeeper.node.id (from ENVKEEPER_NODE_ID) */}}
+{{- $_ := set $structured "ecs" (dict "service" (dict "node-name" "${envkeeper.node.id}")) }}
+{{- end }}
+{{- $_ := set $logging "structured" $structured }}
 {{- end }}
 {{- if $v.logging.levels }}
 {{- $_ := set $logging "level" $v.logging.levels }}
