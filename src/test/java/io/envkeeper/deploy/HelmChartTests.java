@@ -7,6 +7,8 @@ import io.envkeeper.config.EnvkeeperProperties;
 import io.envkeeper.config.NodeProperties;
 import io.envkeeper.ops.ShutdownProperties;
 import io.envkeeper.workspace.WorkspaceProperties;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The Helm chart, linted and rendered by a real Helm, checked against the application itself: the
@@ -26,6 +31,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
  */
 class HelmChartTests {
 
+  private static final String README_RULES_MARKER = "<!-- prometheus-rules:";
   private static final String DATABASE_URL = "--set=database.url=jdbc:postgresql://db:5432/envkeeper";
 
   @ParameterizedTest
@@ -286,6 +292,18 @@ class HelmChartTests {
     Helm.Result result = Helm.template(DATABASE_URL, "--set=shutdown.timeoutSeconds=25");
     assertThat(result.succeeded()).isFalse();
     assertThat(result.stderr()).contains("must be below shutdown.forceExitAfterSeconds");
+  }
+
+  @Test
+  void alertRulesInTheReadmeAreTheOnesTheChartShips() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    int marker = readme.indexOf(README_RULES_MARKER);
+    assertThat(marker).as("README has the marked alert rules block").isNotNegative();
+    int start = readme.indexOf("```yaml\n", marker) + "```yaml\n".length();
+    String block = readme.substring(start, readme.indexOf("```", start));
+    Object documented = new Yaml(new SafeConstructor(new LoaderOptions())).load(block);
+    Object shipped = Node.at(Scenario.ALL_FEATURES.rendered().one("PrometheusRule"), "spec");
+    assertThat(documented).isEqualTo(shipped);
   }
 
   private static String checksum(RenderedChart chart) {
