@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,29 +47,47 @@ final class Helm {
 
   static synchronized Path binary() {
     if (binary == null) {
-      Result fetched = run(List.of("bash", FETCH_SCRIPT.toString(), TOOLS.toString()), FETCH_TIMEOUT);
-      if (!fetched.succeeded()) {
-        throw new AssertionError(
-            "Helm could not be fetched, so the chart cannot be checked; this is a build failure, not a"
-                + " skip. " + FETCH_SCRIPT + " said (exit " + fetched.exitCode() + "):\n" + fetched.stderr());
-      }
-      binary = Path.of(fetched.stdout().strip());
+      binary = requireFetched(fetch(TOOLS, Map.of()));
     }
     return binary;
+  }
+
+  /** Runs the repository's fetch script into {@code cache}, with extra environment variables. */
+  static Result fetch(Path cache, Map<String, String> environment) {
+    return run(List.of("bash", FETCH_SCRIPT.toString(), cache.toString()), FETCH_TIMEOUT, environment);
+  }
+
+  /** The fetched binary, or the loud failure that fails every chart test. */
+  static Path requireFetched(Result fetched) {
+    if (!fetched.succeeded()) {
+      throw new AssertionError(
+          "Helm could not be fetched, so the chart cannot be checked; this is a build failure, not a"
+              + " skip. " + FETCH_SCRIPT + " said (exit " + fetched.exitCode() + "):\n" + fetched.stderr());
+    }
+    return Path.of(fetched.stdout().strip());
   }
 
   /** {@code helm template envkeeper helm <args>}: the release is named like the README's examples. */
   static Result template(String... args) {
     List<String> command = new ArrayList<>(List.of(binary().toString(), "template", "envkeeper", CHART.toString()));
     command.addAll(List.of(args));
-    return run(command, RUN_TIMEOUT);
+    return run(command, RUN_TIMEOUT, Map.of());
   }
 
   /** {@code helm lint --strict helm <args>}. */
   static Result lint(String... args) {
     List<String> command = new ArrayList<>(List.of(binary().toString(), "lint", "--strict", CHART.toString()));
     command.addAll(List.of(args));
-    return run(command, RUN_TIMEOUT);
+    return run(command, RUN_TIMEOUT, Map.of());
+  }
+
+  /** A new empty directory under target/ for one test's files. */
+  static Path scratchDirectory(String name) {
+    try {
+      return Files.createDirectories(RUNS.resolve(name + "-" + System.nanoTime()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Writes a values file under target/ for a test's own overrides. */
@@ -81,15 +100,16 @@ final class Helm {
     }
   }
 
-  private static Result run(List<String> command, Duration timeout) {
+  private static Result run(List<String> command, Duration timeout, Map<String, String> environment) {
     try {
       Files.createDirectories(RUNS);
       // Files rather than pipes: Helm's output can exceed a pipe buffer, and files need no reader threads.
       Path out = Files.createTempFile(RUNS, "helm", ".out");
       Path err = Files.createTempFile(RUNS, "helm", ".err");
       try {
-        Process process =
-            new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         process.getOutputStream().close();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           process.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -83,6 +83,15 @@ final class RenderedChart {
         .orElseThrow(() -> new AssertionError("the container has no port named " + nameOrNumber));
   }
 
+  /** A volume of the pod by name. */
+  Map<String, Object> volume(String name) {
+    return Node.list(podSpec().get("volumes"), "volumes").stream()
+        .map(volume -> Node.map(volume, "volume"))
+        .filter(volume -> name.equals(volume.get("name")))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no volume " + name));
+  }
+
   String configMapFile(String key) {
     return (String) Node.map(one("ConfigMap").get("data"), "ConfigMap data").get(key);
   }
