@@ -47,7 +47,8 @@ final class Helm {
 
   static synchronized Path binary() {
     if (binary == null) {
-      binary = requireFetched(fetch(TOOLS, Map.of()));
+      // npm's own cache under target/ too: the tests leave nothing outside the build folder.
+      binary = requireFetched(fetch(TOOLS, Map.of("npm_config_cache", TOOLS.resolve("npm-cache").toAbsolutePath().toString())));
     }
     return binary;
   }
