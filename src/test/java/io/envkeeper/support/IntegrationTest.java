@@ -39,6 +39,9 @@ public abstract class IntegrationTest {
     registry.add("envkeeper.data-dir", () -> TestDirectories.create("data").toString());
     registry.add("envkeeper.workspace.roots[0]", WORKSPACE_ROOT::toString);
     registry.add("envkeeper.workspace.managed-root", MANAGED_ROOT::toString);
+    // The tests read health components without credentials; deployments show them only to
+    // authorised callers (application.yaml), which ContainerImageJarTests checks on the real jar.
+    registry.add("management.endpoint.health.show-details", () -> "always");
   }
 
   protected ApiClient api() {
