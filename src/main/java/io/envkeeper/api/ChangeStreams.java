@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import jakarta.annotation.PreDestroy;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -29,8 +30,7 @@ class ChangeStreams implements SmartLifecycle {
   private final Set<ChangeStream> open = ConcurrentHashMap.newKeySet();
   private final ExecutorService sender =
       Executors.newFixedThreadPool(SENDER_THREADS, daemon("event-stream-sender"));
-  private final ScheduledExecutorService heartbeats =
-      Executors.newSingleThreadScheduledExecutor(daemon("event-stream-heartbeat"));
+  private ScheduledExecutorService heartbeats;
   private volatile boolean running;
 
   ChangeStreams(WatchProperties properties) {
@@ -54,8 +54,10 @@ class ChangeStreams implements SmartLifecycle {
     return open.size();
   }
 
+  /** Also called again after a stop (a paused test context is restarted). */
   @Override
-  public void start() {
+  public synchronized void start() {
+    heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("event-stream-heartbeat"));
     long period = properties.heartbeat().toMillis();
     heartbeats.scheduleAtFixedRate(
         () -> open.forEach(ChangeStream::heartbeat), period, period, TimeUnit.MILLISECONDS);
@@ -63,10 +65,14 @@ class ChangeStreams implements SmartLifecycle {
   }
 
   @Override
-  public void stop() {
+  public synchronized void stop() {
     running = false;
     heartbeats.shutdownNow();
     open.forEach(ChangeStream::close);
+  }
+
+  @PreDestroy
+  void shutdownSender() {
     sender.shutdown();
   }
 

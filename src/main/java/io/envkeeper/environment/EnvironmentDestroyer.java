@@ -95,6 +95,19 @@ public class EnvironmentDestroyer {
    * returns the running one. Completes normally also when the attempt failed (it was recorded).
    */
   public CompletableFuture<Void> tearDown(UUID id) {
+    return tearDown(id, null);
+  }
+
+  /**
+   * The reconciler's retry: like {@link #tearDown(UUID)}, but only if the row still shows the
+   * {@code attemptsSeen} the reconciler based its decision on (an attempt that finished since then
+   * must not be followed at once by another, outside the backoff).
+   */
+  public CompletableFuture<Void> retryTearDown(UUID id, int attemptsSeen) {
+    return tearDown(id, attemptsSeen);
+  }
+
+  private CompletableFuture<Void> tearDown(UUID id, Integer attemptsSeen) {
     CompletableFuture<Void> mine = new CompletableFuture<>();
     CompletableFuture<Void> running = teardownsInFlight.putIfAbsent(id, mine);
     if (running != null) {
@@ -104,7 +117,7 @@ public class EnvironmentDestroyer {
       teardownExecutor.execute(
           () -> {
             try {
-              runTeardown(id);
+              runTeardown(id, attemptsSeen);
             } catch (RuntimeException e) {
               log.error("environment {}: teardown could not record its outcome", id, e);
             } finally {
@@ -142,10 +155,13 @@ public class EnvironmentDestroyer {
     }
   }
 
-  private void runTeardown(UUID id) {
+  private void runTeardown(UUID id, Integer attemptsSeen) {
     Environment environment = environments.findById(id).orElse(null);
     if (environment == null || environment.getStatus() != EnvironmentStatus.DESTROYING) {
       return; // finished by an earlier attempt: nothing to do twice
+    }
+    if (attemptsSeen != null && environment.getDestroyAttempts() != attemptsSeen) {
+      return; // another attempt ran since the caller looked; its backoff applies
     }
     TeardownTarget target = TeardownTarget.of(environment);
     for (TeardownStep step : steps) {

@@ -1,5 +1,6 @@
 package io.envkeeper.ops;
 
+import io.envkeeper.runtime.process.WorkerSupervisor;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -11,7 +12,8 @@ import org.springframework.stereotype.Component;
  * Guarantees the process ends once it has begun to: when the JVM starts shutting down (SIGTERM,
  * Ctrl-C, Kubernetes stop, {@code System.exit}), a daemon timer is armed that calls
  * {@link Runtime#halt} after {@code envkeeper.shutdown.force-exit-after}, so no hung hook, native
- * call or lock can keep the process alive. Armed by a JVM shutdown hook rather than on context
+ * call or lock can keep the process alive; right before the halt, every worker still running is
+ * killed. Armed by a JVM shutdown hook rather than on context
  * close, so closing an application context inside a test JVM never halts that JVM.
  */
 @Component
@@ -22,9 +24,11 @@ class ForceExitSafetyNet implements SmartInitializingSingleton {
   static final int FORCED_EXIT_STATUS = 3;
 
   private final Duration forceExitAfter;
+  private final WorkerSupervisor workers;
 
-  ForceExitSafetyNet(ShutdownProperties properties) {
+  ForceExitSafetyNet(ShutdownProperties properties, WorkerSupervisor workers) {
     this.forceExitAfter = properties.forceExitAfter();
+    this.workers = workers;
   }
 
   @Override
@@ -46,6 +50,12 @@ class ForceExitSafetyNet implements SmartInitializingSingleton {
     }
     log.error("shutdown did not finish within {}; halting the process", forceExitAfter);
     System.err.println("envkeeper: shutdown exceeded " + forceExitAfter + ", forcing exit");
+    try {
+      // Whatever hung, no worker outlives the service.
+      workers.killEveryWorkerNow();
+    } catch (RuntimeException | Error e) {
+      System.err.println("envkeeper: could not kill the remaining workers: " + e);
+    }
     Runtime.getRuntime().halt(FORCED_EXIT_STATUS);
   }
 }

@@ -33,6 +33,8 @@ class ReconcileScheduler implements ApplicationRunner, SmartLifecycle {
   private final AtomicBoolean passRequested = new AtomicBoolean();
   private ScheduledExecutorService executor;
   private volatile boolean running;
+  /** The start-up pass has run; later starts schedule passes themselves. */
+  private boolean startedUp;
 
   ReconcileScheduler(Reconciler reconciler, ReconcileStatus status, ReconcileProperties properties) {
     this.reconciler = reconciler;
@@ -44,12 +46,14 @@ class ReconcileScheduler implements ApplicationRunner, SmartLifecycle {
   public void run(ApplicationArguments args) {
     pass();
     synchronized (this) {
+      startedUp = true;
       if (running) {
         scheduleNext();
       }
     }
   }
 
+  /** Also called again after a stop (a paused test context is restarted): passes resume then. */
   @Override
   public synchronized void start() {
     executor =
@@ -60,6 +64,9 @@ class ReconcileScheduler implements ApplicationRunner, SmartLifecycle {
               return thread;
             });
     running = true;
+    if (startedUp) {
+      scheduleNext();
+    }
   }
 
   /** Stops before the web server and the database go: no pass runs during shutdown. */

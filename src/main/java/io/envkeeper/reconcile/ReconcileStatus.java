@@ -19,7 +19,8 @@ public class ReconcileStatus {
       Instant lastSuccessfulPassAt,
       int consecutiveFailures,
       int destroyingCount,
-      Duration oldestDestroyingAge) {}
+      Duration oldestDestroyingAge,
+      boolean databaseReachable) {}
 
   private final Clock clock;
   private final Duration interval;
@@ -29,6 +30,7 @@ public class ReconcileStatus {
   private int consecutiveFailures;
   private int destroyingCount;
   private Instant oldestDestroyingSince;
+  private boolean databaseReachable = true;
 
   ReconcileStatus(Clock clock, ReconcileProperties properties) {
     this.clock = clock;
@@ -39,6 +41,7 @@ public class ReconcileStatus {
   synchronized void record(ReconcileOutcome outcome) {
     Instant now = clock.instant();
     lastPassAt = now;
+    databaseReachable = outcome.databaseReachable();
     if (outcome.databaseReachable()) {
       lastSuccessfulPassAt = now;
       consecutiveFailures = 0;
@@ -52,7 +55,8 @@ public class ReconcileStatus {
   public synchronized Snapshot snapshot() {
     Instant now = clock.instant();
     Duration oldestAge = oldestDestroyingSince == null ? null : Duration.between(oldestDestroyingSince, now);
-    return new Snapshot(startedAt, lastPassAt, lastSuccessfulPassAt, consecutiveFailures, destroyingCount, oldestAge);
+    return new Snapshot(
+        startedAt, lastPassAt, lastSuccessfulPassAt, consecutiveFailures, destroyingCount, oldestAge, databaseReachable);
   }
 
   /** Healthy while a pass succeeded (or the service started) within the last 5 intervals. */

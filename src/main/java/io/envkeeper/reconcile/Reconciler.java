@@ -111,7 +111,8 @@ public class Reconciler {
     Instant now = clock.instant();
     for (Environment environment : destroying) {
       if (isDue(environment, now)) {
-        pass.act(environment.getId(), ACTION_DESTROY_RETRIED, id -> destroyer.tearDown(id) != null);
+        pass.act(environment.getId(), ACTION_DESTROY_RETRIED,
+            id -> destroyer.retryTearDown(id, environment.getDestroyAttempts()) != null);
       }
     }
     for (UUID id : ready) {

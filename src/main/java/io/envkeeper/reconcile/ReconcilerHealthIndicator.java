@@ -25,6 +25,8 @@ class ReconcilerHealthIndicator extends AbstractHealthIndicator {
     details.put("consecutiveFailures", snapshot.consecutiveFailures());
     details.put("destroyingCount", snapshot.destroyingCount());
     details.put("oldestDestroyingAge", snapshot.oldestDestroyingAge());
+    // false while passes are skipped because the database cannot be read (they back off meanwhile)
+    details.put("databaseReachable", snapshot.databaseReachable());
     (status.isHealthy() ? builder.up() : builder.down()).withDetails(details);
   }
 }

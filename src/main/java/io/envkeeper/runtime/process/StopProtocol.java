@@ -91,6 +91,11 @@ public class StopProtocol {
     return "descendants survived SIGKILL: " + leftovers.stream().map(p -> Integer.toString(p.pid())).collect(Collectors.joining(","));
   }
 
+  /** SIGKILL to what is left of the worker's group and its recorded descendants; no waiting. */
+  void killLeftoversNow(WorkerHandle worker) {
+    survivors(worker).forEach(process -> natives.signalVerified(process, Signal.SIGKILL.intValue()));
+  }
+
   /**
    * Live members of the worker's group and live recorded descendants. A live member pins the pgid,
    * so members are ours, unless a new process now owns the leader's pid (then the number was

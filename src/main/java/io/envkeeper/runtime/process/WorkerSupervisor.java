@@ -40,6 +40,8 @@ public class WorkerSupervisor implements DisposableBean {
       });
   private final Map<UUID, CompletableFuture<StopOutcome>> stopsInFlight = new ConcurrentHashMap<>();
   private final Map<UUID, PendingEnd> pendingEnds = new ConcurrentHashMap<>();
+  /** Every worker of this process not yet reaped. */
+  private final Map<UUID, WorkerHandle> live = new ConcurrentHashMap<>();
 
   private record PendingEnd(WorkerHandle worker, StopOutcome outcome) {}
 
@@ -53,7 +55,9 @@ public class WorkerSupervisor implements DisposableBean {
 
   /** Starts following a freshly spawned worker. */
   public void supervise(WorkerHandle worker) {
+    live.put(worker.workerId(), worker);
     tracker.track(worker);
+    worker.exit().thenRun(() -> live.remove(worker.workerId(), worker));
     worker.exit().thenAcceptAsync(
         status -> {
           if (!stopsInFlight.containsKey(worker.workerId())) {
@@ -115,6 +119,38 @@ public class WorkerSupervisor implements DisposableBean {
     Map<WorkerHandle, StopOutcome> outcomes = new LinkedHashMap<>();
     stops.forEach((worker, stop) -> outcomes.put(worker, await(stop, deadline)));
     return outcomes;
+  }
+
+  /**
+   * Stops every live worker of this process in parallel (service shutdown). Those still not reaped
+   * at the deadline get SIGKILL to their group at once: shutdown never leaves a worker running.
+   *
+   * @return how many workers were stopped
+   */
+  public int stopEveryWorker(Duration deadline) {
+    Collection<WorkerHandle> workers = java.util.List.copyOf(live.values());
+    if (workers.isEmpty()) {
+      return 0;
+    }
+    log.info("stopping {} worker(s) within {}", workers.size(), deadline);
+    stopAll(workers, deadline);
+    killEveryWorkerNow();
+    return workers.size();
+  }
+
+  /**
+   * Last resort (the shutdown deadline passed, or the process is about to be halted): SIGKILL to
+   * every live worker's group and to its recorded descendants, without waiting.
+   */
+  public void killEveryWorkerNow() {
+    for (WorkerHandle worker : live.values()) {
+      if (!worker.hasExited()) {
+        log.warn("environment {}: worker {} pid {} still running at the deadline; SIGKILL",
+            worker.environmentId(), worker.workerId(), worker.pid());
+        worker.signalGroup(jnr.constants.platform.Signal.SIGKILL.intValue());
+      }
+      protocol.killLeftoversNow(worker);
+    }
   }
 
   /** Records ends that failed to record earlier; returns how many are still pending. */

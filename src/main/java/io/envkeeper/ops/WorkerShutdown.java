@@ -1,0 +1,54 @@
+package io.envkeeper.ops;
+
+import io.envkeeper.runtime.process.WorkerSupervisor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * On shutdown, stops every worker in parallel with its stop protocol, within what is left of
+ * {@code envkeeper.shutdown.timeout}; SIGKILL for any still running at the deadline. Runs after the
+ * web server has drained and the reconciler has stopped (lower phase stops later), and before the
+ * database goes (beans are destroyed after all phases), so the workers' ends are recorded.
+ */
+@Component
+class WorkerShutdown implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(WorkerShutdown.class);
+  /** Below the web server's phases ({@code Integer.MAX_VALUE - 1024} and {@code - 2048}). */
+  private static final int PHASE = Integer.MAX_VALUE - 4096;
+
+  private final WorkerSupervisor supervisor;
+  private final ShutdownDeadline deadline;
+  private volatile boolean running;
+
+  WorkerShutdown(WorkerSupervisor supervisor, ShutdownDeadline deadline) {
+    this.supervisor = supervisor;
+    this.deadline = deadline;
+  }
+
+  @Override
+  public void start() {
+    running = true;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    int stopped = supervisor.stopEveryWorker(deadline.remaining());
+    if (stopped > 0) {
+      log.info("shutdown: {} worker(s) stopped", stopped);
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  @Override
+  public int getPhase() {
+    return PHASE;
+  }
+}
