@@ -21,6 +21,8 @@ public class CrashPoints implements DisposableBean {
   /** During application shutdown, while beans are being destroyed. */
   public static final String SHUTDOWN = "shutdown";
 
+  /** A worker was spawned, its row not yet committed. */
+  public static final String AFTER_SPAWN_BEFORE_COMMIT = "after-spawn-before-commit";
   /** READY -> DESTROYING committed, no teardown started. */
   public static final String AFTER_DESTROYING_COMMIT = "after-destroying-commit";
   /** Workers signalled but not yet reaped. */

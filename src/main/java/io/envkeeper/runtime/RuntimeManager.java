@@ -1,5 +1,6 @@
 package io.envkeeper.runtime;
 
+import io.envkeeper.config.CrashPoints;
 import io.envkeeper.runtime.process.StopOutcome;
 import io.envkeeper.runtime.process.WorkerHandle;
 import io.envkeeper.runtime.process.WorkerLauncher;
@@ -45,6 +46,7 @@ public class RuntimeManager {
   private final WorkerSupervisor supervisor;
   private final WorkerProperties workerProperties;
   private final WorkspaceOrphans orphans;
+  private final CrashPoints crashPoints;
   private final Counter resurrectionsBlocked;
 
   RuntimeManager(
@@ -56,6 +58,7 @@ public class RuntimeManager {
       WorkerSupervisor supervisor,
       WorkerProperties workerProperties,
       WorkspaceOrphans orphans,
+      CrashPoints crashPoints,
       MeterRegistry meters) {
     this.locks = locks;
     this.tombstones = tombstones;
@@ -65,6 +68,7 @@ public class RuntimeManager {
     this.supervisor = supervisor;
     this.workerProperties = workerProperties;
     this.orphans = orphans;
+    this.crashPoints = crashPoints;
     this.resurrectionsBlocked =
         Counter.builder("envkeeper.resurrections.blocked")
             .description("Attempts to create a runtime for an environment that is not READY")
@@ -111,6 +115,7 @@ public class RuntimeManager {
     return locks.withLock(id, () -> {
       EnvironmentRuntime runtime = ensure(id);
       WorkerHandle worker = launcher.launch(start.prepare(runtime));
+      crashPoints.reached(CrashPoints.AFTER_SPAWN_BEFORE_COMMIT);
       try {
         start.record(worker);
       } catch (RuntimeException e) {

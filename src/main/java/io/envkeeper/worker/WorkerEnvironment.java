@@ -26,8 +26,8 @@ final class WorkerEnvironment {
       }
     }
     variables.putAll(profile.env());
-    variables.put("ENVKEEPER_ENVIRONMENT_ID", environmentId.toString());
-    variables.put("ENVKEEPER_WORKER_ID", workerId.toString());
+    variables.put(WorkerRecovery.ENVIRONMENT_ID_VARIABLE, environmentId.toString());
+    variables.put(WorkerRecovery.WORKER_ID_VARIABLE, workerId.toString());
     variables.put("ENVKEEPER_WORKSPACE", workspace.toString());
     return variables;
   }

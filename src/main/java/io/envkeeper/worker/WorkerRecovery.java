@@ -5,6 +5,7 @@ import io.envkeeper.runtime.process.ExitStatus;
 import io.envkeeper.runtime.process.OrphanedWorkerStopper;
 import io.envkeeper.runtime.process.ProcStat;
 import io.envkeeper.runtime.process.ProcessRef;
+import io.envkeeper.runtime.process.TaggedProcesses;
 import io.envkeeper.runtime.process.WorkerProperties;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +34,8 @@ public class WorkerRecovery implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(WorkerRecovery.class);
   private static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(5);
   private static final Duration DEFAULT_KILL_TIMEOUT = Duration.ofSeconds(2);
+  static final String WORKER_ID_VARIABLE = "ENVKEEPER_WORKER_ID";
+  static final String ENVIRONMENT_ID_VARIABLE = "ENVKEEPER_ENVIRONMENT_ID";
 
   private final WorkerRepository workers;
   private final WorkerRecords records;
@@ -42,6 +45,8 @@ public class WorkerRecovery implements DisposableBean {
   private final String bootId = ProcStat.bootId();
   /** Rows started before this instant belong to an earlier run: this run's workers have handles. */
   private final Instant runStartedAt;
+  private final NodeEnvironments environments;
+  private volatile boolean untrackedSwept;
   private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
     Thread thread = new Thread(runnable, "worker-recovery");
     thread.setDaemon(true);
@@ -50,7 +55,8 @@ public class WorkerRecovery implements DisposableBean {
 
   WorkerRecovery(
       WorkerRepository workers, WorkerRecords records, OrphanedWorkerStopper stopper, WorkerProperties properties,
-      NodeProperties node, Clock clock) {
+      NodeProperties node, NodeEnvironments environments, Clock clock) {
+    this.environments = environments;
     this.workers = workers;
     this.records = records;
     this.stopper = stopper;
@@ -59,11 +65,48 @@ public class WorkerRecovery implements DisposableBean {
     this.runStartedAt = clock.instant();
   }
 
-  /** Recovers every unfinished worker of earlier runs on this node, in parallel; returns how many. */
+  /**
+   * Recovers every unfinished worker of earlier runs on this node, in parallel; the first call also
+   * stops workers of earlier runs that have no row at all. Returns how many were recovered.
+   */
   public int recoverAll() {
     List<Worker> unfinished = workers.findUnfinishedStartedBefore(node.id(), runStartedAt);
     awaitAll(unfinished.stream().map(this::recoverAsync).toList());
-    return unfinished.size();
+    int untracked = untrackedSwept ? 0 : stopUntrackedWorkers();
+    untrackedSwept = true;
+    return unfinished.size() + untracked;
+  }
+
+  /**
+   * A crash between a worker's spawn and the commit of its row leaves a process no row names. Every
+   * worker carries {@code ENVKEEPER_WORKER_ID}: a process started before this run with an id that
+   * has no unfinished row, in an environment of this node, is such an orphan and is stopped.
+   */
+  private int stopUntrackedWorkers() {
+    int stopped = 0;
+    for (TaggedProcesses.Tagged tagged : TaggedProcesses.carrying(WORKER_ID_VARIABLE)) {
+      if (!tagged.startedAt().isBefore(runStartedAt) || !isUntrackedHere(tagged)) {
+        continue;
+      }
+      log.warn("worker {} pid {}: running without a row (spawned just before a crash); stopping it",
+          tagged.variables().get(WORKER_ID_VARIABLE), tagged.process().pid());
+      if (!stopper.stop(tagged.process(), tagged.pgid(), DEFAULT_STOP_GRACE, DEFAULT_KILL_TIMEOUT)) {
+        log.error("pid {} survived SIGKILL", tagged.process().pid());
+      }
+      stopped++;
+    }
+    return stopped;
+  }
+
+  private boolean isUntrackedHere(TaggedProcesses.Tagged tagged) {
+    try {
+      UUID workerId = UUID.fromString(tagged.variables().get(WORKER_ID_VARIABLE));
+      UUID environmentId = UUID.fromString(tagged.variables().getOrDefault(ENVIRONMENT_ID_VARIABLE, ""));
+      boolean tracked = workers.findById(workerId).map(w -> !w.getStatus().isTerminal()).orElse(false);
+      return !tracked && environments.isOnNode(environmentId, node.id());
+    } catch (IllegalArgumentException e) {
+      return false; // not a variable we set
+    }
   }
 
   /**

@@ -3,7 +3,10 @@ package io.envkeeper.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.envkeeper.config.CrashPoints;
 import io.envkeeper.runtime.process.ProcStat;
+import io.envkeeper.runtime.process.TaggedProcesses;
+import java.io.UncheckedIOException;
 import io.envkeeper.support.ApiClient;
 import io.envkeeper.support.ServiceProcess;
 import io.envkeeper.support.TestDirectories;
@@ -76,6 +79,36 @@ class WorkerCrashJarTests {
       assertThat(stubbornRow.get("lastError").asString()).contains("crash recovery");
       assertThat(api.get(BASE + "/" + env + "/workers/" + coop).json().get("status").asString()).isIn("EXITED", "LOST");
       assertThat(api.delete(BASE + "/" + env + "?wait=PT20S").status()).isEqualTo(200);
+      assertThat(second.stop(Duration.ofSeconds(30))).isIn(0, 143);
+    }
+  }
+
+  /** A crash after the spawn and before the row's commit: the untracked worker is found and stopped. */
+  @Test
+  void workerSpawnedJustBeforeACrashIsStoppedAfterTheRestart() {
+    String env;
+    List<String> crashing = new ArrayList<>(arguments());
+    crashing.add("--envkeeper.test.crash-at=" + CrashPoints.AFTER_SPAWN_BEFORE_COMMIT);
+    try (ServiceProcess first = ServiceProcess.start(home, crashing)) {
+      ApiClient api = first.api();
+      env = api.post(BASE, "{\"name\":\"spawn-crash\"}").json().get("id").asString();
+      try {
+        api.post(BASE + "/" + env + "/workers", "{\"profile\":\"stubborn\"}");
+      } catch (UncheckedIOException halted) {
+        // the service halted while answering
+      }
+      assertThat(first.awaitExit(Duration.ofSeconds(30))).isEqualTo(137);
+    }
+    List<Integer> untracked = TaggedProcesses.carrying("ENVKEEPER_WORKER_ID").stream()
+        .filter(tagged -> env.equals(tagged.variables().get("ENVKEEPER_ENVIRONMENT_ID")))
+        .map(tagged -> tagged.process().pid())
+        .toList();
+    assertThat(untracked).as("the worker outlived the crash, with no row").hasSize(1);
+    workerPids.addAll(untracked);
+
+    try (ServiceProcess second = ServiceProcess.start(home, arguments())) {
+      assertThat(isRunning(untracked.get(0))).isFalse();
+      assertThat(second.api().get(BASE + "/" + env + "/workers").json().get("items")).isEmpty();
       assertThat(second.stop(Duration.ofSeconds(30))).isIn(0, 143);
     }
   }

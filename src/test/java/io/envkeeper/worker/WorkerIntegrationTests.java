@@ -1,9 +1,17 @@
 package io.envkeeper.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.envkeeper.runtime.EnvironmentRuntime;
+import io.envkeeper.runtime.RuntimeManager;
+import io.envkeeper.runtime.WorkerStart;
 import io.envkeeper.runtime.process.ProcStat;
+import io.envkeeper.runtime.process.WorkerHandle;
+import io.envkeeper.runtime.process.WorkerSpec;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Autowired;
 import io.envkeeper.support.ApiClient;
 import io.envkeeper.support.ApiClient.Response;
 import io.envkeeper.support.IntegrationTest;
@@ -56,7 +64,9 @@ class WorkerIntegrationTests extends IntegrationTest {
   private static final String BASE = "/api/v1/environments";
   private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
-  private final List<Integer> pidsToClean = new ArrayList<>();
+  private final List<Integer> pidsToClean = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Autowired RuntimeManager runtimes;
 
   @AfterEach
   void leaveNoProcessBehind() {
@@ -259,6 +269,66 @@ class WorkerIntegrationTests extends IntegrationTest {
     assertThat(all.length()).isLessThanOrEqualTo(2 * 16 * 1024);
     assertThat(all).doesNotContain("line-0-");
     assertThat(api().get(workerPath(env, worker) + "/log?tail=0").code()).isEqualTo("invalid_parameter");
+  }
+
+  /** Spawn, then commit; when the commit fails the process group is killed at once. */
+  @Test
+  void workerWhoseRowCannotBeRecordedIsKilled() {
+    UUID env = UUID.fromString(createEnvironment());
+    int[] pid = new int[1];
+
+    assertThatThrownBy(() -> runtimes.startWorker(env, new WorkerStart() {
+      @Override
+      public WorkerSpec prepare(EnvironmentRuntime runtime) {
+        return new WorkerSpec(UUID.randomUUID(), env, "sleeper", runtime.workspace(), List.of("sleep", "1000"),
+            Map.of("PATH", System.getenv("PATH")), OUTSIDE.resolve("unrecorded.log"), 1024, null);
+      }
+
+      @Override
+      public void record(WorkerHandle worker) {
+        pid[0] = worker.pid();
+        pidsToClean.add(worker.pid());
+        throw new IllegalStateException("commit failed (made to fail by the test)");
+      }
+    })).hasMessageContaining("commit failed");
+
+    assertThat(pid[0]).isPositive();
+    assertThat(isRunning(pid[0])).isFalse();
+  }
+
+  /** Starts racing a destroy: whatever was started is stopped; nothing starts after it began. */
+  @Test
+  void workerStartsRacingADestroyLeaveNothingRunning() throws Exception {
+    String env = createEnvironment();
+    List<Integer> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Set<Integer> statuses = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicBoolean racing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.ExecutorService starters = java.util.concurrent.Executors.newFixedThreadPool(3);
+    List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      running.add(starters.submit(() -> {
+        while (racing.get()) {
+          Response response = api().post(BASE + "/" + env + "/workers", "{\"profile\":\"sleeper\"}");
+          statuses.add(response.status());
+          if (response.status() == 201) {
+            started.add(response.json().get("pid").asInt());
+            pidsToClean.add(response.json().get("pid").asInt());
+          }
+        }
+      }));
+    }
+    await().atMost(TIMEOUT).until(() -> !started.isEmpty());
+
+    Response destroyed = api().delete(BASE + "/" + env + "?wait=PT30S");
+    racing.set(false);
+    for (java.util.concurrent.Future<?> starter : running) {
+      starter.get();
+    }
+    starters.shutdown();
+
+    assertThat(destroyed.status()).isEqualTo(200);
+    assertThat(statuses).isSubsetOf(201, 409, 410);
+    assertThat(started).allSatisfy(pid -> assertThat(isRunning(pid)).isFalse());
   }
 
   @Test
