@@ -85,7 +85,7 @@ public final class WorkspaceWatcher {
 
   /** Registers the tree, or starts retrying if the workspace directory is missing. */
   synchronized void start() {
-    if (!watchRoot()) {
+    if (watchRoot() == RootOutcome.MISSING) {
       scheduleRetry();
     }
   }
@@ -189,22 +189,25 @@ public final class WorkspaceWatcher {
 
   // --- registration -------------------------------------------------------------------------
 
-  /** Registers the whole tree from the root; false if the root is missing. */
-  private boolean watchRoot() {
+  /** What an attempt to watch the root came to. */
+  private enum RootOutcome { WATCHING, MISSING, FAILED }
+
+  /** Registers the whole tree from the root. */
+  private RootOutcome watchRoot() {
     if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-      return false;
+      return RootOutcome.MISSING;
     }
     try {
       registerTree(root, false);
     } catch (NoSuchFileException | NotDirectoryException e) {
       cancelAll();
-      return false;
+      return RootOutcome.MISSING;
     } catch (IOException e) {
       fail("cannot watch " + root + ": " + describe(e));
-      return true;
+      return RootOutcome.FAILED;
     }
     state = WatcherState.WATCHING;
-    return true;
+    return RootOutcome.WATCHING;
   }
 
   private void registerTreeOrFail(Path top, boolean reportContents) {
@@ -304,12 +307,13 @@ public final class WorkspaceWatcher {
       return;
     }
     retries++;
-    if (watchRoot()) {
-      if (state == WatcherState.WATCHING) {
-        log.info("environment {}: workspace {} is back after {} retries", environmentId, root, retries);
-        // Whatever happened while it was gone was not seen: tell readers to resynchronise.
-        record(ChangeKind.OVERFLOW, Path.of(""));
-      }
+    RootOutcome outcome = watchRoot();
+    if (outcome == RootOutcome.WATCHING) {
+      log.info("environment {}: workspace {} is back after {} retries", environmentId, root, retries);
+      // Whatever happened while it was gone was not seen: tell readers to resynchronise.
+      record(ChangeKind.OVERFLOW, Path.of(""));
+    }
+    if (outcome != RootOutcome.MISSING) {
       return;
     }
     log.warn("environment {}: workspace {} still missing (retry {}/{})",
