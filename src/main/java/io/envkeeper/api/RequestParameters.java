@@ -23,18 +23,15 @@ final class RequestParameters {
   private RequestParameters() {}
 
   static UUID environmentId(String raw) {
-    try {
-      UUID id = UUID.fromString(raw);
-      if (id.toString().equalsIgnoreCase(raw)) {
-        return id;
-      }
-    } catch (IllegalArgumentException e) {
-      // fall through to the problem below
-    }
-    throw new InvalidRequestException("invalid_id", "id must be a UUID, got '" + abbreviate(raw) + "'");
+    return uuid(raw, "id");
   }
 
   static UUID workerId(String raw) {
+    return uuid(raw, "worker id");
+  }
+
+  /** A UUID in its canonical form only: no lenient parse of shortened or padded forms. */
+  private static UUID uuid(String raw, String name) {
     try {
       UUID id = UUID.fromString(raw);
       if (id.toString().equalsIgnoreCase(raw)) {
@@ -43,7 +40,7 @@ final class RequestParameters {
     } catch (IllegalArgumentException e) {
       // fall through to the problem below
     }
-    throw new InvalidRequestException("invalid_id", "worker id must be a UUID, got '" + abbreviate(raw) + "'");
+    throw new InvalidRequestException("invalid_id", name + " must be a UUID, got '" + abbreviate(raw) + "'");
   }
 
   /** {@code ?tail=}: lines of a worker log, 1 to {@value #MAX_TAIL}, default {@value #DEFAULT_TAIL}. */
