@@ -1,9 +1,13 @@
 package io.envkeeper.api;
 
 import io.envkeeper.environment.EnvironmentDestroyedException;
+import io.envkeeper.environment.EnvironmentLimitReachedException;
 import io.envkeeper.environment.EnvironmentNotFoundException;
 import io.envkeeper.environment.IdempotencyKeyReusedException;
 import io.envkeeper.environment.PathInUseException;
+import io.envkeeper.security.ClientTokenNotFoundException;
+import io.envkeeper.security.InvalidBearerTokenException;
+import io.envkeeper.security.RateLimitExceededException;
 import io.envkeeper.workspace.InvalidWorkspacePathException;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +21,9 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -73,6 +80,49 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   @ExceptionHandler(RequestBodyTooLargeException.class)
   ResponseEntity<ProblemDetail> tooLarge(RequestBodyTooLargeException e) {
     return problem(HttpStatus.CONTENT_TOO_LARGE, "payload_too_large", e.getMessage());
+  }
+
+  // Access: tenants, tokens, roles and limits.
+
+  @ExceptionHandler(EnvironmentLimitReachedException.class)
+  ResponseEntity<ProblemDetail> environmentLimitReached(EnvironmentLimitReachedException e) {
+    return problem(HttpStatus.CONFLICT, "environment_limit_reached", e.getMessage());
+  }
+
+  @ExceptionHandler(ClientTokenNotFoundException.class)
+  ResponseEntity<ProblemDetail> tokenNotFound(ClientTokenNotFoundException e) {
+    return problem(HttpStatus.NOT_FOUND, "token_not_found", e.getMessage());
+  }
+
+  /** 401 with {@code WWW-Authenticate: Bearer} (RFC 6750; {@code error="invalid_token"} for a bad one). */
+  @ExceptionHandler(AuthenticationException.class)
+  ResponseEntity<ProblemDetail> unauthorized(AuthenticationException e) {
+    boolean invalidToken = e instanceof InvalidBearerTokenException;
+    String challenge = invalidToken ? "Bearer error=\"invalid_token\"" : "Bearer";
+    String detail = invalidToken ? e.getMessage() : "this call needs an 'Authorization: Bearer <token>' header";
+    ResponseEntity<ProblemDetail> response = problem(HttpStatus.UNAUTHORIZED, "unauthorized", detail);
+    return ResponseEntity.status(response.getStatusCode())
+        .header(HttpHeaders.WWW_AUTHENTICATE, challenge)
+        .body(response.getBody());
+  }
+
+  @ExceptionHandler(AccessDeniedException.class)
+  ResponseEntity<ProblemDetail> forbidden(AccessDeniedException e) {
+    return problem(HttpStatus.FORBIDDEN, "forbidden", "this call needs a token with the admin role");
+  }
+
+  @ExceptionHandler(RateLimitExceededException.class)
+  ResponseEntity<ProblemDetail> rateLimited(RateLimitExceededException e) {
+    ResponseEntity<ProblemDetail> response = problem(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", e.getMessage());
+    return ResponseEntity.status(response.getStatusCode())
+        .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+        .body(response.getBody());
+  }
+
+  /** URLs refused by the firewall: encoded slashes or dots, {@code ..}, {@code ;}, control characters. */
+  @ExceptionHandler(RequestRejectedException.class)
+  ResponseEntity<ProblemDetail> rejectedUrl(RequestRejectedException e) {
+    return problem(HttpStatus.BAD_REQUEST, "invalid_url", "the request URL is malformed or not allowed");
   }
 
   @ExceptionHandler({

@@ -32,6 +32,11 @@ final class RequestParameters {
     throw new InvalidRequestException("invalid_id", "id must be a UUID, got '" + abbreviate(raw) + "'");
   }
 
+  /** A token id of the admin API: a UUID, like an environment id. */
+  static UUID tokenId(String raw) {
+    return environmentId(raw);
+  }
+
   static int limit(String raw) {
     if (raw == null) {
       return DEFAULT_LIMIT;

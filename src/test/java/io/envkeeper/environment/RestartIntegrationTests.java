@@ -7,6 +7,7 @@ import io.envkeeper.support.ApiClient;
 import io.envkeeper.support.ApiClient.Response;
 import io.envkeeper.support.TestDatabase;
 import io.envkeeper.support.TestDirectories;
+import io.envkeeper.support.TestTokens;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -54,6 +55,7 @@ class RestartIntegrationTests {
             "envkeeper.data-dir=" + TestDirectories.create("restart-data"),
             "envkeeper.workspace.roots[0]=" + managedRoot,
             "envkeeper.workspace.managed-root=" + managedRoot)
+        .properties(TestTokens.propertyStrings().toArray(String[]::new))
         .run();
   }
 

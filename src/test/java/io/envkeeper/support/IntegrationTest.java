@@ -9,8 +9,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Base of tests that run the whole application on a real port against the per-JVM test database.
- * Workspace roots and the managed root live under the build folder; subclasses sharing this
- * configuration share one application context.
+ * Workspace roots and the managed root live under the build folder; the tokens of {@link TestTokens}
+ * are configured; subclasses sharing this configuration share one application context.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(TeardownRecorder.Config.class)
@@ -34,8 +34,10 @@ public abstract class IntegrationTest {
     registry.add("envkeeper.data-dir", () -> TestDirectories.create("data").toString());
     registry.add("envkeeper.workspace.roots[0]", WORKSPACE_ROOT::toString);
     registry.add("envkeeper.workspace.managed-root", MANAGED_ROOT::toString);
+    TestTokens.properties().forEach((key, value) -> registry.add(key, () -> value));
   }
 
+  /** A client sending the test admin token; {@code api().as(TestTokens.CLIENT_A)} for a tenant's client. */
   protected ApiClient api() {
     return new ApiClient(port);
   }

@@ -29,8 +29,18 @@ public final class ServiceProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts the jar with these extra arguments on a free port and waits until it is ready. */
+  /**
+   * Starts the jar with the {@link TestTokens} configured and these extra arguments on a free port,
+   * and waits until it is ready.
+   */
   public static ServiceProcess start(Path workDirectory, List<String> arguments) {
+    List<String> withTokens = new ArrayList<>(TestTokens.arguments());
+    withTokens.addAll(arguments);
+    return startWithoutTestTokens(workDirectory, withTokens);
+  }
+
+  /** Starts the jar with only these arguments: no token configured (the development-token case). */
+  public static ServiceProcess startWithoutTestTokens(Path workDirectory, List<String> arguments) {
     String jar = System.getProperty("envkeeper.jar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
       throw new IllegalStateException("system property envkeeper.jar must name the packaged jar, got " + jar);
