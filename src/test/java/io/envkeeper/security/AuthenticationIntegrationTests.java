@@ -1,5 +1,6 @@
 package io.envkeeper.security;
 
+import static io.envkeeper.support.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.envkeeper.support.ApiClient;
@@ -179,16 +180,6 @@ class AuthenticationIntegrationTests extends IntegrationTest {
       request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
     }
     return client.send(request);
-  }
-
-  static void assertProblem(Response response, int status, String code) {
-    assertThat(response.status()).as(response.body()).isEqualTo(status);
-    assertThat(response.header("Content-Type")).startsWith("application/problem+json");
-    assertThat(response.code()).isEqualTo(code);
-    assertThat(response.json().get("status").asInt()).isEqualTo(status);
-    assertThat(response.json().get("title").asString()).isNotBlank();
-    assertThat(response.json().get("detail").asString()).isNotBlank().doesNotContain("Exception", "java.");
-    assertThat(response.json().get("type").asString()).isNotBlank();
   }
 
   private long count(String table) {
