@@ -20,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("envkeeper.security")
 @Validated
 public record SecurityProperties(
-    @DefaultValue @Valid List<ConfiguredToken> tokens, @DefaultValue("true") boolean developmentToken) {
+    @DefaultValue List<@Valid ConfiguredToken> tokens, @DefaultValue("true") boolean developmentToken) {
 
   /** Tenant names: what a tenant may be called, in configuration and in the admin API. */
   public static final String TENANT_FORMAT = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}";

@@ -124,7 +124,7 @@ public final class ServiceProcess implements AutoCloseable {
 
   private boolean isReady() {
     try {
-      return api().get("/actuator/health/readiness").status() == 200;
+      return api().anonymous().get("/actuator/health/readiness").status() == 200;
     } catch (RuntimeException e) {
       return false;
     }
