@@ -11,6 +11,7 @@ import io.envkeeper.security.RateLimitExceededException;
 import io.envkeeper.workspace.InvalidWorkspacePathException;
 import java.util.List;
 import java.util.Map;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -123,6 +124,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   @ExceptionHandler(RequestRejectedException.class)
   ResponseEntity<ProblemDetail> rejectedUrl(RequestRejectedException e) {
     return problem(HttpStatus.BAD_REQUEST, "invalid_url", "the request URL is malformed or not allowed");
+  }
+
+  /** A query parameter the container cannot decode (bad percent-encoding, not UTF-8). */
+  @ExceptionHandler(InvalidParameterException.class)
+  ResponseEntity<ProblemDetail> undecodableParameter(InvalidParameterException e) {
+    return problem(HttpStatus.BAD_REQUEST, "invalid_parameter",
+        "a query parameter is not valid percent-encoded UTF-8");
   }
 
   @ExceptionHandler({

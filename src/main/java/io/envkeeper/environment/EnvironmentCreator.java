@@ -122,6 +122,11 @@ public class EnvironmentCreator {
             if (!managed && environments.existsByPathAndStatusNot(clientPath.toString(), EnvironmentStatus.DESTROYED)) {
               throw new PathInUseException(clientPath.toString());
             }
+            if (!managed) {
+              // Last look before the row commits: a component swapped for a symlink since the
+              // policy checked it is refused, not recorded.
+              pathPolicy.recheck(clientPath);
+            }
             Path path = managed ? managedWorkspaces.create(id) : clientPath;
             createdDirectory[0] = managed ? path : null;
             Environment environment =
