@@ -19,6 +19,7 @@ import org.springframework.dao.QueryTimeoutException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -103,6 +104,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     String detail = invalidToken ? e.getMessage() : "this call needs an 'Authorization: Bearer <token>' header";
     ResponseEntity<ProblemDetail> response = problem(HttpStatus.UNAUTHORIZED, "unauthorized", detail);
     return ResponseEntity.status(response.getStatusCode())
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .header(HttpHeaders.WWW_AUTHENTICATE, challenge)
         .body(response.getBody());
   }
@@ -116,6 +118,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   ResponseEntity<ProblemDetail> rateLimited(RateLimitExceededException e) {
     ResponseEntity<ProblemDetail> response = problem(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", e.getMessage());
     return ResponseEntity.status(response.getStatusCode())
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
         .body(response.getBody());
   }
@@ -142,7 +145,10 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     log.warn("database unavailable: {}", e.toString());
     ResponseEntity<ProblemDetail> response =
         problem(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable", "the database is unavailable; retry later");
-    return ResponseEntity.status(response.getStatusCode()).header(HttpHeaders.RETRY_AFTER, "5").body(response.getBody());
+    return ResponseEntity.status(response.getStatusCode())
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .header(HttpHeaders.RETRY_AFTER, "5")
+        .body(response.getBody());
   }
 
   @ExceptionHandler(Exception.class)
@@ -179,7 +185,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     ProblemDetail problem =
         Problems.of(HttpStatus.BAD_REQUEST, "validation_failed", describe(errors));
     problem.setProperty("errors", errors);
-    return ResponseEntity.badRequest().body(problem);
+    return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
   }
 
   @Override
@@ -197,7 +203,10 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     if (problem.getProperties() == null || !problem.getProperties().containsKey(Problems.CODE)) {
       Problems.withCode(problem, Problems.codeForStatus(status.value()));
     }
-    return super.handleExceptionInternal(e, problem, headers, status, request);
+    HttpHeaders problemHeaders = new HttpHeaders();
+    problemHeaders.putAll(headers);
+    problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+    return super.handleExceptionInternal(e, problem, problemHeaders, status, request);
   }
 
   private static Map<String, String> fieldError(FieldError error) {
@@ -225,8 +234,12 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     return "the request body must be a JSON object of the documented shape";
   }
 
+  /**
+   * The content type is set, not negotiated: an error is problem+json whatever the client's
+   * {@code Accept} says, even one that cannot be parsed.
+   */
   private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String code, String detail) {
-    return ResponseEntity.status(status).body(Problems.of(status, code, detail));
+    return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(Problems.of(status, code, detail));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -22,7 +22,8 @@ class ProblemErrorController implements ErrorController {
   @RequestMapping(path = "${server.error.path:/error}", produces = MediaType.APPLICATION_PROBLEM_JSON_VALUE)
   ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-    int status = code instanceof Integer value && value >= 400 ? value : 500;
+    // Called directly, not forwarded by the container for an error: there is nothing here.
+    int status = code instanceof Integer value && value >= 400 ? value : 404;
     HttpStatus known = HttpStatus.resolve(status);
     String detail = known == null ? "the request could not be served" : known.getReasonPhrase();
     ProblemDetail problem = Problems.of(HttpStatusCode.valueOf(status), Problems.codeForStatus(status), detail);

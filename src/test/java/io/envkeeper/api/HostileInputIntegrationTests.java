@@ -238,6 +238,9 @@ class HostileInputIntegrationTests extends IntegrationTest {
         Arguments.of("unknown field", ascii("{\"name\":\"a\",\"tenant\":\"tenant-b\"}"), "unknown_field"),
         Arguments.of("an id chosen by the client", ascii("{\"name\":\"a\",\"id\":\"" + UUID.randomUUID() + "\"}"), "unknown_field"),
         Arguments.of("too many labels", ascii(manyLabels(33)), "validation_failed"),
+        // Found by the fuzz test: PostgreSQL cannot store NUL in jsonb, so this was a 500.
+        Arguments.of("NUL in a label value", ascii("{\"name\":\"a\",\"labels\":{\"k\":\"\\u0000\"}}"), "validation_failed"),
+        Arguments.of("terminal escape in a label value", ascii("{\"name\":\"a\",\"labels\":{\"k\":\"\\u001b[2J\"}}"), "validation_failed"),
         Arguments.of("huge number", ascii("{\"name\":1" + "0".repeat(2000) + "}"), "body_too_complex"),
         Arguments.of("JSON null body", ascii("null"), "malformed_json"),
         Arguments.of("a bare string", ascii("\"name\""), "invalid_field"));

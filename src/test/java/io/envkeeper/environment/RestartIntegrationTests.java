@@ -2,16 +2,15 @@ package io.envkeeper.environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.envkeeper.EnvkeeperApplication;
 import io.envkeeper.support.ApiClient;
 import io.envkeeper.support.ApiClient.Response;
-import io.envkeeper.support.TestDatabase;
+import io.envkeeper.support.TestApplication;
 import io.envkeeper.support.TestDirectories;
 import io.envkeeper.support.TestTokens;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** State written by one application context is read back by a new one on the same database. */
@@ -45,21 +44,15 @@ class RestartIntegrationTests {
   }
 
   private static ConfigurableApplicationContext start(Path managedRoot) {
-    TestDatabase.Coordinates database = TestDatabase.get();
-    return new SpringApplicationBuilder(EnvkeeperApplication.class)
-        .properties(
-            "server.port=0",
-            "spring.datasource.url=" + database.url(),
-            "spring.datasource.username=" + database.username(),
-            "spring.datasource.password=" + database.password(),
-            "envkeeper.data-dir=" + TestDirectories.create("restart-data"),
-            "envkeeper.workspace.roots[0]=" + managedRoot,
-            "envkeeper.workspace.managed-root=" + managedRoot)
-        .properties(TestTokens.propertyStrings().toArray(String[]::new))
-        .run();
+    List<String> properties = new ArrayList<>(List.of(
+        "envkeeper.data-dir=" + TestDirectories.create("restart-data"),
+        "envkeeper.workspace.roots[0]=" + managedRoot,
+        "envkeeper.workspace.managed-root=" + managedRoot));
+    properties.addAll(TestTokens.propertyStrings());
+    return TestApplication.start(properties);
   }
 
   private static ApiClient api(ConfigurableApplicationContext context) {
-    return new ApiClient(((WebServerApplicationContext) context).getWebServer().getPort());
+    return new ApiClient(TestApplication.port(context));
   }
 }

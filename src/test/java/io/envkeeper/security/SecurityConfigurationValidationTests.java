@@ -2,13 +2,11 @@ package io.envkeeper.security;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.envkeeper.EnvkeeperApplication;
-import io.envkeeper.support.TestDatabase;
+import io.envkeeper.support.TestApplication;
 import io.envkeeper.support.TestDirectories;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 
 /** A token configuration that cannot be right stops start-up with a message naming the property. */
 class SecurityConfigurationValidationTests {
@@ -51,19 +49,11 @@ class SecurityConfigurationValidationTests {
   }
 
   private static void start(String... tokenProperties) {
-    TestDatabase.Coordinates database = TestDatabase.get();
     List<String> properties = new ArrayList<>(List.of(
-        "server.port=0",
-        "spring.datasource.url=" + database.url(),
-        "spring.datasource.username=" + database.username(),
-        "spring.datasource.password=" + database.password(),
         "envkeeper.data-dir=" + TestDirectories.create("validation-data"),
         "envkeeper.workspace.roots[0]=" + TestDirectories.create("validation-root"),
         "envkeeper.workspace.managed-root=" + TestDirectories.create("validation-managed")));
     properties.addAll(List.of(tokenProperties));
-    new SpringApplicationBuilder(EnvkeeperApplication.class)
-        .properties(properties.toArray(String[]::new))
-        .run()
-        .close();
+    TestApplication.start(properties).close();
   }
 }

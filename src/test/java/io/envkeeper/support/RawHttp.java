@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,13 +22,19 @@ import java.util.Map;
  */
 public final class RawHttp {
 
-  private static final int TIMEOUT_MILLIS = 30_000;
   private static final int MAX_RESPONSE_BYTES = 1 << 20;
 
   private final int port;
+  private final int timeoutMillis;
 
   public RawHttp(int port) {
+    this(port, Duration.ofSeconds(30));
+  }
+
+  /** Gives up on a response (an {@link UncheckedIOException}) after {@code timeout} of silence. */
+  public RawHttp(int port, Duration timeout) {
     this.port = port;
+    this.timeoutMillis = Math.toIntExact(timeout.toMillis());
   }
 
   /** A response: status, headers with lower-case names, body (chunked encoding undone). */
@@ -44,7 +51,7 @@ public final class RawHttp {
    */
   public Response send(byte[] method, byte[] target, List<byte[]> headerLines, byte[] body) {
     try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(TIMEOUT_MILLIS);
+      socket.setSoTimeout(timeoutMillis);
       ByteArrayOutputStream request = new ByteArrayOutputStream();
       request.write(method);
       request.write(' ');
@@ -80,15 +87,30 @@ public final class RawHttp {
     return ("Authorization: Bearer " + token).getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static byte[] readAll(InputStream in) throws IOException {
+  /**
+   * Reads to the end of the response. An event stream never ends by itself, so for one the answer
+   * is its status and headers alone.
+   */
+  private byte[] readAll(InputStream in) throws IOException {
     ByteArrayOutputStream response = new ByteArrayOutputStream();
     byte[] buffer = new byte[8192];
+    boolean headersChecked = false;
     try {
       for (int n; (n = in.read(buffer)) >= 0 && response.size() < MAX_RESPONSE_BYTES; ) {
         response.write(buffer, 0, n);
+        if (!headersChecked) {
+          String soFar = response.toString(StandardCharsets.ISO_8859_1);
+          int headEnd = soFar.indexOf("\r\n\r\n");
+          if (headEnd >= 0) {
+            headersChecked = true;
+            if (soFar.substring(0, headEnd).toLowerCase(Locale.ROOT).contains("content-type: text/event-stream")) {
+              return Arrays.copyOf(response.toByteArray(), headEnd + 4);
+            }
+          }
+        }
       }
     } catch (SocketTimeoutException e) {
-      throw new IOException("no complete response within " + TIMEOUT_MILLIS + " ms: " + response, e);
+      throw new IOException("no complete response within " + timeoutMillis + " ms: " + response, e);
     } catch (IOException e) {
       // A reset after the response was written (the server closed early): keep what arrived.
       if (response.size() == 0) {
@@ -100,6 +122,15 @@ public final class RawHttp {
 
   private static Response parse(byte[] raw) throws IOException {
     String text = new String(raw, StandardCharsets.ISO_8859_1);
+    // Interim answers (100 Continue) come first; the final response follows them.
+    while (text.startsWith("HTTP/1.1 1")) {
+      int interimEnd = text.indexOf("\r\n\r\n");
+      if (interimEnd < 0) {
+        break;
+      }
+      raw = Arrays.copyOfRange(raw, interimEnd + 4, raw.length);
+      text = text.substring(interimEnd + 4);
+    }
     int headEnd = text.indexOf("\r\n\r\n");
     if (!text.startsWith("HTTP/1.1 ") || headEnd < 0) {
       throw new IOException("not an HTTP response: " + text);
