@@ -8,7 +8,6 @@ import io.envkeeper.support.ApiClient.Response;
 import io.envkeeper.support.IntegrationTest;
 import io.envkeeper.support.TestTokens;
 import java.io.IOException;
-import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,8 +67,8 @@ class TenantIsolationIntegrationTests extends IntegrationTest {
     String id = create(tenantA(), "owned-by-a");
     UUID unknown = UUID.randomUUID();
 
-    Response foreign = send(tenantB(), method, BASE + "/" + id + suffix, body);
-    Response missing = send(tenantB(), method, BASE + "/" + unknown + suffix, body);
+    Response foreign = tenantB().request(method, BASE + "/" + id + suffix, body);
+    Response missing = tenantB().request(method, BASE + "/" + unknown + suffix, body);
 
     assertProblem(foreign, 404, "environment_not_found");
     assertThat(foreign.json().get("detail").asString()).isEqualTo(missing.json().get("detail").asString().replace(unknown.toString(), id));
@@ -83,15 +82,15 @@ class TenantIsolationIntegrationTests extends IntegrationTest {
     String id = create(tenantA(), "tombstone-of-a");
     destroy(tenantA(), id);
 
-    assertProblem(send(tenantB(), method, BASE + "/" + id + suffix, body), 404, "environment_not_found");
+    assertProblem(tenantB().request(method, BASE + "/" + id + suffix, body), 404, "environment_not_found");
   }
 
   @Test
   void anUnsupportedVerbAnswersTheSameForAnotherTenantsIdAsForAnUnknownOne() {
     String id = create(tenantA(), "put-target");
 
-    Response foreign = send(tenantB(), "PUT", BASE + "/" + id, "{\"name\":\"x\"}");
-    Response unknown = send(tenantB(), "PUT", BASE + "/" + UUID.randomUUID(), "{\"name\":\"x\"}");
+    Response foreign = tenantB().request("PUT", BASE + "/" + id, "{\"name\":\"x\"}");
+    Response unknown = tenantB().request("PUT", BASE + "/" + UUID.randomUUID(), "{\"name\":\"x\"}");
 
     assertProblem(foreign, 405, "method_not_allowed");
     assertThat(unknown.status()).isEqualTo(405);
@@ -219,15 +218,5 @@ class TenantIsolationIntegrationTests extends IntegrationTest {
     List<String> all = new ArrayList<>(first);
     all.addAll(second);
     return all;
-  }
-
-  private Response send(ApiClient client, String method, String path, String body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(api().uri(path));
-    if (body == null) {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-    }
-    return client.send(request);
   }
 }

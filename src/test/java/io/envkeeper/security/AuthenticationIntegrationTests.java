@@ -61,7 +61,7 @@ class AuthenticationIntegrationTests extends IntegrationTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("endpoints")
   void callWithoutTokenIsUnauthorizedAndChangesNothing(String method, String path, String body) {
-    Response response = send(api().anonymous(), method, path, body);
+    Response response = api().anonymous().request(method, path, body);
 
     assertProblem(response, 401, "unauthorized");
     assertThat(response.header("WWW-Authenticate")).isEqualTo("Bearer");
@@ -72,7 +72,7 @@ class AuthenticationIntegrationTests extends IntegrationTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("endpoints")
   void callWithAnUnknownTokenIsUnauthorizedAndChangesNothing(String method, String path, String body) {
-    Response response = send(api().as("ek_" + "x".repeat(43)), method, path, body);
+    Response response = api().as("ek_" + "x".repeat(43)).request(method, path, body);
 
     assertProblem(response, 401, "unauthorized");
     assertThat(response.header("WWW-Authenticate")).isEqualTo("Bearer error=\"invalid_token\"");
@@ -117,7 +117,7 @@ class AuthenticationIntegrationTests extends IntegrationTest {
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("adminOnly")
   void clientTokenIsForbiddenFromAdminCalls(String method, String path, String body) {
-    Response response = send(api().as(TestTokens.CLIENT_A), method, path, body);
+    Response response = api().as(TestTokens.CLIENT_A).request(method, path, body);
 
     assertProblem(response, 403, "forbidden");
     assertThat(count("client_token")).isEqualTo(tokenRows);
@@ -175,16 +175,6 @@ class AuthenticationIntegrationTests extends IntegrationTest {
     for (ApiClient client : List.of(api(), api().anonymous(), api().as(TestTokens.CLIENT_B))) {
       assertThat(client.get(ENVIRONMENTS).header("Set-Cookie")).isNull();
     }
-  }
-
-  private Response send(ApiClient client, String method, String path, String body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(api().uri(path));
-    if (body == null) {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-    }
-    return client.send(request);
   }
 
   private long count(String table) {

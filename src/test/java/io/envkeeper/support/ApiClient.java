@@ -89,6 +89,17 @@ public final class ApiClient {
     return send(request);
   }
 
+  /** Any method; with a JSON body when {@code body} is not null. */
+  public Response request(String method, String path, String body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path));
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+    }
+    return send(request);
+  }
+
   /** Sends the request, with this client's token unless the request sets its own Authorization. */
   public Response send(HttpRequest.Builder request) {
     if (token != null && request.copy().build().headers().firstValue("Authorization").isEmpty()) {
