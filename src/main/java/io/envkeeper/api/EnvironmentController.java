@@ -7,6 +7,7 @@ import io.envkeeper.environment.EnvironmentDestroyer;
 import io.envkeeper.environment.EnvironmentQueries;
 import io.envkeeper.environment.EnvironmentQuery;
 import io.envkeeper.environment.EnvironmentStatus;
+import io.envkeeper.security.CallerContext;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
@@ -23,7 +24,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /api/v1/environments}: create, list, get and destroy. */
+/** {@code /api/v1/environments}: create, list, get and destroy, each for the calling tenant. */
 @RestController
 @RequestMapping(path = EnvironmentController.BASE_PATH, produces = MediaType.APPLICATION_JSON_VALUE)
 class EnvironmentController {
@@ -33,12 +34,15 @@ class EnvironmentController {
   private final EnvironmentCreator creator;
   private final EnvironmentQueries queries;
   private final EnvironmentDestroyer destroyer;
+  private final CallerContext callers;
 
   EnvironmentController(
-      EnvironmentCreator creator, EnvironmentQueries queries, EnvironmentDestroyer destroyer) {
+      EnvironmentCreator creator, EnvironmentQueries queries, EnvironmentDestroyer destroyer,
+      CallerContext callers) {
     this.creator = creator;
     this.queries = queries;
     this.destroyer = destroyer;
+    this.callers = callers;
   }
 
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -46,7 +50,7 @@ class EnvironmentController {
       @Valid @RequestBody CreateEnvironmentRequest request,
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
     CreatedEnvironment created =
-        creator.create(request.toCommand(), RequestParameters.idempotencyKey(idempotencyKey));
+        creator.create(request.toCommand(), RequestParameters.idempotencyKey(idempotencyKey), callers.current());
     Environment environment = created.environment();
     return ResponseEntity.created(URI.create(BASE_PATH + "/" + environment.getId()))
         .body(EnvironmentResponse.of(environment));
@@ -64,12 +68,12 @@ class EnvironmentController {
             RequestParameters.labels(labels),
             RequestParameters.limit(limit),
             RequestParameters.cursor(cursor));
-    return EnvironmentListResponse.of(queries.list(query));
+    return EnvironmentListResponse.of(queries.list(query, callers.current()));
   }
 
   @GetMapping("/{id}")
   EnvironmentResponse get(@PathVariable String id) {
-    return EnvironmentResponse.of(queries.get(RequestParameters.environmentId(id)));
+    return EnvironmentResponse.of(queries.get(RequestParameters.environmentId(id), callers.current()));
   }
 
   /** 202 while DESTROYING, 200 once DESTROYED; repeats answer the same and start nothing new. */
@@ -77,7 +81,7 @@ class EnvironmentController {
   ResponseEntity<EnvironmentResponse> destroy(
       @PathVariable String id, @RequestParam(name = "wait", required = false) String wait) {
     Environment environment =
-        destroyer.destroy(RequestParameters.environmentId(id), RequestParameters.waitFor(wait));
+        destroyer.destroy(RequestParameters.environmentId(id), RequestParameters.waitFor(wait), callers.current());
     HttpStatus status =
         environment.getStatus() == EnvironmentStatus.DESTROYED ? HttpStatus.OK : HttpStatus.ACCEPTED;
     return ResponseEntity.status(status).body(EnvironmentResponse.of(environment));

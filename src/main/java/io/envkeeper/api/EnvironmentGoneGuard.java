@@ -1,15 +1,17 @@
 package io.envkeeper.api;
 
 import io.envkeeper.environment.EnvironmentQueries;
+import io.envkeeper.security.CallerContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
  * The one guard for everything under {@code /environments/{id}/...}: before any handler code runs,
- * a malformed id is 400, an unknown one 404, and one that is not READY is {@code 410
+ * a malformed id is 400, an unknown one or another tenant's 404 (the 404 wins over the 410, so a
+ * tombstone of another tenant reveals nothing), and one that is not READY is {@code 410
  * environment_destroyed}. Sub-resources added later (workspace, events, workers) inherit it, so no
- * request for a destroyed environment can re-create anything.
+ * request for a destroyed environment or for another tenant's can reach their handlers.
  */
 class EnvironmentGoneGuard implements HandlerInterceptor {
 
@@ -19,9 +21,11 @@ class EnvironmentGoneGuard implements HandlerInterceptor {
   private static final String PREFIX = EnvironmentController.BASE_PATH + "/";
 
   private final EnvironmentQueries queries;
+  private final CallerContext callers;
 
-  EnvironmentGoneGuard(EnvironmentQueries queries) {
+  EnvironmentGoneGuard(EnvironmentQueries queries, CallerContext callers) {
     this.queries = queries;
+    this.callers = callers;
   }
 
   @Override
@@ -35,7 +39,7 @@ class EnvironmentGoneGuard implements HandlerInterceptor {
     if (slash < 0) {
       return true; // the environment itself: GET answers in every status, DELETE is idempotent
     }
-    queries.getReady(RequestParameters.environmentId(rest.substring(0, slash)));
+    queries.getReady(RequestParameters.environmentId(rest.substring(0, slash)), callers.current());
     return true;
   }
 }

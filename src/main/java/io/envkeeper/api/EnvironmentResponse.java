@@ -6,9 +6,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** An environment as API.md shows it. */
+/** An environment as API.md shows it, plus the {@code tenant} it belongs to. */
 public record EnvironmentResponse(
     UUID id,
+    String tenant,
     String name,
     String path,
     boolean managed,
@@ -26,6 +27,7 @@ public record EnvironmentResponse(
   static EnvironmentResponse of(Environment environment) {
     return new EnvironmentResponse(
         environment.getId(),
+        environment.getTenant(),
         environment.getName(),
         environment.getPath(),
         environment.isManaged(),

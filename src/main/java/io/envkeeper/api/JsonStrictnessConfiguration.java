@@ -5,14 +5,15 @@ import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomize
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
 
 /**
- * Request bodies are read strictly: unknown fields, trailing garbage, numbers or booleans where a
- * string belongs and deep nesting are all refused rather than guessed at.
+ * Request bodies are read strictly: unknown fields, duplicate fields, trailing garbage, numbers or
+ * booleans where a string belongs and deep nesting are all refused rather than guessed at.
  */
 @Configuration(proxyBeanMethods = false)
 class JsonStrictnessConfiguration {
@@ -34,7 +35,10 @@ class JsonStrictnessConfiguration {
   @Bean
   JsonFactoryBuilderCustomizer shallowJson(ApiProperties properties) {
     return builder ->
-        builder.streamReadConstraints(
-            StreamReadConstraints.builder().maxNestingDepth(properties.maxJsonDepth()).build());
+        builder
+            .streamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(properties.maxJsonDepth()).build())
+            // {"name":"a","name":"b"} is refused, not read as whichever came last.
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
   }
 }

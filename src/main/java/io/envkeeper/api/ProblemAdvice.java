@@ -1,6 +1,7 @@
 package io.envkeeper.api;
 
 import io.envkeeper.environment.EnvironmentDestroyedException;
+import io.envkeeper.environment.EnvironmentLimitReachedException;
 import io.envkeeper.environment.EnvironmentNotFoundException;
 import io.envkeeper.environment.IdempotencyKeyReusedException;
 import io.envkeeper.environment.PathInUseException;
@@ -9,9 +10,13 @@ import io.envkeeper.runtime.RuntimeRefusedException;
 import io.envkeeper.runtime.process.SpawnFailedException;
 import io.envkeeper.worker.WorkerNotFoundException;
 import io.envkeeper.worker.WorkerRequestException;
+import io.envkeeper.security.ClientTokenNotFoundException;
+import io.envkeeper.security.InvalidBearerTokenException;
+import io.envkeeper.security.RateLimitExceededException;
 import io.envkeeper.workspace.InvalidWorkspacePathException;
 import java.util.List;
 import java.util.Map;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -19,9 +24,13 @@ import org.springframework.dao.QueryTimeoutException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -109,6 +118,58 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     return problem(HttpStatus.CONTENT_TOO_LARGE, "payload_too_large", e.getMessage());
   }
 
+  // Access: tenants, tokens, roles and limits.
+
+  @ExceptionHandler(EnvironmentLimitReachedException.class)
+  ResponseEntity<ProblemDetail> environmentLimitReached(EnvironmentLimitReachedException e) {
+    return problem(HttpStatus.CONFLICT, "environment_limit_reached", e.getMessage());
+  }
+
+  @ExceptionHandler(ClientTokenNotFoundException.class)
+  ResponseEntity<ProblemDetail> tokenNotFound(ClientTokenNotFoundException e) {
+    return problem(HttpStatus.NOT_FOUND, "token_not_found", e.getMessage());
+  }
+
+  /** 401 with {@code WWW-Authenticate: Bearer} (RFC 6750; {@code error="invalid_token"} for a bad one). */
+  @ExceptionHandler(AuthenticationException.class)
+  ResponseEntity<ProblemDetail> unauthorized(AuthenticationException e) {
+    boolean invalidToken = e instanceof InvalidBearerTokenException;
+    String challenge = invalidToken ? "Bearer error=\"invalid_token\"" : "Bearer";
+    String detail = invalidToken ? e.getMessage() : "this call needs an 'Authorization: Bearer <token>' header";
+    ResponseEntity<ProblemDetail> response = problem(HttpStatus.UNAUTHORIZED, "unauthorized", detail);
+    return ResponseEntity.status(response.getStatusCode())
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .header(HttpHeaders.WWW_AUTHENTICATE, challenge)
+        .body(response.getBody());
+  }
+
+  @ExceptionHandler(AccessDeniedException.class)
+  ResponseEntity<ProblemDetail> forbidden(AccessDeniedException e) {
+    return problem(HttpStatus.FORBIDDEN, "forbidden", "this call needs a token with the admin role");
+  }
+
+  @ExceptionHandler(RateLimitExceededException.class)
+  ResponseEntity<ProblemDetail> rateLimited(RateLimitExceededException e) {
+    ResponseEntity<ProblemDetail> response = problem(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", e.getMessage());
+    return ResponseEntity.status(response.getStatusCode())
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+        .body(response.getBody());
+  }
+
+  /** URLs refused by the firewall: encoded slashes or dots, {@code ..}, {@code ;}, control characters. */
+  @ExceptionHandler(RequestRejectedException.class)
+  ResponseEntity<ProblemDetail> rejectedUrl(RequestRejectedException e) {
+    return problem(HttpStatus.BAD_REQUEST, "invalid_url", "the request URL is malformed or not allowed");
+  }
+
+  /** A query parameter the container cannot decode (bad percent-encoding, not UTF-8). */
+  @ExceptionHandler(InvalidParameterException.class)
+  ResponseEntity<ProblemDetail> undecodableParameter(InvalidParameterException e) {
+    return problem(HttpStatus.BAD_REQUEST, "invalid_parameter",
+        "a query parameter is not valid percent-encoded UTF-8");
+  }
+
   @ExceptionHandler({
     CannotCreateTransactionException.class,
     DataAccessResourceFailureException.class,
@@ -122,6 +183,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
   private static ResponseEntity<ProblemDetail> withRetryAfter(ResponseEntity<ProblemDetail> response, int seconds) {
     return ResponseEntity.status(response.getStatusCode())
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .header(HttpHeaders.RETRY_AFTER, Integer.toString(seconds))
         .body(response.getBody());
   }
@@ -160,7 +222,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     ProblemDetail problem =
         Problems.of(HttpStatus.BAD_REQUEST, "validation_failed", describe(errors));
     problem.setProperty("errors", errors);
-    return ResponseEntity.badRequest().body(problem);
+    return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
   }
 
   @Override
@@ -178,7 +240,10 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     if (problem.getProperties() == null || !problem.getProperties().containsKey(Problems.CODE)) {
       Problems.withCode(problem, Problems.codeForStatus(status.value()));
     }
-    return super.handleExceptionInternal(e, problem, headers, status, request);
+    HttpHeaders problemHeaders = new HttpHeaders();
+    problemHeaders.putAll(headers);
+    problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+    return super.handleExceptionInternal(e, problem, problemHeaders, status, request);
   }
 
   private static Map<String, String> fieldError(FieldError error) {
@@ -206,8 +271,12 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     return "the request body must be a JSON object of the documented shape";
   }
 
+  /**
+   * The content type is set, not negotiated: an error is problem+json whatever the client's
+   * {@code Accept} says, even one that cannot be parsed.
+   */
   private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String code, String detail) {
-    return ResponseEntity.status(status).body(Problems.of(status, code, detail));
+    return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(Problems.of(status, code, detail));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

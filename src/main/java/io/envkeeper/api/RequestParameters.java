@@ -60,6 +60,11 @@ final class RequestParameters {
         "invalid_parameter", "tail must be an integer from 1 to " + MAX_TAIL + ", got '" + abbreviate(raw) + "'");
   }
 
+  /** A token id of the admin API: a UUID, like an environment id. */
+  static UUID tokenId(String raw) {
+    return environmentId(raw);
+  }
+
   static int limit(String raw) {
     if (raw == null) {
       return DEFAULT_LIMIT;

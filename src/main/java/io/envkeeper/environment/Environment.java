@@ -51,6 +51,9 @@ public class Environment {
   @Column(nullable = false, length = 253)
   private String node;
 
+  @Column(nullable = false, length = 63, updatable = false)
+  private String tenant;
+
   @Column(nullable = false)
   private Instant createdAt;
 
@@ -73,11 +76,12 @@ public class Environment {
     // for JPA
   }
 
-  /** A new READY environment. */
+  /** A new READY environment, owned by {@code tenant}. */
   public Environment(
-      UUID id, String name, String path, boolean managed, Map<String, String> labels, String node,
-      Instant now) {
+      UUID id, String tenant, String name, String path, boolean managed, Map<String, String> labels,
+      String node, Instant now) {
     this.id = id;
+    this.tenant = tenant;
     this.name = name;
     this.path = path;
     this.managed = managed;
@@ -147,6 +151,11 @@ public class Environment {
 
   public String getNode() {
     return node;
+  }
+
+  /** The tenant whose client created the environment; only it (and admins) may see it. */
+  public String getTenant() {
+    return tenant;
   }
 
   public Instant getCreatedAt() {

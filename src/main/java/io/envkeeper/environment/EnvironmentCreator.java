@@ -1,7 +1,9 @@
 package io.envkeeper.environment;
 
+import io.envkeeper.config.LimitsProperties;
 import io.envkeeper.config.NodeProperties;
 import io.envkeeper.runtime.RuntimeManager;
+import io.envkeeper.security.Caller;
 import io.envkeeper.workspace.ManagedWorkspaces;
 import io.envkeeper.workspace.WorkspacePathPolicy;
 import java.io.IOException;
@@ -22,9 +24,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Creates environments: path policy, the row (and its Idempotency-Key) in one transaction, and for
- * a managed workspace the directory, made inside that transaction so a READY row never exists
- * without its directory. A failed commit removes the directory again.
+ * Creates environments: path policy, the per-tenant limit, the row (and its Idempotency-Key) in one
+ * transaction, and for a managed workspace the directory, made inside that transaction so a READY
+ * row never exists without its directory. A failed commit removes the directory again.
  */
 @Service
 public class EnvironmentCreator {
@@ -37,6 +39,7 @@ public class EnvironmentCreator {
   private final ManagedWorkspaces managedWorkspaces;
   private final TransactionTemplate transaction;
   private final NodeProperties node;
+  private final LimitsProperties limits;
   private final Clock clock;
   private final RuntimeManager runtimes;
 
@@ -47,6 +50,7 @@ public class EnvironmentCreator {
       ManagedWorkspaces managedWorkspaces,
       TransactionTemplate transaction,
       NodeProperties node,
+      LimitsProperties limits,
       Clock clock,
       RuntimeManager runtimes) {
     this.environments = environments;
@@ -55,30 +59,36 @@ public class EnvironmentCreator {
     this.managedWorkspaces = managedWorkspaces;
     this.transaction = transaction;
     this.node = node;
+    this.limits = limits;
     this.clock = clock;
     this.runtimes = runtimes;
   }
 
-  /** Creates an environment, or replays the first result of an earlier create with the same key. */
-  public CreatedEnvironment create(CreateEnvironmentCommand command, String idempotencyKey) {
+  /**
+   * Creates an environment owned by the caller's tenant, or replays the first result of an earlier
+   * create of the same tenant with the same key.
+   */
+  public CreatedEnvironment create(CreateEnvironmentCommand command, String idempotencyKey, Caller caller) {
+    String tenant = caller.tenant();
     String requestHash = sha256(command.canonicalJson());
-    if (idempotencyKey != null) {
-      Optional<Environment> earlier = replay(idempotencyKey, requestHash);
+    IdempotencyRecord.Key key = idempotencyKey == null ? null : new IdempotencyRecord.Key(tenant, idempotencyKey);
+    if (key != null) {
+      Optional<Environment> earlier = replay(key, requestHash);
       if (earlier.isPresent()) {
         return new CreatedEnvironment(earlier.get(), true);
       }
     }
     Path clientPath = command.path() == null ? null : pathPolicy.resolve(command.path());
     try {
-      Environment created = insert(command, clientPath, idempotencyKey, requestHash);
-      log.info("environment {}: created at {} (managed: {})", created.getId(), created.getPath(), created.isManaged());
+      Environment created = insert(tenant, command, clientPath, key, requestHash);
+      log.info("environment {}: created at {} for tenant {} (managed: {})",
+          created.getId(), created.getPath(), tenant, created.isManaged());
       startRuntime(created);
       return new CreatedEnvironment(created, false);
     } catch (DataIntegrityViolationException e) {
-      if (idempotencyKey != null
-          && ConstraintViolations.violates(e, ConstraintViolations.IDEMPOTENCY_KEY_PRIMARY_KEY)) {
+      if (key != null && ConstraintViolations.violates(e, ConstraintViolations.IDEMPOTENCY_KEY_PRIMARY_KEY)) {
         // A concurrent request with the same key won the race: answer with its result.
-        return replay(idempotencyKey, requestHash)
+        return replay(key, requestHash)
             .map(environment -> new CreatedEnvironment(environment, true))
             .orElseThrow(() -> e);
       }
@@ -102,9 +112,9 @@ public class EnvironmentCreator {
     }
   }
 
-  private Optional<Environment> replay(String idempotencyKey, String requestHash) {
+  private Optional<Environment> replay(IdempotencyRecord.Key key, String requestHash) {
     return idempotencyRecords
-        .findById(idempotencyKey)
+        .findById(key)
         .map(
             record -> {
               if (!record.getRequestHash().equals(requestHash)) {
@@ -117,7 +127,8 @@ public class EnvironmentCreator {
   }
 
   private Environment insert(
-      CreateEnvironmentCommand command, Path clientPath, String idempotencyKey, String requestHash) {
+      String tenant, CreateEnvironmentCommand command, Path clientPath, IdempotencyRecord.Key key,
+      String requestHash) {
     UUID id = UUID.randomUUID();
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     boolean managed = clientPath == null;
@@ -125,22 +136,37 @@ public class EnvironmentCreator {
     try {
       return transaction.execute(
           status -> {
+            checkTenantLimit(tenant);
             if (!managed && environments.existsByPathAndStatusNot(clientPath.toString(), EnvironmentStatus.DESTROYED)) {
               throw new PathInUseException(clientPath.toString());
+            }
+            if (!managed) {
+              // Last look before the row commits: a component swapped for a symlink since the
+              // policy checked it is refused, not recorded.
+              pathPolicy.recheck(clientPath);
             }
             Path path = managed ? managedWorkspaces.create(id) : clientPath;
             createdDirectory[0] = managed ? path : null;
             Environment environment =
-                new Environment(id, command.name(), path.toString(), managed, command.labels(), node.id(), now);
+                new Environment(
+                    id, tenant, command.name(), path.toString(), managed, command.labels(), node.id(), now);
             environments.saveAndFlush(environment);
-            if (idempotencyKey != null) {
-              idempotencyRecords.saveAndFlush(new IdempotencyRecord(idempotencyKey, requestHash, id, now));
+            if (key != null) {
+              idempotencyRecords.saveAndFlush(new IdempotencyRecord(key, requestHash, id, now));
             }
             return environment;
           });
     } catch (RuntimeException e) {
       removeQuietly(id, createdDirectory[0]);
       throw e;
+    }
+  }
+
+  /** Under the tenant's lock, so two concurrent creates cannot both take the last place. */
+  private void checkTenantLimit(String tenant) {
+    environments.lockTenant(tenant);
+    if (environments.countLiveOfTenant(tenant) >= limits.maxEnvironmentsPerTenant()) {
+      throw new EnvironmentLimitReachedException(limits.maxEnvironmentsPerTenant());
     }
   }
 

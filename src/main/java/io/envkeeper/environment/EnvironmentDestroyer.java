@@ -1,6 +1,7 @@
 package io.envkeeper.environment;
 
 import io.envkeeper.config.CrashPoints;
+import io.envkeeper.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -72,12 +73,13 @@ public class EnvironmentDestroyer {
 
   /**
    * Accepts a destroy and starts (or joins) its teardown, waiting up to {@code wait} for it.
-   * Idempotent: a repeat never starts a second teardown beside a running one.
+   * Idempotent: a repeat never starts a second teardown beside a running one. Another tenant's
+   * environment is "not found" and is left untouched.
    *
    * @return the environment as it stands after the wait
    */
-  public Environment destroy(UUID id, Duration wait) {
-    Environment environment = beginDestroy(id);
+  public Environment destroy(UUID id, Duration wait, Caller caller) {
+    Environment environment = beginDestroy(id, caller);
     if (environment.getStatus() != EnvironmentStatus.DESTROYING) {
       return environment;
     }
@@ -133,13 +135,16 @@ public class EnvironmentDestroyer {
     return mine;
   }
 
-  private Environment beginDestroy(UUID id) {
+  private Environment beginDestroy(UUID id, Caller caller) {
     for (int attempt = 1; ; attempt++) {
       try {
         return transaction.execute(
             status -> {
               Environment environment =
-                  environments.findById(id).orElseThrow(() -> new EnvironmentNotFoundException(id));
+                  environments
+                      .findById(id)
+                      .filter(row -> caller.canAccess(row.getTenant()))
+                      .orElseThrow(() -> new EnvironmentNotFoundException(id));
               if (environment.getStatus() == EnvironmentStatus.READY) {
                 environment.beginDestroy(now());
                 environments.saveAndFlush(environment);

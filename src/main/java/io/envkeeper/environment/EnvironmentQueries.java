@@ -1,5 +1,6 @@
 package io.envkeeper.environment;
 
+import io.envkeeper.security.Caller;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -19,31 +20,38 @@ public class EnvironmentQueries {
     this.environments = environments;
   }
 
-  /** The environment in whatever status it is. */
-  public Environment get(UUID id) {
-    return environments.findById(id).orElseThrow(() -> new EnvironmentNotFoundException(id));
+  /**
+   * The environment in whatever status it is. Another tenant's environment is "not found", exactly
+   * like an id that does not exist: its existence is not revealed.
+   */
+  public Environment get(UUID id, Caller caller) {
+    return environments
+        .findById(id)
+        .filter(environment -> caller.canAccess(environment.getTenant()))
+        .orElseThrow(() -> new EnvironmentNotFoundException(id));
   }
 
-  /** The environment, refusing any that is not READY. */
-  public Environment getReady(UUID id) {
-    Environment environment = get(id);
+  /** The environment, refusing any that is not READY (after the tenant check: 404 before 410). */
+  public Environment getReady(UUID id, Caller caller) {
+    Environment environment = get(id, caller);
     if (environment.getStatus() != EnvironmentStatus.READY) {
       throw new EnvironmentDestroyedException(id, environment.getStatus());
     }
     return environment;
   }
 
-  /** One page in (createdAt, id) order. */
-  public EnvironmentPage list(EnvironmentQuery query) {
+  /** One page in (createdAt, id) order: the caller's tenant's environments, or all for an admin. */
+  public EnvironmentPage list(EnvironmentQuery query, Caller caller) {
     PageCursor after = query.after();
+    String status = query.status() == null ? null : query.status().name();
+    String labels = LabelsConverter.toJson(query.labels());
+    Instant cursorAt = after == null ? Instant.EPOCH : after.createdAt();
+    UUID cursorId = after == null ? NO_ID : after.id();
     List<Environment> rows =
-        environments.findPage(
-            query.status() == null ? null : query.status().name(),
-            LabelsConverter.toJson(query.labels()),
-            after != null,
-            after == null ? Instant.EPOCH : after.createdAt(),
-            after == null ? NO_ID : after.id(),
-            query.limit() + 1);
+        caller.isAdmin()
+            ? environments.findPage(status, labels, after != null, cursorAt, cursorId, query.limit() + 1)
+            : environments.findTenantPage(
+                caller.tenant(), status, labels, after != null, cursorAt, cursorId, query.limit() + 1);
     if (rows.size() <= query.limit()) {
       return new EnvironmentPage(rows, null);
     }

@@ -33,6 +33,46 @@ public interface EnvironmentRepository extends JpaRepository<Environment, UUID> 
       @Param("cursorId") UUID cursorId,
       @Param("limit") int limit);
 
+  /** {@link #findPage} restricted to one tenant's rows (served by the tenant listing indexes). */
+  @Query(
+      nativeQuery = true,
+      value =
+          """
+          SELECT * FROM environment e
+          WHERE e.tenant = :tenant
+            AND (CAST(:status AS text) IS NULL OR e.status = CAST(:status AS text))
+            AND e.labels @> CAST(:labels AS jsonb)
+            AND (NOT :afterCursor OR (e.created_at, e.id) > (:cursorAt, :cursorId))
+          ORDER BY e.created_at, e.id
+          LIMIT :limit
+          """)
+  List<Environment> findTenantPage(
+      @Param("tenant") String tenant,
+      @Param("status") String status,
+      @Param("labels") String labelsJson,
+      @Param("afterCursor") boolean afterCursor,
+      @Param("cursorAt") Instant cursorAt,
+      @Param("cursorId") UUID cursorId,
+      @Param("limit") int limit);
+
+  /**
+   * The tenant's environments that are not tombstones. Asked as the two live statuses, so the
+   * (tenant, status, ...) index reads live rows only, however many tombstones the tenant has.
+   */
+  @Query(
+      nativeQuery = true,
+      value = "SELECT count(*) FROM environment WHERE tenant = :tenant AND status IN ('READY', 'DESTROYING')")
+  long countLiveOfTenant(@Param("tenant") String tenant);
+
+  /**
+   * Serialises creates of one tenant until the end of the current transaction (a transaction-scoped
+   * advisory lock), so concurrent creates cannot both pass the per-tenant limit.
+   */
+  @Query(
+      nativeQuery = true,
+      value = "SELECT count(*) FROM pg_advisory_xact_lock(hashtext('envkeeper.environment.tenant:' || :tenant))")
+  long lockTenant(@Param("tenant") String tenant);
+
   /** Whether a row other than a tombstone uses this workspace path. */
   boolean existsByPathAndStatusNot(String path, EnvironmentStatus status);
 

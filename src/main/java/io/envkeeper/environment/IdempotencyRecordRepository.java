@@ -2,4 +2,4 @@ package io.envkeeper.environment;
 
 import org.springframework.data.jpa.repository.JpaRepository;
 
-interface IdempotencyRecordRepository extends JpaRepository<IdempotencyRecord, String> {}
+interface IdempotencyRecordRepository extends JpaRepository<IdempotencyRecord, IdempotencyRecord.Key> {}

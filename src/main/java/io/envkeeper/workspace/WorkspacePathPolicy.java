@@ -1,5 +1,6 @@
 package io.envkeeper.workspace;
 
+import io.envkeeper.config.EnvkeeperProperties;
 import io.envkeeper.workspace.InvalidWorkspacePathException.Reason;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,12 +10,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * Decides whether a client-supplied path may become a workspace: an absolute path with no
  * {@code ..}, naming an existing directory whose real path (every symlink resolved) lies strictly
- * under one of the configured roots.
+ * under one of the configured roots, and neither inside nor above the service's own directories
+ * (its data directory, the managed root), so no client workspace can reach the service's database
+ * files or another environment's managed workspace.
  */
 @Component
 public class WorkspacePathPolicy {
@@ -23,9 +27,24 @@ public class WorkspacePathPolicy {
   static final int MAX_PATH_LENGTH = 4096;
 
   private final List<Path> roots;
+  private final List<Path> reserved;
 
+  /** A policy that keeps client workspaces away from the managed root only. */
   public WorkspacePathPolicy(WorkspaceProperties properties) {
+    this(properties, List.of());
+  }
+
+  /** A policy that also keeps client workspaces away from the service's data directory. */
+  @Autowired
+  public WorkspacePathPolicy(WorkspaceProperties properties, EnvkeeperProperties envkeeper) {
+    this(properties, List.of(envkeeper.dataDir()));
+  }
+
+  private WorkspacePathPolicy(WorkspaceProperties properties, List<Path> serviceDirectories) {
     this.roots = List.copyOf(properties.roots());
+    List<Path> reserved = new ArrayList<>(serviceDirectories);
+    reserved.add(properties.managedRoot());
+    this.reserved = reserved.stream().map(path -> path.toAbsolutePath().normalize()).toList();
   }
 
   /** The real path of {@code requested}, or an {@link InvalidWorkspacePathException}. */
@@ -49,7 +68,28 @@ public class WorkspacePathPolicy {
           Reason.PATH_NOT_ALLOWED,
           "path " + real + " is not under any configured workspace root " + roots);
     }
+    if (realReserved().stream().anyMatch(service -> real.startsWith(service) || service.startsWith(real))) {
+      throw new InvalidWorkspacePathException(
+          Reason.PATH_NOT_ALLOWED, "path " + real + " overlaps a directory of the service itself");
+    }
     return real;
+  }
+
+  /**
+   * Checks, as late as possible before use, that a path {@link #resolve} accepted still names the
+   * same kind of thing: a directory reached without any symlink (its real path is itself). A
+   * component swapped for a symlink since validation is refused, not followed.
+   */
+  public void recheck(Path resolved) {
+    try {
+      if (!Files.isDirectory(resolved, LinkOption.NOFOLLOW_LINKS) || !resolved.toRealPath().equals(resolved)) {
+        throw new InvalidWorkspacePathException(
+            Reason.PATH_NOT_ALLOWED, "path " + resolved + " changed while it was being checked");
+      }
+    } catch (IOException e) {
+      throw new InvalidWorkspacePathException(
+          Reason.PATH_NOT_FOUND, "path " + resolved + " disappeared while it was being checked");
+    }
   }
 
   private static Path parse(String requested) {
@@ -75,6 +115,19 @@ public class WorkspacePathPolicy {
       }
     }
     return path;
+  }
+
+  /** The service's own directories as they are now (those that exist). */
+  private List<Path> realReserved() {
+    List<Path> real = new ArrayList<>();
+    for (Path directory : reserved) {
+      try {
+        real.add(directory.toRealPath());
+      } catch (IOException e) {
+        real.add(directory); // not created yet: its configured path is where it will be
+      }
+    }
+    return real;
   }
 
   /** Roots are resolved on every call: a root may be created or re-linked while we run. */

@@ -72,7 +72,7 @@ class EnvironmentStatusTests {
   }
 
   private static Environment environmentIn(EnvironmentStatus status) {
-    Environment environment = new Environment(UUID.randomUUID(), "e", "/w", true, Map.of(), "node", NOW);
+    Environment environment = new Environment(UUID.randomUUID(), "t", "e", "/w", true, Map.of(), "node", NOW);
     if (status != EnvironmentStatus.READY) {
       environment.beginDestroy(NOW);
     }

@@ -3,19 +3,19 @@ package io.envkeeper.environment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.envkeeper.EnvkeeperApplication;
 import io.envkeeper.support.ApiClient;
 import io.envkeeper.support.ApiClient.Response;
-import io.envkeeper.support.TestDatabase;
+import io.envkeeper.support.TestApplication;
 import io.envkeeper.support.TestDirectories;
 import io.envkeeper.runtime.RuntimeManager;
+import io.envkeeper.support.TestTokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** State written by one application context is read back by a new one on the same database. */
@@ -56,21 +56,16 @@ class RestartIntegrationTests {
   }
 
   private static ConfigurableApplicationContext start(Path managedRoot, String node) {
-    TestDatabase.Coordinates database = TestDatabase.get();
-    // Command-line arguments: default properties would lose to application.yaml.
-    return new SpringApplicationBuilder(EnvkeeperApplication.class)
-        .run(
-            "--server.port=0",
-            "--envkeeper.node.id=" + node,
-            "--spring.datasource.url=" + database.url(),
-            "--spring.datasource.username=" + database.username(),
-            "--spring.datasource.password=" + database.password(),
-            "--envkeeper.data-dir=" + TestDirectories.create("restart-data"),
-            "--envkeeper.workspace.roots[0]=" + managedRoot,
-            "--envkeeper.workspace.managed-root=" + managedRoot);
+    List<String> properties = new ArrayList<>(List.of(
+        "envkeeper.node.id=" + node,
+        "envkeeper.data-dir=" + TestDirectories.create("restart-data"),
+        "envkeeper.workspace.roots[0]=" + managedRoot,
+        "envkeeper.workspace.managed-root=" + managedRoot));
+    properties.addAll(TestTokens.propertyStrings());
+    return TestApplication.start(properties);
   }
 
   private static ApiClient api(ConfigurableApplicationContext context) {
-    return new ApiClient(((WebServerApplicationContext) context).getWebServer().getPort());
+    return new ApiClient(TestApplication.port(context));
   }
 }

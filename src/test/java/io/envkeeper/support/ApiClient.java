@@ -11,16 +11,40 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A plain HTTP client for the service, as a desktop client would call it. */
+/**
+ * A plain HTTP client for the service, as a desktop client would call it. Sends the test admin
+ * token ({@link TestTokens#ADMIN}) unless told to send another token ({@link #as}) or none
+ * ({@link #anonymous}).
+ */
 public final class ApiClient {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final String base;
+  private final String token;
 
   public ApiClient(int port) {
+    this(port, TestTokens.ADMIN);
+  }
+
+  private ApiClient(int port, String token) {
     this.base = "http://localhost:" + port;
+    this.token = token;
+  }
+
+  /** The same client sending {@code Authorization: Bearer <token>} with this token. */
+  public ApiClient as(String token) {
+    return new ApiClient(port(), token);
+  }
+
+  /** The same client sending no {@code Authorization} header. */
+  public ApiClient anonymous() {
+    return new ApiClient(port(), null);
+  }
+
+  private int port() {
+    return URI.create(base).getPort();
   }
 
   /** A response with its body parsed as JSON when it is JSON. */
@@ -65,7 +89,22 @@ public final class ApiClient {
     return send(request);
   }
 
+  /** Any method; with a JSON body when {@code body} is not null. */
+  public Response request(String method, String path, String body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path));
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+    }
+    return send(request);
+  }
+
+  /** Sends the request, with this client's token unless the request sets its own Authorization. */
   public Response send(HttpRequest.Builder request) {
+    if (token != null && request.copy().build().headers().firstValue("Authorization").isEmpty()) {
+      request.header("Authorization", "Bearer " + token);
+    }
     try {
       HttpResponse<String> response =
           HTTP.send(request.timeout(Duration.ofSeconds(70)).build(), HttpResponse.BodyHandlers.ofString());

@@ -10,8 +10,9 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Base of tests that run the whole application on a real port against the per-JVM test database.
- * Workspace roots and the managed root live under the build folder; subclasses sharing this
- * configuration share one application context, and each context has a node id of its own.
+ * Workspace roots and the managed root live under the build folder; the tokens of {@link TestTokens}
+ * are configured; subclasses sharing this configuration share one application context, and each
+ * context has a node id of its own.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(TeardownRecorder.Config.class)
@@ -39,11 +40,10 @@ public abstract class IntegrationTest {
     registry.add("envkeeper.data-dir", () -> TestDirectories.create("data").toString());
     registry.add("envkeeper.workspace.roots[0]", WORKSPACE_ROOT::toString);
     registry.add("envkeeper.workspace.managed-root", MANAGED_ROOT::toString);
-    // The tests read health components without credentials; deployments show them only to
-    // authorised callers (application.yaml), which ContainerImageJarTests checks on the real jar.
-    registry.add("management.endpoint.health.show-details", () -> "always");
+    TestTokens.properties().forEach((key, value) -> registry.add(key, () -> value));
   }
 
+  /** A client sending the test admin token; {@code api().as(TestTokens.CLIENT_A)} for a tenant's client. */
   protected ApiClient api() {
     return new ApiClient(port);
   }

@@ -29,15 +29,31 @@ public final class ServiceProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts the jar with these extra arguments on a free port and waits until it is ready. */
+  /**
+   * Starts the jar with the {@link TestTokens} configured and these extra arguments on a free port,
+   * and waits until it is ready.
+   */
   public static ServiceProcess start(Path workDirectory, List<String> arguments) {
     ServiceProcess service = launch(workDirectory, arguments);
     service.awaitReady();
     return service;
   }
 
-  /** Starts the jar without waiting for readiness (for runs expected to fail at start-up). */
+  /** Starts the jar with only these arguments: no token configured (the development-token case). */
+  public static ServiceProcess startWithoutTestTokens(Path workDirectory, List<String> arguments) {
+    ServiceProcess service = launchWithoutTestTokens(workDirectory, arguments);
+    service.awaitReady();
+    return service;
+  }
+
+  /** Starts the jar (test tokens configured) without waiting for readiness: for runs expected to fail. */
   public static ServiceProcess launch(Path workDirectory, List<String> arguments) {
+    List<String> withTokens = new ArrayList<>(TestTokens.arguments());
+    withTokens.addAll(arguments);
+    return launchWithoutTestTokens(workDirectory, withTokens);
+  }
+
+  private static ServiceProcess launchWithoutTestTokens(Path workDirectory, List<String> arguments) {
     String jar = System.getProperty("envkeeper.jar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
       throw new IllegalStateException("system property envkeeper.jar must name the packaged jar, got " + jar);
@@ -123,7 +139,7 @@ public final class ServiceProcess implements AutoCloseable {
 
   private boolean isReady() {
     try {
-      return api().get("/actuator/health/readiness").status() == 200;
+      return api().anonymous().get("/actuator/health/readiness").status() == 200;
     } catch (RuntimeException e) {
       return false;
     }

@@ -3,6 +3,7 @@ package io.envkeeper.workspace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.envkeeper.config.EnvkeeperProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +84,60 @@ class WorkspacePathPolicyTests {
   void siblingWithTheRootAsNamePrefixIsRefused() throws IOException {
     Path sibling = Files.createDirectory(temp.resolve("root-evil"));
     assertRefused(sibling.toString(), "path_not_allowed");
+  }
+
+  @Test
+  void theServicesOwnDirectoriesAndTheirParentsAreRefused() throws IOException {
+    Path service = Files.createDirectories(root.resolve("svc"));
+    Path managed = Files.createDirectories(service.resolve("managed"));
+    Path data = Files.createDirectories(service.resolve("data/postgres")).getParent();
+    Path other = Files.createDirectories(managed.resolve("some-environment"));
+    Path neighbour = Files.createDirectories(root.resolve("neighbour"));
+    policy = new WorkspacePathPolicy(
+        new WorkspaceProperties(List.of(root), managed), new EnvkeeperProperties(data));
+
+    assertRefused(managed.toString(), "path_not_allowed");
+    assertRefused(other.toString(), "path_not_allowed");
+    assertRefused(data.resolve("postgres").toString(), "path_not_allowed");
+    assertRefused(service.toString(), "path_not_allowed");
+    Path link = Files.createSymbolicLink(root.resolve("to-data"), data);
+    assertRefused(link.toString(), "path_not_allowed");
+    assertThat(policy.resolve(neighbour.toString())).isEqualTo(neighbour);
+  }
+
+  @Test
+  void directorySwappedForASymlinkAfterValidationFailsTheRecheck() throws IOException {
+    Path project = Files.createDirectories(root.resolve("project"));
+    Path resolved = policy.resolve(project.toString());
+    policy.recheck(resolved);
+
+    Files.move(project, temp.resolve("moved"));
+    Files.createSymbolicLink(project, outside);
+
+    assertThatThrownBy(() -> policy.recheck(resolved))
+        .isInstanceOfSatisfying(
+            InvalidWorkspacePathException.class, e -> assertThat(e.code()).isEqualTo("path_not_allowed"));
+  }
+
+  @Test
+  void parentSwappedForASymlinkAfterValidationFailsTheRecheck() throws IOException {
+    Path project = Files.createDirectories(root.resolve("parent/project"));
+    Path resolved = policy.resolve(project.toString());
+    Files.createDirectories(outside.resolve("project"));
+
+    Files.move(root.resolve("parent"), temp.resolve("moved-parent"));
+    Files.createSymbolicLink(root.resolve("parent"), outside);
+
+    assertThatThrownBy(() -> policy.recheck(resolved)).isInstanceOf(InvalidWorkspacePathException.class);
+  }
+
+  @Test
+  void vanishedDirectoryFailsTheRecheck() throws IOException {
+    Path project = Files.createDirectories(root.resolve("gone"));
+    Path resolved = policy.resolve(project.toString());
+    Files.delete(project);
+
+    assertThatThrownBy(() -> policy.recheck(resolved)).isInstanceOf(InvalidWorkspacePathException.class);
   }
 
   private void assertRefused(String path, String code) {

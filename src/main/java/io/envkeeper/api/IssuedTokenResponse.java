@@ -1,0 +1,21 @@
+package io.envkeeper.api;
+
+import io.envkeeper.security.IssuedToken;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Answer to {@code POST /admin/tokens}: the only time the token itself is ever shown. */
+public record IssuedTokenResponse(
+    UUID id, String name, String tenant, String role, Instant createdAt, String token) {
+
+  static IssuedTokenResponse of(IssuedToken issued) {
+    TokenResponse token = TokenResponse.of(issued.record());
+    return new IssuedTokenResponse(
+        token.id(), token.name(), token.tenant(), token.role(), token.createdAt(), issued.token());
+  }
+
+  @Override
+  public String toString() {
+    return "IssuedTokenResponse[" + id + "]"; // never the token
+  }
+}

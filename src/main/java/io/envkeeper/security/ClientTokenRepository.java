@@ -1,0 +1,17 @@
+package io.envkeeper.security;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Query;
+
+interface ClientTokenRepository extends JpaRepository<ClientToken, UUID> {
+
+  Optional<ClientToken> findByTokenHash(String tokenHash);
+
+  long countByRevokedAtIsNull();
+
+  @Query("SELECT t FROM ClientToken t ORDER BY t.createdAt, t.id")
+  List<ClientToken> findAllInOrder();
+}

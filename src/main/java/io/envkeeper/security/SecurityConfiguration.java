@@ -1,0 +1,98 @@
+package io.envkeeper.security;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
+import org.springframework.boot.actuate.endpoint.web.WebServerNamespace;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+
+/**
+ * Who may call what. Stateless bearer tokens only: no sessions, no cookies, so no CSRF either (a
+ * browser never attaches a bearer token on its own).
+ *
+ * <ul>
+ *   <li>{@code /api/**}: a valid token; {@code /api/v1/admin/**} an admin token.
+ *   <li>Actuator: health, liveness and readiness are open (Kubernetes probes; details only for
+ *       admins); everything else needs an admin token, or arrives on the separate management port.
+ *   <li>OpenAPI document and Swagger UI: open. Anything else: refused.
+ * </ul>
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+  static final String ADMIN = ClientRole.ADMIN.name();
+  static final String CLIENT = ClientRole.CLIENT.name();
+
+  /** Requests on the separate management port (when there is one): trusted as admin. */
+  @Bean
+  @Order(1)
+  SecurityFilterChain managementPortChain(HttpSecurity http, Environment environment) throws Exception {
+    stateless(http)
+        .securityMatcher(new ManagementPortRequestMatcher(environment))
+        .addFilterBefore(new ManagementPortFilter(), AnonymousAuthenticationFilter.class)
+        .authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
+    return http.build();
+  }
+
+  @Bean
+  @Order(2)
+  SecurityFilterChain apiChain(
+      HttpSecurity http,
+      TokenAuthenticator authenticator,
+      RequestRateLimiter rateLimiter,
+      ProblemResponder problems,
+      WebEndpointProperties endpoints)
+      throws Exception {
+    String health = endpoints.getBasePath() + "/health";
+    stateless(http)
+        .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(problems).accessDeniedHandler(problems))
+        .addFilterBefore(new BearerTokenFilter(authenticator, problems), AnonymousAuthenticationFilter.class)
+        .addFilterBefore(new RateLimitFilter(rateLimiter, problems), AuthorizationFilter.class)
+        .authorizeHttpRequests(
+            requests ->
+                requests
+                    .requestMatchers(HttpMethod.GET, health, health + "/liveness", health + "/readiness")
+                    .permitAll()
+                    .requestMatchers(EndpointRequest.toAdditionalPaths(WebServerNamespace.SERVER, HealthEndpoint.class))
+                    .permitAll()
+                    .requestMatchers(EndpointRequest.toAnyEndpoint())
+                    .hasRole(ADMIN)
+                    .requestMatchers("/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**")
+                    .permitAll()
+                    .requestMatchers("/api/v1/admin/**")
+                    .hasRole(ADMIN)
+                    .requestMatchers("/api/**")
+                    .hasRole(CLIENT)
+                    .requestMatchers("/error")
+                    .permitAll()
+                    .anyRequest()
+                    .denyAll());
+    return http.build();
+  }
+
+  /** URLs the firewall refuses (encoded slashes, {@code ..}, control characters) get a 400 problem. */
+  @Bean
+  WebSecurityCustomizer rejectedRequestsAsProblems(ProblemResponder problems) {
+    return web -> web.requestRejectedHandler(problems);
+  }
+
+  private static HttpSecurity stateless(HttpSecurity http) throws Exception {
+    return http.csrf(AbstractHttpConfigurer::disable)
+        .httpBasic(AbstractHttpConfigurer::disable)
+        .formLogin(AbstractHttpConfigurer::disable)
+        .logout(AbstractHttpConfigurer::disable)
+        .requestCache(AbstractHttpConfigurer::disable)
+        .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+  }
+}
