@@ -6,7 +6,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Limits that keep one client from starving the others.
+ * Limits that keep one client from starving the others. The defaults sit above what one host
+ * serves well (hundreds of environments, thousands of requests a second): they stop a runaway
+ * client, not normal use; lower them per deployment to share a host between tenants.
  *
  * @param maxEnvironmentsPerTenant Most environments one tenant may have that are not DESTROYED; a
  *     create beyond it is {@code 409 environment_limit_reached}.
@@ -20,8 +22,8 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("envkeeper.limits")
 @Validated
 public record LimitsProperties(
-    @DefaultValue("100") @Min(1) int maxEnvironmentsPerTenant,
-    @DefaultValue("50") @Min(1) int maxWorkersPerTenant,
-    @DefaultValue("10") @Min(1) int maxWorkersPerEnvironment,
-    @DefaultValue("100") @Min(1) long requestsPerSecond,
-    @DefaultValue("1000") @Min(1) long burst) {}
+    @DefaultValue("1000") @Min(1) int maxEnvironmentsPerTenant,
+    @DefaultValue("1000") @Min(1) int maxWorkersPerTenant,
+    @DefaultValue("64") @Min(1) int maxWorkersPerEnvironment,
+    @DefaultValue("5000") @Min(1) long requestsPerSecond,
+    @DefaultValue("10000") @Min(1) long burst) {}

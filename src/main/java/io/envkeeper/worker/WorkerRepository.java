@@ -15,6 +15,22 @@ public interface WorkerRepository extends JpaRepository<Worker, UUID> {
   @Query("SELECT w.status, COUNT(w) FROM Worker w GROUP BY w.status")
   List<Object[]> countByStatus();
 
+  /** Workers of a tenant's environments that may still run (RUNNING or STOPPING). */
+  @Query(
+      nativeQuery = true,
+      value = "SELECT count(*) FROM worker w JOIN environment e ON e.id = w.environment_id"
+          + " WHERE e.tenant = :tenant AND w.status IN ('RUNNING', 'STOPPING')")
+  long countLiveOfTenant(@Param("tenant") String tenant);
+
+  /**
+   * Serialises worker starts of one tenant until the end of the current transaction, so two
+   * concurrent starts cannot both take the tenant's last place.
+   */
+  @Query(
+      nativeQuery = true,
+      value = "SELECT count(*) FROM pg_advisory_xact_lock(hashtext('envkeeper.worker.tenant:' || :tenant))")
+  long lockTenant(@Param("tenant") String tenant);
+
   List<Worker> findByEnvironmentIdOrderByStartedAtAscIdAsc(UUID environmentId);
 
   Optional<Worker> findByIdAndEnvironmentId(UUID id, UUID environmentId);

@@ -1,6 +1,10 @@
 package io.envkeeper.worker;
 
+import io.envkeeper.config.LimitsProperties;
 import io.envkeeper.config.NodeProperties;
+import io.envkeeper.environment.Environment;
+import io.envkeeper.environment.EnvironmentNotFoundException;
+import io.envkeeper.environment.EnvironmentRepository;
 import io.envkeeper.runtime.EnvironmentRuntime;
 import io.envkeeper.runtime.RuntimeManager;
 import io.envkeeper.runtime.WorkerStart;
@@ -38,6 +42,8 @@ public class WorkerService {
   private final WorkerProperties properties;
   private final NodeProperties node;
   private final TransactionTemplate transaction;
+  private final EnvironmentRepository environments;
+  private final LimitsProperties limits;
 
   WorkerService(
       RuntimeManager runtimes,
@@ -47,7 +53,11 @@ public class WorkerService {
       WorkerLogs logs,
       WorkerProperties properties,
       NodeProperties node,
-      TransactionTemplate transaction) {
+      TransactionTemplate transaction,
+      EnvironmentRepository environments,
+      LimitsProperties limits) {
+    this.environments = environments;
+    this.limits = limits;
     this.runtimes = runtimes;
     this.supervisor = supervisor;
     this.recovery = recovery;
@@ -66,15 +76,14 @@ public class WorkerService {
           "no worker profile named '" + abbreviate(profileName) + "'; configured: " + properties.profiles().keySet());
     }
     List<String> extraArgs = checkArgs(profileName, profile, args == null ? List.of() : args);
+    String tenant = environments.findById(environmentId).map(Environment::getTenant)
+        .orElseThrow(() -> new EnvironmentNotFoundException(environmentId));
     UUID workerId = UUID.randomUUID();
     Worker[] recorded = new Worker[1];
     runtimes.startWorker(environmentId, new WorkerStart() {
       @Override
       public WorkerSpec prepare(EnvironmentRuntime runtime) {
-        if (runtime.workers().running(profileName) >= profile.maxPerEnvironment()) {
-          throw new WorkerRequestException(Reason.WORKER_LIMIT_REACHED,
-              "profile '" + profileName + "' allows " + profile.maxPerEnvironment() + " running worker(s) per environment");
-        }
+        checkLimits(runtime, profileName, profile, tenant);
         List<String> command = new java.util.ArrayList<>(profile.command());
         command.addAll(extraArgs);
         return new WorkerSpec(
@@ -85,12 +94,37 @@ public class WorkerService {
 
       @Override
       public void record(WorkerHandle worker) {
-        recorded[0] = transaction.execute(status -> workers.saveAndFlush(new Worker(
-            workerId, environmentId, profileName, extraArgs, worker.pid(), worker.pgid(), worker.startTicks(),
-            worker.bootId(), node.id(), worker.startedAt())));
+        recorded[0] = transaction.execute(status -> {
+          // Again under the tenant's lock: a concurrent start may have taken the last place since.
+          workers.lockTenant(tenant);
+          checkTenantLimit(tenant);
+          return workers.saveAndFlush(new Worker(
+              workerId, environmentId, profileName, extraArgs, worker.pid(), worker.pgid(), worker.startTicks(),
+              worker.bootId(), node.id(), worker.startedAt()));
+        });
       }
     });
     return recorded[0];
+  }
+
+  /** Refuses a start beyond the profile's, the environment's or the tenant's number of running workers. */
+  private void checkLimits(EnvironmentRuntime runtime, String profileName, WorkerProperties.Profile profile, String tenant) {
+    if (runtime.workers().running(profileName) >= profile.maxPerEnvironment()) {
+      throw new WorkerRequestException(Reason.WORKER_LIMIT_REACHED,
+          "profile '" + profileName + "' allows " + profile.maxPerEnvironment() + " running worker(s) per environment");
+    }
+    if (runtime.workers().running() >= limits.maxWorkersPerEnvironment()) {
+      throw new WorkerRequestException(Reason.WORKER_LIMIT_REACHED,
+          "an environment may have " + limits.maxWorkersPerEnvironment() + " running workers (envkeeper.limits)");
+    }
+    checkTenantLimit(tenant);
+  }
+
+  private void checkTenantLimit(String tenant) {
+    if (workers.countLiveOfTenant(tenant) >= limits.maxWorkersPerTenant()) {
+      throw new WorkerRequestException(Reason.WORKER_LIMIT_REACHED,
+          "tenant " + tenant + " may have " + limits.maxWorkersPerTenant() + " running workers (envkeeper.limits)");
+    }
   }
 
   public List<Worker> list(UUID environmentId) {

@@ -10,6 +10,9 @@ import io.envkeeper.runtime.watch.WatcherState;
 import io.envkeeper.support.ApiClient;
 import io.envkeeper.support.ApiClient.Response;
 import io.envkeeper.support.TestDirectories;
+import io.envkeeper.support.TestTokens;
+import java.util.ArrayList;
+import java.util.List;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -106,7 +109,8 @@ class DatabaseOutageIntegrationTests {
   }
 
   private ConfigurableApplicationContext startService() {
-    return new SpringApplicationBuilder(EnvkeeperApplication.class).run(
+    List<String> arguments = new ArrayList<>(TestTokens.arguments());
+    arguments.addAll(List.of(
         "--server.port=0",
         "--envkeeper.node.id=outage-" + UUID.randomUUID(),
         "--spring.datasource.url=jdbc:postgresql://localhost:" + port + "/postgres",
@@ -120,7 +124,8 @@ class DatabaseOutageIntegrationTests {
         "--envkeeper.workers.profiles.long.command[0]=sleep",
         "--envkeeper.workers.profiles.long.command[1]=1000",
         "--envkeeper.workers.profiles.short.command[0]=sleep",
-        "--envkeeper.workers.profiles.short.command[1]=2");
+        "--envkeeper.workers.profiles.short.command[1]=2"));
+    return new SpringApplicationBuilder(EnvkeeperApplication.class).run(arguments.toArray(String[]::new));
   }
 
   private static String status(ApiClient api, String env, JsonNode worker) {

@@ -65,7 +65,7 @@ public record WorkerProperties(
       @NotEmpty List<@NotBlank String> command,
       @NotNull @DefaultValue Map<String, String> env,
       @DefaultValue("false") boolean allowArgs,
-      @DefaultValue("4") @Min(1) int maxPerEnvironment,
+      @DefaultValue("16") @Min(1) int maxPerEnvironment,
       String shutdownMessage,
       String ackLine,
       @NotNull @DefaultValue("5s") Duration ackTimeout,

@@ -29,6 +29,10 @@ public final class WorkerSet {
     return workers.values().stream().filter(w -> w.profile().equals(profile) && !w.hasExited()).count();
   }
 
+  public long running() {
+    return workers.values().stream().filter(w -> !w.hasExited()).count();
+  }
+
   public boolean isEmpty() {
     return workers.isEmpty();
   }
