@@ -5,19 +5,22 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 
-/** Reads environments. Reads touch the database only, never a runtime. */
+/**
+ * Reads environments. Reads touch the database (or the tombstone cache) only, never a runtime. Not
+ * transactional as a whole: a tombstone found in the cache needs no connection at all.
+ */
 @Service
-@Transactional(readOnly = true)
 public class EnvironmentQueries {
 
   private static final UUID NO_ID = new UUID(0, 0);
 
   private final EnvironmentRepository environments;
+  private final TombstoneCache tombstones;
 
-  EnvironmentQueries(EnvironmentRepository environments) {
+  EnvironmentQueries(EnvironmentRepository environments, TombstoneCache tombstones) {
     this.environments = environments;
+    this.tombstones = tombstones;
   }
 
   /**
@@ -25,8 +28,8 @@ public class EnvironmentQueries {
    * like an id that does not exist: its existence is not revealed.
    */
   public Environment get(UUID id, Caller caller) {
-    return environments
-        .findById(id)
+    return tombstones.find(id)
+        .or(() -> environments.findById(id).map(tombstones::remember))
         .filter(environment -> caller.canAccess(environment.getTenant()))
         .orElseThrow(() -> new EnvironmentNotFoundException(id));
   }

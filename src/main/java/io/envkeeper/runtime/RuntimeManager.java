@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,7 @@ public class RuntimeManager {
   private static final Duration ORPHAN_KILL_TIMEOUT = Duration.ofSeconds(2);
 
   private final Map<UUID, EnvironmentRuntime> runtimes = new ConcurrentHashMap<>();
+  private final Map<UUID, CompletableFuture<Void>> closing = new ConcurrentHashMap<>();
   private final EnvironmentLocks locks;
   private final Tombstones tombstones;
   private final ReadyWorkspaces readyWorkspaces;
@@ -139,7 +142,7 @@ public class RuntimeManager {
    * slip in after), then the watcher is closed. Idempotent; safe when there is no runtime.
    */
   public void teardown(UUID id) {
-    close(id, locks.withLock(id, () -> tombstone(id)));
+    close(id, locks.withLock(id, () -> tombstone(id)), true);
   }
 
   /**
@@ -155,8 +158,8 @@ public class RuntimeManager {
       }
       return Optional.ofNullable(tombstone(id));
     });
-    runtime.ifPresent(live -> close(id, live));
-    return runtime.isPresent();
+    // A close already running (the destroy's own teardown) is not repeated beside it.
+    return runtime.isPresent() && close(id, runtime.get(), false);
   }
 
   private EnvironmentRuntime tombstone(UUID id) {
@@ -165,14 +168,47 @@ public class RuntimeManager {
   }
 
   /**
+   * Closes the runtime once, however many callers ask at the same time: a caller that finds a close
+   * running joins it ({@code joinRunning}) or leaves it to finish. Returns whether this call closed it.
+   */
+  private boolean close(UUID id, EnvironmentRuntime runtime, boolean joinRunning) {
+    if (runtime == null) {
+      return false;
+    }
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> running = closing.putIfAbsent(id, mine);
+    if (running != null) {
+      if (joinRunning) {
+        joinClose(running);
+      }
+      return false;
+    }
+    try {
+      stopEverything(id, runtime);
+      mine.complete(null);
+      return true;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      closing.remove(id, mine);
+    }
+  }
+
+  private static void joinClose(CompletableFuture<Void> running) {
+    try {
+      running.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException failure ? failure : e;
+    }
+  }
+
+  /**
    * Closes the watcher (its streams get their final event), then stops every worker in parallel
    * within the overall bound. The runtime is forgotten only once every worker and descendant is
    * confirmed gone; otherwise it stays, so a retried teardown finds the same workers again.
    */
-  private void close(UUID id, EnvironmentRuntime runtime) {
-    if (runtime == null) {
-      return;
-    }
+  private void stopEverything(UUID id, EnvironmentRuntime runtime) {
     watchers.close(runtime.watcher());
     Map<WorkerHandle, StopOutcome> outcomes =
         supervisor.stopAll(runtime.workers().all(), workerProperties.destroyTimeout());
@@ -182,7 +218,8 @@ public class RuntimeManager {
         failures.add("worker " + worker.workerId() + " pid " + worker.pid() + ": " + outcome.error());
       }
     });
-    List<Integer> survivors = orphans.killThoseIn(runtime.workspace(), ORPHAN_KILL_TIMEOUT);
+    List<Integer> survivors =
+        runtime.workers().everStarted() ? orphans.killThoseIn(runtime.workspace(), ORPHAN_KILL_TIMEOUT) : List.of();
     if (!survivors.isEmpty()) {
       failures.add("adopted processes in the workspace survived SIGKILL: " + survivors);
     }

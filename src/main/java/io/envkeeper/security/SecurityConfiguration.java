@@ -74,10 +74,10 @@ class SecurityConfiguration {
                     .hasRole(ADMIN)
                     .requestMatchers("/api/**")
                     .hasRole(CLIENT)
-                    // Everything else (an unexposed actuator endpoint, a route that does not exist)
-                    // reaches MVC and answers 404 problem+json: nothing there to protect.
+                    // Everything else (an unexposed actuator endpoint, a route that does not exist):
+                    // 401 without a token; with one, MVC answers 404 problem+json.
                     .anyRequest()
-                    .permitAll());
+                    .authenticated());
     return http.build();
   }
 

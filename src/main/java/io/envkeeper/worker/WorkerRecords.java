@@ -5,6 +5,7 @@ import io.envkeeper.runtime.process.StopOutcome;
 import io.envkeeper.runtime.process.WorkerHandle;
 import io.envkeeper.runtime.process.WorkerLifecycle;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.springframework.orm.ObjectOptimisticLockingFailureException;
@@ -30,9 +31,28 @@ class WorkerRecords implements WorkerLifecycle {
     this.clock = clock;
   }
 
+  /** RUNNING -> STOPPING for all of them in one transaction: one commit, however many workers. */
   @Override
-  public void stopping(WorkerHandle worker) {
-    beginStop(worker.workerId());
+  public void stopping(Collection<WorkerHandle> stopping) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        transaction.executeWithoutResult(status -> {
+          for (WorkerHandle worker : stopping) {
+            workers.findById(worker.workerId()).ifPresent(row -> {
+              if (row.getStatus() == WorkerStatus.RUNNING) {
+                row.beginStop();
+              }
+            });
+          }
+          workers.flush();
+        });
+        return;
+      } catch (ObjectOptimisticLockingFailureException e) {
+        if (attempt >= MAX_OPTIMISTIC_RETRIES) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** RUNNING -> STOPPING, committed; a row already stopping or ended is left as it is. */

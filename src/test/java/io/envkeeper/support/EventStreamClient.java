@@ -33,8 +33,9 @@ public final class EventStreamClient implements AutoCloseable {
   }
 
   /** Connects; {@code lastEventId} may be null. Waits until the stream is open (first comment). */
+  /** Connects with the test admin token, as {@link ApiClient} does by default. */
   public static EventStreamClient connect(URI uri, String lastEventId) {
-    return connect(uri, lastEventId, java.util.Map.of());
+    return connect(uri, lastEventId, java.util.Map.of("Authorization", "Bearer " + TestTokens.ADMIN));
   }
 
   public static EventStreamClient connect(URI uri, String lastEventId, java.util.Map<String, String> headers) {

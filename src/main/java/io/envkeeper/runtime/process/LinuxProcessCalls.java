@@ -1,11 +1,13 @@
 package io.envkeeper.runtime.process;
 
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
 import jnr.ffi.Platform;
+import jnr.ffi.Pointer;
 
 /**
- * Linux calls jnr-posix lacks: pidfds (kernel 5.3+) and the child-subreaper flag. Reached through
- * {@code syscall}/{@code prctl} so they work with any glibc.
+ * Linux calls jnr-posix lacks: pidfds (kernel 5.3+), the child-subreaper flag and {@code poll}.
+ * Reached through {@code syscall}/{@code prctl} so they work with any glibc.
  */
 final class LinuxProcessCalls {
 
@@ -14,6 +16,9 @@ final class LinuxProcessCalls {
   private static final long SYS_PIDFD_OPEN = 434;
   private static final int PR_SET_CHILD_SUBREAPER = 36;
   private static final int PR_GET_CHILD_SUBREAPER = 37;
+  /** {@code struct pollfd}: int fd, short events, short revents. */
+  private static final int POLLFD_SIZE = 8;
+  private static final short POLLIN = 1;
 
   /** The libc entry points. */
   public interface Libc {
@@ -22,6 +27,8 @@ final class LinuxProcessCalls {
     int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
     int prctl(int option, int[] result, long arg3, long arg4, long arg5);
+
+    int poll(Pointer fds, long count, int timeoutMillis);
   }
 
   private final Libc libc =
@@ -40,6 +47,22 @@ final class LinuxProcessCalls {
   /** Makes this process adopt orphaned descendants (instead of init). 0 on success. */
   int becomeChildSubreaper() {
     return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  }
+
+  /**
+   * Blocks until one of {@code fds} is readable or {@code timeoutMillis} passes ({@code poll(2)}).
+   * A pidfd turns readable when its process exits; a pipe when a byte is written to it.
+   *
+   * @return whether anything became readable (false on timeout or EINTR)
+   */
+  boolean awaitReadable(int[] fds, int timeoutMillis) {
+    Pointer pollfds = Memory.allocateDirect(jnr.ffi.Runtime.getRuntime(libc), POLLFD_SIZE * fds.length);
+    for (int i = 0; i < fds.length; i++) {
+      pollfds.putInt(POLLFD_SIZE * i, fds[i]);
+      pollfds.putShort(POLLFD_SIZE * i + 4, POLLIN);
+      pollfds.putShort(POLLFD_SIZE * i + 6, (short) 0);
+    }
+    return libc.poll(pollfds, fds.length, timeoutMillis) > 0;
   }
 
   boolean isChildSubreaper() {

@@ -25,6 +25,8 @@ public class NativeProcesses {
   private static final List<Runnable> CHILD_SIGNAL_LISTENERS = new CopyOnWriteArrayList<>();
   private static boolean childSignalHandlerInstalled;
 
+  private static final byte[] WAKE_BYTE = {1};
+
   private final POSIX posix = POSIXFactory.getNativePOSIX();
   private final LinuxProcessCalls linux = new LinuxProcessCalls();
   private final boolean pidfds;
@@ -77,6 +79,42 @@ public class NativeProcesses {
       }
     }
     return process.isAlive() && posix.kill(process.pid(), signal) == 0;
+  }
+
+  /** Blocks until one of {@code fds} is readable or the timeout passes; see {@code poll(2)}. */
+  boolean awaitReadable(int[] fds, int timeoutMillis) {
+    return linux.awaitReadable(fds, timeoutMillis);
+  }
+
+  /** A close-on-exec, non-blocking pipe whose write end wakes a {@link #awaitReadable} waiter. */
+  int[] wakePipe() {
+    int[] fds = new int[2];
+    if (posix.pipe(fds) != 0) {
+      throw new IllegalStateException("cannot create the reaper's wake pipe (errno " + posix.errno() + ")");
+    }
+    for (int fd : fds) {
+      posix.fcntlInt(fd, jnr.constants.platform.Fcntl.F_SETFD, 1);
+      int flags = posix.fcntl(fd, jnr.constants.platform.Fcntl.F_GETFL);
+      posix.fcntlInt(fd, jnr.constants.platform.Fcntl.F_SETFL, flags | jnr.constants.platform.OpenFlags.O_NONBLOCK.intValue());
+    }
+    return fds;
+  }
+
+  /** One byte into the pipe; a full pipe already means "wake up". */
+  void signalWakePipe(int[] pipe) {
+    posix.write(pipe[1], WAKE_BYTE, 1);
+  }
+
+  void drainWakePipe(int[] pipe) {
+    byte[] buffer = new byte[64];
+    while (posix.read(pipe[0], buffer, buffer.length) > 0) {
+      // keep reading until empty (non-blocking)
+    }
+  }
+
+  /** Whether any process is in group {@code pgid} (signal 0 probes without signalling). */
+  boolean groupHasMembers(int pgid) {
+    return posix.kill(-pgid, 0) == 0 || posix.errno() != jnr.constants.platform.Errno.ESRCH.intValue();
   }
 
   boolean becomeChildSubreaper() {

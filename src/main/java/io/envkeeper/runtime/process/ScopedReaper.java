@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import jnr.constants.platform.Errno;
@@ -23,8 +22,9 @@ import org.springframework.stereotype.Component;
 /**
  * Reaps exactly the pids registered with it: {@code waitpid(pid, WNOHANG)} per registered pid, never
  * {@code waitpid(-1)}, which would steal exit codes from the JDK's own process reaper and from
- * anyone else. A SIGCHLD wakes the sweep (signals coalesce, so every registered pid is swept on each
- * wake); a slow tick sweeps as well. Registration is a one-way door: a pid leaves only when waitpid
+ * anyone else. The sweep thread waits in {@code poll} on the registered pids' pidfds, so an exit
+ * wakes it directly; a SIGCHLD wakes it too (signals coalesce, so every registered pid is swept on
+ * each wake), and a slow tick sweeps as well. Registration is a one-way door: a pid leaves only when waitpid
  * returns it (its status goes to the listener) or says it is not our child.
  *
  * <p>As child subreaper it also adopts orphaned descendants of workers: an unregistered zombie child
@@ -37,8 +37,6 @@ public class ScopedReaper implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(ScopedReaper.class);
   /** Ticks without a sweep, while pids are registered, after which the reaper counts as stalled. */
   static final int STALL_TICKS = 3;
-  /** Orphan scans read all of /proc: at most this often on SIGCHLD wake-ups (always on a tick). */
-  private static final long ORPHAN_SCAN_MIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   /** Receives the end of a registered process, on the sweep thread: must return at once. */
   public interface ExitListener {
@@ -62,8 +60,12 @@ public class ScopedReaper implements DisposableBean {
   private final ReaperProperties properties;
   private final int selfPid;
   private final boolean subreaper;
-  private final Map<Integer, ExitListener> registered = new ConcurrentHashMap<>();
-  private final Semaphore wakeups = new Semaphore(0);
+  /** A registered pid: who hears of its end, and a pidfd the sweep thread polls (-1 without pidfds). */
+  private record Registration(ExitListener listener, int pidfd) {}
+
+  private final Map<Integer, Registration> registered = new ConcurrentHashMap<>();
+  /** Written to wake the sweep thread out of poll (a registration, a SIGCHLD, shutdown). */
+  private final int[] wakePipe;
   private final AtomicLong reaped = new AtomicLong();
   private final AtomicLong vanished = new AtomicLong();
   private final AtomicLong adopted = new AtomicLong();
@@ -84,6 +86,7 @@ public class ScopedReaper implements DisposableBean {
     this.properties = properties;
     this.selfPid = posix.getpid();
     this.subreaper = properties.subreaper() && natives.becomeChildSubreaper();
+    this.wakePipe = natives.wakePipe();
     natives.onChildSignal(wakeOnSignal);
     startSweeper();
     registerMetrics(meters);
@@ -97,7 +100,7 @@ public class ScopedReaper implements DisposableBean {
   /** Takes {@code pid} into the registry; its end goes to {@code listener}. */
   public void register(int pid, ExitListener listener) {
     REGISTERED_IN_JVM.add(pid);
-    registered.put(pid, listener);
+    registered.put(pid, new Registration(listener, natives.pidfdOpen(pid)));
     ensureAlive();
     wake(); // its SIGCHLD may have come before it was registered
   }
@@ -106,9 +109,9 @@ public class ScopedReaper implements DisposableBean {
     return registered.containsKey(pid);
   }
 
-  /** Sweeps soon (a SIGCHLD arrived, or something wants a prompt answer). */
+  /** Sweeps soon (a SIGCHLD arrived, or something wants a prompt answer). Never blocks. */
   public void wake() {
-    wakeups.release();
+    natives.signalWakePipe(wakePipe);
   }
 
   /** Respawns the sweep thread if it died; true if it was alive. */
@@ -148,27 +151,43 @@ public class ScopedReaper implements DisposableBean {
     thread.start();
   }
 
+  /**
+   * Waits in {@code poll} on the pidfds of every registered pid and the wake pipe: a worker's exit
+   * makes its pidfd readable and wakes this thread directly (one scheduling hop, as for a parent
+   * blocked in waitpid). SIGCHLD (through the JVM's signal thread) and the tick are the backups.
+   */
   private void sweepLoop() {
-    long tickNanos = properties.tick().toNanos();
+    int tickMillis = (int) Math.min(Integer.MAX_VALUE, properties.tick().toMillis());
     while (!stopped) {
-      boolean tick;
-      try {
-        tick = !wakeups.tryAcquire(tickNanos, TimeUnit.NANOSECONDS);
-        wakeups.drainPermits();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return; // leaves the loop; the next registration or health check respawns the thread
+      boolean woken = natives.awaitReadable(pollSet(), tickMillis);
+      if (Thread.currentThread().isInterrupted()) {
+        return; // stopped on purpose: the next registration or health check respawns the thread
       }
-      sweep(tick);
+      natives.drainWakePipe(wakePipe);
+      sweep(!woken);
     }
   }
 
+  private int[] pollSet() {
+    int[] fds = new int[registered.size() + 1];
+    int count = 0;
+    fds[count++] = wakePipe[0];
+    for (Registration registration : registered.values()) {
+      if (registration.pidfd() >= 0 && count < fds.length) {
+        fds[count++] = registration.pidfd();
+      }
+    }
+    return count == fds.length ? fds : java.util.Arrays.copyOf(fds, count);
+  }
+
   private void sweep(boolean tick) {
-    for (Map.Entry<Integer, ExitListener> entry : registered.entrySet()) {
-      reapRegistered(entry.getKey(), entry.getValue());
+    for (Map.Entry<Integer, Registration> entry : registered.entrySet()) {
+      reapRegistered(entry.getKey(), entry.getValue().listener());
     }
     long now = System.nanoTime();
-    if (tick || now - lastOrphanScanNanos > ORPHAN_SCAN_MIN_NANOS) {
+    // Orphans read all of /proc: once per tick at most, after the registered pids were reaped,
+    // so a storm of SIGCHLDs is not slowed by it (nor starves it).
+    if (tick || now - lastOrphanScanNanos >= properties.tick().toNanos()) {
       lastOrphanScanNanos = now;
       reapAdoptedOrphans(now);
     }
@@ -198,9 +217,13 @@ public class ScopedReaper implements DisposableBean {
     }
   }
 
+  /** Only ever on the sweep thread, so a pidfd is never closed while poll watches it. */
   private void unregister(int pid) {
-    registered.remove(pid);
+    Registration registration = registered.remove(pid);
     REGISTERED_IN_JVM.remove(pid);
+    if (registration != null && registration.pidfd() >= 0) {
+      posix.close(registration.pidfd());
+    }
   }
 
   private void deliver(int pid, ExitListener listener, ExitStatus status) {
@@ -260,6 +283,12 @@ public class ScopedReaper implements DisposableBean {
     Thread current = sweeper;
     if (current != null) {
       current.interrupt();
+      wake();
+      try {
+        current.join(TimeUnit.SECONDS.toMillis(2));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

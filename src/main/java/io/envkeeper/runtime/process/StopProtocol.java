@@ -75,6 +75,9 @@ public class StopProtocol {
    * {@code timeout}) until none is alive. Returns a description of survivors, or null.
    */
   String killLeftovers(WorkerHandle worker, Duration timeout) {
+    if (nothingLeft(worker)) {
+      return null;
+    }
     Set<ProcessRef> leftovers = survivors(worker);
     if (leftovers.isEmpty()) {
       return null;
@@ -93,7 +96,20 @@ public class StopProtocol {
 
   /** SIGKILL to what is left of the worker's group and its recorded descendants; no waiting. */
   void killLeftoversNow(WorkerHandle worker) {
+    if (nothingLeft(worker)) {
+      return;
+    }
     survivors(worker).forEach(process -> natives.signalVerified(process, Signal.SIGKILL.intValue()));
+  }
+
+  /**
+   * The common case, told without reading all of {@code /proc}: the leader is reaped, its process
+   * group is empty ({@code kill(-pgid, 0)} finds no member) and no recorded descendant is alive.
+   */
+  private boolean nothingLeft(WorkerHandle worker) {
+    return worker.hasExited()
+        && !natives.groupHasMembers(worker.pgid())
+        && worker.descendants().stream().noneMatch(ProcessRef::isAlive);
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.envkeeper.runtime.process;
 
+import java.util.Collection;
+
 /**
  * Where the runtime reports what it does to workers, so their records follow (implemented by the
  * worker feature, which owns the rows).
@@ -7,10 +9,10 @@ package io.envkeeper.runtime.process;
 public interface WorkerLifecycle {
 
   /**
-   * A stop is about to begin: the STOPPING state is recorded before any signal is sent. Throwing
-   * aborts the stop (nothing was signalled yet).
+   * Stops are about to begin: the STOPPING state of all these workers is recorded (one commit)
+   * before any signal is sent. Throwing aborts the stops (nothing was signalled yet).
    */
-  void stopping(WorkerHandle worker);
+  void stopping(Collection<WorkerHandle> workers);
 
   /** The worker ended, by itself or by a stop; {@code outcome.reaped()} false means LOST. */
   void ended(WorkerHandle worker, StopOutcome outcome);

@@ -11,8 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class WorkerSet {
 
   private final Map<UUID, WorkerHandle> workers = new ConcurrentHashMap<>();
+  private volatile boolean everStarted;
 
   public void add(WorkerHandle worker) {
+    everStarted = true;
     workers.put(worker.workerId(), worker);
     worker.exit().thenRun(() -> workers.remove(worker.workerId(), worker));
   }
@@ -31,6 +33,11 @@ public final class WorkerSet {
 
   public long running() {
     return workers.values().stream().filter(w -> !w.hasExited()).count();
+  }
+
+  /** Whether a worker was ever started here (only then can processes have come from it). */
+  public boolean everStarted() {
+    return everStarted;
   }
 
   public boolean isEmpty() {

@@ -1,7 +1,9 @@
 package io.envkeeper.runtime.process;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -72,32 +74,7 @@ public class WorkerSupervisor implements DisposableBean {
    * recorded before this returns (and before any signal); if it cannot be, this throws.
    */
   public CompletableFuture<StopOutcome> stop(WorkerHandle worker) {
-    CompletableFuture<StopOutcome> mine = new CompletableFuture<>();
-    CompletableFuture<StopOutcome> running = stopsInFlight.putIfAbsent(worker.workerId(), mine);
-    if (running != null) {
-      return running;
-    }
-    try {
-      lifecycle.stopping(worker); // committed before the first signal; throws if it cannot be
-    } catch (RuntimeException e) {
-      stopsInFlight.remove(worker.workerId(), mine);
-      mine.completeExceptionally(e);
-      throw e;
-    }
-    executor.execute(() -> {
-      try {
-        tracker.scanNow(java.util.List.of(worker));
-        StopOutcome outcome = protocol.stop(worker, timeoutsOf(worker));
-        record(worker, outcome);
-        mine.complete(outcome);
-      } catch (RuntimeException e) {
-        log.warn("environment {}: worker {}: stop not carried out: {}", worker.environmentId(), worker.workerId(), e.toString());
-        mine.completeExceptionally(e);
-      } finally {
-        stopsInFlight.remove(worker.workerId(), mine);
-      }
-    });
-    return mine;
+    return stopEach(List.of(worker)).get(worker);
   }
 
   /**
@@ -106,19 +83,67 @@ public class WorkerSupervisor implements DisposableBean {
    */
   public Map<WorkerHandle, StopOutcome> stopAll(Collection<WorkerHandle> workers, Duration overall) {
     long deadline = System.nanoTime() + overall.toNanos();
-    Map<WorkerHandle, CompletableFuture<StopOutcome>> stops = new LinkedHashMap<>();
-    for (WorkerHandle worker : workers) {
-      CompletableFuture<StopOutcome> stop;
-      try {
-        stop = stop(worker);
-      } catch (RuntimeException e) {
-        stop = CompletableFuture.failedFuture(e);
+    Map<WorkerHandle, CompletableFuture<StopOutcome>> stops;
+    try {
+      stops = stopEach(workers);
+    } catch (RuntimeException e) {
+      stops = new LinkedHashMap<>();
+      for (WorkerHandle worker : workers) {
+        stops.put(worker, CompletableFuture.failedFuture(e));
       }
-      stops.put(worker, stop);
     }
     Map<WorkerHandle, StopOutcome> outcomes = new LinkedHashMap<>();
     stops.forEach((worker, stop) -> outcomes.put(worker, await(stop, deadline)));
     return outcomes;
+  }
+
+  /**
+   * Records STOPPING for every worker not already being stopped, in one commit, then starts their
+   * protocols in parallel; workers already being stopped join their running stop.
+   */
+  private Map<WorkerHandle, CompletableFuture<StopOutcome>> stopEach(Collection<WorkerHandle> workers) {
+    Map<WorkerHandle, CompletableFuture<StopOutcome>> stops = new LinkedHashMap<>();
+    List<WorkerHandle> starting = new ArrayList<>();
+    for (WorkerHandle worker : workers) {
+      CompletableFuture<StopOutcome> mine = new CompletableFuture<>();
+      CompletableFuture<StopOutcome> running = stopsInFlight.putIfAbsent(worker.workerId(), mine);
+      stops.put(worker, running != null ? running : mine);
+      if (running == null) {
+        starting.add(worker);
+      }
+    }
+    if (starting.isEmpty()) {
+      return stops;
+    }
+    try {
+      lifecycle.stopping(starting); // committed before the first signal; throws if it cannot be
+    } catch (RuntimeException e) {
+      for (WorkerHandle worker : starting) {
+        CompletableFuture<StopOutcome> mine = stops.get(worker);
+        stopsInFlight.remove(worker.workerId(), mine);
+        mine.completeExceptionally(e);
+      }
+      throw e;
+    }
+    tracker.scanNow(starting);
+    for (WorkerHandle worker : starting) {
+      CompletableFuture<StopOutcome> mine = stops.get(worker);
+      executor.execute(() -> runProtocol(worker, mine));
+    }
+    return stops;
+  }
+
+  private void runProtocol(WorkerHandle worker, CompletableFuture<StopOutcome> mine) {
+    try {
+      StopOutcome outcome = protocol.stop(worker, timeoutsOf(worker));
+      record(worker, outcome);
+      mine.complete(outcome);
+    } catch (RuntimeException e) {
+      log.warn("environment {}: worker {}: stop not carried out: {}", worker.environmentId(), worker.workerId(), e.toString());
+      mine.completeExceptionally(e);
+    } finally {
+      stopsInFlight.remove(worker.workerId(), mine);
+    }
   }
 
   /**
@@ -128,7 +153,7 @@ public class WorkerSupervisor implements DisposableBean {
    * @return how many workers were stopped
    */
   public int stopEveryWorker(Duration deadline) {
-    Collection<WorkerHandle> workers = java.util.List.copyOf(live.values());
+    Collection<WorkerHandle> workers = List.copyOf(live.values());
     if (workers.isEmpty()) {
       return 0;
     }
