@@ -83,15 +83,19 @@ public class WorkerRecovery implements DisposableBean {
    * has no unfinished row, in an environment of this node, is such an orphan and is stopped.
    */
   private int stopUntrackedWorkers() {
+    List<TaggedProcesses.Tagged> tagged = TaggedProcesses.carrying(WORKER_ID_VARIABLE);
+    java.util.Set<Integer> leaders = new java.util.HashSet<>();
+    tagged.forEach(t -> leaders.add(t.process().pid()));
     int stopped = 0;
-    for (TaggedProcesses.Tagged tagged : TaggedProcesses.carrying(WORKER_ID_VARIABLE)) {
-      if (!tagged.startedAt().isBefore(runStartedAt) || !isUntrackedHere(tagged)) {
+    for (TaggedProcesses.Tagged process : tagged) {
+      boolean diesWithItsLeader = process.pgid() != process.process().pid() && leaders.contains(process.pgid());
+      if (diesWithItsLeader || !process.startedAt().isBefore(runStartedAt) || !isUntrackedHere(process)) {
         continue;
       }
-      log.warn("worker {} pid {}: running without a row (spawned just before a crash); stopping it",
-          tagged.variables().get(WORKER_ID_VARIABLE), tagged.process().pid());
-      if (!stopper.stop(tagged.process(), tagged.pgid(), DEFAULT_STOP_GRACE, DEFAULT_KILL_TIMEOUT)) {
-        log.error("pid {} survived SIGKILL", tagged.process().pid());
+      log.warn("worker {} pid {}: running without an unfinished row (spawned just before a crash, or left"
+          + " behind by an earlier run); stopping it", process.variables().get(WORKER_ID_VARIABLE), process.process().pid());
+      if (!stopper.stop(process.process(), process.pgid(), DEFAULT_STOP_GRACE, DEFAULT_KILL_TIMEOUT)) {
+        log.error("pid {} survived SIGKILL", process.process().pid());
       }
       stopped++;
     }

@@ -101,6 +101,7 @@ class WorkerCrashJarTests {
     }
     List<Integer> untracked = TaggedProcesses.carrying("ENVKEEPER_WORKER_ID").stream()
         .filter(tagged -> env.equals(tagged.variables().get("ENVKEEPER_ENVIRONMENT_ID")))
+        .filter(tagged -> tagged.process().pid() == tagged.pgid()) // the worker, not its short-lived children
         .map(tagged -> tagged.process().pid())
         .toList();
     assertThat(untracked).as("the worker outlived the crash, with no row").hasSize(1);
