@@ -5,11 +5,13 @@
 # prints the table. Leaves nothing running and nothing outside its temporary directory, which is
 # removed at the end.
 #
-#   bench/run.sh [--skip-build] [--only 1,2,3,4,5,6] [--jfr] [--keep] [--strict]
+#   bench/run.sh [--skip-build] [--only 1,2,3,4,5,6] [--jfr] [--trace] [--keep] [--strict]
 #
 #   --skip-build  use the jar already in target/
 #   --only        run only these figures (the service is started once either way)
 #   --jfr         record the service with JFR (settings=profile); implies --keep
+#   --trace       figure 2: kernel timestamps along the reap path (a private ftrace instance under
+#                 /sys/kernel/tracing/instances, removed at the end; needs root and tracefs)
 #   --keep        keep the temporary directory (service log, JFR recording) and print its path
 #   --strict      exit 1 when a goal is missed (otherwise only errors fail the command)
 #
@@ -25,6 +27,7 @@ while (($#)); do
     --keep) keep=true ;;
     --jfr) keep=true; driver_args+=(--jfr) ;;
     --strict) driver_args+=(--strict) ;;
+    --trace) driver_args+=(--trace) ;;
     --only) driver_args+=(--only "$2"); shift ;;
     *) echo "unknown option: $1 (see the header of $0)" >&2; exit 2 ;;
   esac
