@@ -523,7 +523,9 @@ def figure_destroy(service, probe, floors, tmp, notes, rounds=30, warmup=10):
     (m50, m99), (f50, f99) = summary(measured), summary(floor_ns)
     notes["1 destroy: steps (median / p99, from the service's log, ms resolution)"] = destroy_phases(service, envs, since)
     notes[f"1 destroy: per destroy (counters over the {rounds}; the floor's C rounds run in between)"] = [
-        Probe.delta(before, after, rounds)]
+        Probe.delta(before, after, rounds),
+        f"runtime teardown logged twice (the reconciler closing it beside the destroy): "
+        f"{double_runtime_teardowns(service, envs, since)} of {rounds} environments"]
     ratio = m50 / f50
     verdict = ratio <= 2 and ms(m99) <= 50
     misses = ([f"p50 {ratio:.1f}x the floor > 2x"] if ratio > 2 else []) + \
@@ -789,8 +791,9 @@ def figure_polls(service, probe, notes, seconds=10):
         "destroyed": (f"{API}/{gone}", True, "GET /environments/{id}, DESTROYED (200)", 0.8, False),
         "destroyed-410": (f"{API}/{gone}/workspace", True, "GET /{id}/workspace, DESTROYED (410)", 0.8, True),
     }
-    for path, auth, *_ in [liveness, *targets.values()]:  # JIT warm-up, not measured
-        wrk(service, probe, path, 3, auth)
+    for _ in range(2):  # JIT warm-up, not measured (the JIT converges slowly on a busy machine)
+        for path, auth, *_ in [liveness, *targets.values()]:
+            wrk(service, probe, path, 5, auth)
     runs = [wrk(service, probe, *liveness[:1], seconds, False)]
     fmt = lambda r: (f"{r['rate']:,.0f}/s, latency {r['p50']:.2f} / {r['p99']:.2f} ms, {r['total']} requests "
                      f"({r['non2xx']} non-2xx); per request: {r['per request']}")
@@ -918,6 +921,27 @@ def jcmd(pid, *command):
     return out.stdout
 
 
+def nmt_categories(summary_text):
+    """'Java Heap 188 MB', ... from `jcmd VM.native_memory summary scale=MB`."""
+    found = []
+    for m in re.finditer(r"^(?:-\s+([\w ]+?)|Total:) \(?reserved=\d+MB, committed=(\d+)MB", summary_text, re.M):
+        if int(m.group(2)) >= 1:
+            found.append(f"{(m.group(1) or 'total').strip()} {m.group(2)} MB")
+    return found
+
+
+def double_runtime_teardowns(service, envs, since):
+    """Environments whose runtime teardown ran twice: once in the destroy, once more from a
+    reconcile pass that found the runtime still registered while the destroy was closing it."""
+    counts = collections.Counter()
+    for _, _, message in service_log(service, since):
+        m = re.search(r"environment (\S+): runtime torn down", message)
+        if m:
+            counts[m.group(1)] += 1
+    ids = {e["id"] for e in envs}
+    return sum(1 for env_id, n in counts.items() if env_id in ids and n > 1)
+
+
 def parallel(function, items, threads):
     with ThreadPoolExecutor(threads) as pool:
         return list(pool.map(function, items))
@@ -1000,10 +1024,12 @@ def figure_scale(service, probe, notes, environments=500, directories=20, worker
         f"RSS {rss_mb:.0f} MB; after a full GC (jcmd GC.run) {rss_after_gc_mb:.0f} MB",
         f"heap before GC: {heap_before[:300]}",
         f"heap after GC: {heap_after[:300]}",
-        *([l.strip() for l in native.splitlines() if l.strip().startswith(("Total", "-"))][:14] if "Total" in native else []),
+        *(["native memory (NMT, committed >= 1 MB): " + "; ".join(nmt_categories(native))] if "Total" in native else []),
         f"destroy-all: each destroy (DESTROYING -> DESTROYED, service log) {statistics.median(spans):.0f} / {p99(spans):.0f} ms "
         f"on {len(teardown_threads)} teardown threads; per environment: {Probe.delta(before, after, environments)}"
         if spans else "destroy-all: no log marks",
+        f"runtime teardown logged twice (the reconciler closing it beside the destroy): "
+        f"{double_runtime_teardowns(service, envs, since)} of {environments} environments",
     ]
     return rows
 
@@ -1092,6 +1118,7 @@ def table(rows):
     head = ["#", "figure", "measured (median / p99)", "floor, same run (median / p99)", "ratio", "goal", "result"]
     widths = [max(len(str(c)) for c in col) for col in zip(head, *[r.cells for r in rows])]
     line = lambda cells: "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"
+    rows = sorted(rows, key=lambda r: r.cells[0])  # figure order, whatever order they ran in
     out = [line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     out += [line(r.cells) for r in rows]
     notes = [f"- {r.cells[0]} {r.cells[1]}: {r.note}" for r in rows if r.note]
@@ -1136,10 +1163,10 @@ def main():
             rows.append(figure_zombies(service, probe, floors, args.tmp, notes, trace=args.trace))
         if "4" in only:
             rows.append(figure_file_events(service))
-        if "3" in only:
-            rows += figure_polls(service, probe, notes)
         if "5" in only:
             rows += figure_scale(service, probe, notes)
+        if "3" in only:
+            rows += figure_polls(service, probe, notes)
         context.append(f"fdatasync of 8 KiB on the data dir's filesystem, after: {fsync_latency(service.data_dir)}")
         if "6" in only:
             rows.append(figure_shutdown(service, notes))
