@@ -524,8 +524,8 @@ def figure_destroy(service, probe, floors, tmp, notes, rounds=30, warmup=10):
     notes["1 destroy: steps (median / p99, from the service's log, ms resolution)"] = destroy_phases(service, envs, since)
     notes[f"1 destroy: per destroy (counters over the {rounds}; the floor's C rounds run in between)"] = [
         Probe.delta(before, after, rounds),
-        f"runtime teardown logged twice (the reconciler closing it beside the destroy): "
-        f"{double_runtime_teardowns(service, envs, since)} of {rounds} environments"]
+        f"runtime closed twice (a reconcile pass, which every accepted destroy requests, closing it beside "
+        f"the destroy): {double_runtime_teardowns(service, envs, since)} of {rounds} environments"]
     ratio = m50 / f50
     verdict = ratio <= 2 and ms(m99) <= 50
     misses = ([f"p50 {ratio:.1f}x the floor > 2x"] if ratio > 2 else []) + \
@@ -808,7 +808,7 @@ def figure_polls(service, probe, notes, seconds=10):
         verdict = ratio >= goal and not wrong and not r["errors"]
         note = []
         if ratio < goal:
-            note.append(f"{ratio:.2f}x < {goal}x")
+            note.append(f"{ratio:.3f}x < {goal}x")
         if wrong:
             note.append(f"{r['non2xx']} of {r['total']} answers had an unexpected status")
         if r["errors"]:
@@ -816,7 +816,7 @@ def figure_polls(service, probe, notes, seconds=10):
         rows.append(Row("3", f"status polls: {label}",
                         f"{r['rate']:,.0f}/s (lat {r['p50']:.2f} / {r['p99']:.2f} ms)",
                         f"{floor['rate']:,.0f}/s (lat {floor['p50']:.2f} / {floor['p99']:.2f} ms)",
-                        f"{ratio:.2f}x", f">= {goal}x liveness", verdict, "; ".join(note)))
+                        f"{ratio:.3f}x", f">= {goal}x liveness", verdict, "; ".join(note)))
     notes["3 polls: each wrk run, in order (floor = mean of the liveness runs either side)"] = lines
     return rows
 
@@ -1028,8 +1028,8 @@ def figure_scale(service, probe, notes, environments=500, directories=20, worker
         f"destroy-all: each destroy (DESTROYING -> DESTROYED, service log) {statistics.median(spans):.0f} / {p99(spans):.0f} ms "
         f"on {len(teardown_threads)} teardown threads; per environment: {Probe.delta(before, after, environments)}"
         if spans else "destroy-all: no log marks",
-        f"runtime teardown logged twice (the reconciler closing it beside the destroy): "
-        f"{double_runtime_teardowns(service, envs, since)} of {environments} environments",
+        f"runtime closed twice (a reconcile pass, which every accepted destroy requests, closing it beside "
+        f"the destroy): {double_runtime_teardowns(service, envs, since)} of {environments} environments",
     ]
     return rows
 
