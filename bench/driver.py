@@ -1135,6 +1135,11 @@ def load():
     return " ".join(open("/proc/loadavg").read().split()[:3])
 
 
+def interrupted(signum, frame):
+    """SIGTERM (from run.sh's trap) unwinds like Ctrl-C, so main's finally stops the service."""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jar", required=True)
@@ -1146,6 +1151,7 @@ def main():
     parser.add_argument("--trace", action="store_true",
                         help="figure 2: kernel timestamps along the reap path (a private ftrace instance; root)")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, interrupted)
     only = set(args.only.split(","))
     floors = {name: os.path.join(args.floors, name) for name in ("destroy_floor", "waitpid_floor", "zombie_observer")}
     pids = Pids(os.path.join(args.tmp, "pids"))
@@ -1196,4 +1202,8 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        log("interrupted; the service was stopped")
+        sys.exit(130)

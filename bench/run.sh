@@ -35,11 +35,17 @@ while (($#)); do
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/envkeeper-bench.XXXXXX")
+driver=
 
 # Kills exactly the processes this run started (recorded by the driver as "pid starttime"), and
 # only while the pid still names the same process, then removes the temporary directory.
 cleanup() {
   local status=$? pid ticks now
+  if [[ -n $driver ]] && kill -0 "$driver" 2>/dev/null; then
+    # The driver stops the service itself on SIGTERM (its shutdown is bounded); give it the time.
+    kill -TERM "$driver" 2>/dev/null || true
+    for _ in $(seq 60); do kill -0 "$driver" 2>/dev/null || break; sleep 1; done
+  fi
   if [[ -f $tmp/pids ]]; then
     for signal in TERM KILL; do
       while read -r pid ticks; do
@@ -93,4 +99,7 @@ for source in bench/floors/*.c; do
   gcc -O2 -Wall -Wextra -Werror -o "$tmp/floors/$(basename "$source" .c)" "$source"
 done
 
-python3 bench/driver.py --jar "$PWD/$jar" --tmp "$tmp" --floors "$tmp/floors" "${driver_args[@]}"
+# In the background and waited for, so that a signal to this script runs the trap at once.
+python3 bench/driver.py --jar "$PWD/$jar" --tmp "$tmp" --floors "$tmp/floors" "${driver_args[@]}" &
+driver=$!
+wait "$driver"
