@@ -194,7 +194,7 @@ def figure_polls(service, probe, notes, seconds=10):
     for _ in range(2):  # JIT warm-up, not measured (the JIT converges slowly on a busy machine)
         for path, auth, *_ in [liveness, *targets.values()]:
             wrk(service, probe, path, 5, auth)
-    runs = [wrk(service, probe, *liveness[:1], seconds, False)]
+    runs = [wrk(service, probe, liveness[0], seconds, False)]
     fmt = lambda r: (f"{r['rate']:,.0f}/s, latency {r['p50']:.2f} / {r['p99']:.2f} ms, {r['total']} requests "
                      f"({r['non2xx']} non-2xx); per request: {r['per request']}")
     rows, lines = [], [f"liveness: {fmt(runs[0])}"]

@@ -47,16 +47,20 @@ cleanup() {
     for _ in $(seq 60); do kill -0 "$driver" 2>/dev/null || break; sleep 1; done
   fi
   if [[ -f $tmp/pids ]]; then
+    local signalled=false
     for signal in TERM KILL; do
       while read -r pid ticks; do
         # start time (field 22) of a live, non-zombie process; empty when gone or a zombie
         now=$(awk '{ sub(/.*\) /, ""); if ($1 != "Z") print $20 }' "/proc/$pid/stat" 2>/dev/null || true)
         if [[ -n $now && $now == "$ticks" ]]; then
-          [[ $signal == TERM ]] && echo "bench: stopping leftover pid $pid" >&2
+          echo "bench: SIG$signal to leftover pid $pid" >&2
           kill "-$signal" "$pid" 2>/dev/null || true
+          signalled=true
         fi
       done < "$tmp/pids"
-      [[ $signal == TERM ]] && sleep 2
+      if [[ $signal == TERM ]] && $signalled; then
+        sleep 2
+      fi
     done
   fi
   if $keep; then
