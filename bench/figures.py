@@ -154,11 +154,10 @@ def figure_zombies(service, probe, floors, tmp, notes, rounds=100, trace=False):
 WRK_LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 
 
-def wrk(service, probe, path, seconds, auth=True):
-    argv = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "--timeout", "5s"]
-    if auth:
-        argv += ["-H", f"Authorization: Bearer {service.token}"]
-    argv.append(f"http://127.0.0.1:{service.port}{path}")
+def wrk(service, probe, path, seconds):
+    """8 connections for `seconds` on `path`, with the bearer token (on every target, liveness too)."""
+    argv = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "--timeout", "5s",
+            "-H", f"Authorization: Bearer {service.token}", f"http://127.0.0.1:{service.port}{path}"]
     before = probe.snapshot()
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     service.pids.add(process.pid)
@@ -185,22 +184,22 @@ def figure_polls(service, probe, notes, seconds=10):
     service.ok("DELETE", f"{API}/{gone}?wait=PT10S")
     if service.request("GET", f"{API}/{gone}/workspace")[0] != 410:
         raise RuntimeError("a destroyed environment's /workspace does not answer 410")
-    liveness = ("/actuator/health/liveness", False)
-    targets = {
-        "ready": (f"{API}/{ready}", True, "GET /environments/{id}, READY (200)", 0.5, False),
-        "destroyed": (f"{API}/{gone}", True, "GET /environments/{id}, DESTROYED (200)", 0.8, False),
-        "destroyed-410": (f"{API}/{gone}/workspace", True, "GET /{id}/workspace, DESTROYED (410)", 0.8, True),
+    liveness = "/actuator/health/liveness"
+    targets = {  # path, label, goal, whether every answer must be non-2xx
+        "ready": (f"{API}/{ready}", "GET /environments/{id}, READY (200)", 0.5, False),
+        "destroyed": (f"{API}/{gone}", "GET /environments/{id}, DESTROYED (200)", 0.8, False),
+        "destroyed-410": (f"{API}/{gone}/workspace", "GET /{id}/workspace, DESTROYED (410)", 0.8, True),
     }
     for _ in range(2):  # JIT warm-up, not measured (the JIT converges slowly on a busy machine)
-        for path, auth, *_ in [liveness, *targets.values()]:
-            wrk(service, probe, path, 5, auth)
-    runs = [wrk(service, probe, liveness[0], seconds, False)]
+        for path in [liveness, *[target[0] for target in targets.values()]]:
+            wrk(service, probe, path, 5)
+    runs = [wrk(service, probe, liveness, seconds)]
     fmt = lambda r: (f"{r['rate']:,.0f}/s, latency {r['p50']:.2f} / {r['p99']:.2f} ms, {r['total']} requests "
                      f"({r['non2xx']} non-2xx); per request: {r['per request']}")
     rows, lines = [], [f"liveness: {fmt(runs[0])}"]
-    for name, (path, auth, label, goal, all_non2xx) in targets.items():
-        r = wrk(service, probe, path, seconds, auth)
-        runs.append(wrk(service, probe, liveness[0], seconds, False))
+    for name, (path, label, goal, all_non2xx) in targets.items():
+        r = wrk(service, probe, path, seconds)
+        runs.append(wrk(service, probe, liveness, seconds))
         floor = {k: (runs[-2][k] + runs[-1][k]) / 2 for k in ("rate", "p50", "p99")}
         lines += [f"{name}: {fmt(r)}", f"liveness: {fmt(runs[-1])}"]
         ratio = r["rate"] / floor["rate"]
