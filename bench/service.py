@@ -1,0 +1,239 @@
+"""The service under test: the real jar started with its own data dir, a bearer token and the
+benchmark's worker profiles; an HTTP client for it; process bookkeeping and small statistics."""
+
+import hashlib
+import http.client
+import json
+import math
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+API = "/api/v1/environments"
+# The cooperative worker of issue 8: says it is up, answers the shutdown message with the ack line
+# and exits 0 (and exits at EOF on stdin, as the worker contract asks).
+COOP_SCRIPT = 'echo ready; while read line; do if [ "$line" = shutdown ]; then echo done; exit 0; fi; done'
+SHUTDOWN_MESSAGE, ACK_LINE = "shutdown", "done"
+# A quick worker whose exit the observer triggers: it exits 0 as soon as a line reaches go.fifo.
+QUICK_SCRIPT = "read x < go.fifo"
+# Ignores SIGTERM (the ignored disposition survives exec): only SIGKILL after stop-grace ends it.
+STUBBORN_SCRIPT = "trap '' TERM; exec sleep 3600"
+STOP_GRACE_S = 3
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- statistics -------------------------------------------------------------------------------
+
+def p99(values):
+    """Nearest-rank 99th percentile (with fewer than 100 samples it is the maximum)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)]
+
+
+def summary(values):
+    return statistics.median(values), p99(values)
+
+
+def ms(ns):
+    return ns / 1e6
+
+
+# --- process bookkeeping ------------------------------------------------------------------------
+
+def start_ticks(pid):
+    """Field 22 of /proc/<pid>/stat (start time in clock ticks), or None if the pid is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    return int(stat[stat.rindex(")") + 2:].split()[19])
+
+
+def proc_state(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    return stat[stat.rindex(")") + 2]
+
+
+class Pids:
+    """Every process this run started (directly or through the service), for the EXIT trap."""
+
+    def __init__(self, path):
+        self.path = path
+        self.lock = threading.Lock()
+
+    def add(self, pid):
+        ticks = start_ticks(pid)
+        if ticks is not None:
+            with self.lock, open(self.path, "a") as f:
+                f.write(f"{pid} {ticks}\n")
+        return ticks
+
+
+def alive_as(pid, ticks):
+    """The pid still names the process that started at `ticks` and it is not a zombie."""
+    return ticks is not None and start_ticks(pid) == ticks and proc_state(pid) not in (None, "Z", "X")
+
+
+def await_until(condition, timeout, interval=0.02, what="condition"):
+    """Awaitility-style: polls until condition() is truthy; raises after the deadline."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} not reached within {timeout} s")
+        time.sleep(interval)
+
+
+# --- the service --------------------------------------------------------------------------------
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Service:
+    """The real jar with its own data dir, a bearer token and the benchmark's worker profiles."""
+
+    def __init__(self, jar, tmp, pids, jfr):
+        self.tmp, self.pids = tmp, pids
+        self.port = free_port()
+        self.token = secrets.token_hex(32)
+        self.data_dir = os.path.join(tmp, "data")
+        self.log_path = os.path.join(tmp, "service.log")
+        token_hash = hashlib.sha256(self.token.encode()).hexdigest()
+        java_tmp = os.path.join(tmp, "java-tmp")  # zonky's PostgreSQL binaries, Tomcat's work dir
+        os.makedirs(java_tmp, exist_ok=True)
+        jvm = [f"-Djava.io.tmpdir={java_tmp}"]
+        if jfr:  # profiling run: JFR recording and native memory tracking (slightly more memory)
+            jvm.append(f"-XX:StartFlightRecording=filename={os.path.join(tmp, 'service.jfr')},settings=profile,dumponexit=true")
+            jvm.append("-XX:NativeMemoryTracking=summary")
+        props = {
+            "server.port": self.port,
+            "management.server.port": self.port,  # actuator on the API port, whatever the default becomes
+            "envkeeper.data-dir": self.data_dir,
+            "envkeeper.workspace.roots[0]": tmp,
+            "envkeeper.watch.coalesce-window": "0",
+            "envkeeper.security.tokens[0].hash": f"sha256:{token_hash}",
+            "envkeeper.security.tokens[0].tenant": "bench",
+            "envkeeper.security.tokens[0].role": "admin",
+            "envkeeper.limits.requests-per-second": 1000000,
+            "envkeeper.limits.max-environments-per-tenant": 100000,
+            "envkeeper.limits.max-workers-per-tenant": 100000,
+        }
+        profiles = {
+            "coop": (["sh", "-c", COOP_SCRIPT], {"shutdown-message": SHUTDOWN_MESSAGE, "ack-line": ACK_LINE}),
+            "quick": (["sh", "-c", QUICK_SCRIPT], {"max-per-environment": 100000}),
+            "sleeper": (["sleep", "3600"], {}),
+            "stubborn": (["sh", "-c", STUBBORN_SCRIPT], {}),
+        }
+        for name, (command, extra) in profiles.items():
+            for i, arg in enumerate(command):
+                props[f"envkeeper.workers.profiles.{name}.command[{i}]"] = arg
+            props.setdefault(f"envkeeper.workers.profiles.{name}.max-per-environment", 8)
+            props[f"envkeeper.workers.profiles.{name}.stop-grace"] = f"{STOP_GRACE_S}s"
+            for key, value in extra.items():
+                props[f"envkeeper.workers.profiles.{name}.{key}"] = value
+        self.argv = ["java", *jvm, "-jar", jar, *[f"--{k}={v}" for k, v in props.items()]]
+        self.process = None
+
+    def start(self, timeout=240):
+        log(f"starting the service on port {self.port} (data dir {self.data_dir})")
+        with open(self.log_path, "ab") as out:
+            self.process = subprocess.Popen(self.argv, cwd=self.tmp, stdout=out, stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL)
+        self.pids.add(self.process.pid)
+        started = time.monotonic()
+
+        def ready():
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the service exited with {self.process.returncode}; see {self.log_path}")
+            try:
+                return self.request("GET", "/actuator/health/readiness")[0] == 200
+            except OSError:
+                return False
+
+        await_until(ready, timeout, 0.25, "service readiness")
+        log(f"service ready after {time.monotonic() - started:.1f} s (pid {self.process.pid})")
+        self.record_postmaster()
+
+    def record_postmaster(self):
+        try:
+            with open(os.path.join(self.data_dir, "postgres", "postmaster.pid")) as f:
+                self.postmaster = int(f.readline())
+            self.pids.add(self.postmaster)
+        except (OSError, ValueError):
+            self.postmaster = None
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    # One keep-alive connection per thread.
+    _local = threading.local()
+
+    def connection(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is None or getattr(self._local, "port", None) != self.port:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=90)
+            self._local.conn, self._local.port = conn, self.port
+        return conn
+
+    def headers(self, body=False):
+        """The bearer token goes on every call (probes included), so the runs stay comparable
+        before and after authentication is enforced."""
+        headers = {"Authorization": f"Bearer {self.token}"}
+        if body:
+            headers["Content-Type"] = "application/json"
+        return headers
+
+    def request(self, method, path, body=None):
+        data = json.dumps(body) if body is not None else None
+        for attempt in (1, 2):
+            conn = self.connection()
+            try:
+                conn.request(method, path, body=data, headers=self.headers(data is not None))
+                response = conn.getresponse()
+                raw = response.read()
+                break
+            except (http.client.HTTPException, ConnectionError):
+                conn.close()
+                self._local.conn = None
+                if attempt == 2:
+                    raise
+        content_type = response.getheader("Content-Type", "")
+        payload = json.loads(raw) if "json" in content_type and raw else raw.decode(errors="replace")
+        return response.status, payload
+
+    def ok(self, method, path, body=None, expect=(200, 201)):
+        status, payload = self.request(method, path, body)
+        if status not in expect:
+            raise RuntimeError(f"{method} {path} answered {status}: {payload}")
+        return payload
+
+    def create_environment(self, name):
+        return self.ok("POST", API, {"name": name}, expect=(201,))
+
+    def start_worker(self, env_id, profile):
+        worker = self.ok("POST", f"{API}/{env_id}/workers", {"profile": profile}, expect=(201,))
+        self.pids.add(worker["pid"])
+        return worker
+
+    def log_lines(self):
+        with open(self.log_path, errors="replace") as f:
+            return f.readlines()
