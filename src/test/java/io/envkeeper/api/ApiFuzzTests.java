@@ -67,7 +67,7 @@ class ApiFuzzTests {
   /** Ids and paths the generators draw from, made before the first try. */
   private record Fixtures(
       String readyOfA, String destroyedOfA, String readyOfB, String tokenId, List<String> validPaths,
-      List<String> hostilePaths) {}
+      List<String> hostilePaths, String workerOfA) {}
 
   /** One generated request; {@link #toString()} is what a failure report shows. */
   record FuzzRequest(String method, byte[] target, List<byte[]> headers, byte[] body) {
@@ -97,6 +97,11 @@ class ApiFuzzTests {
         "envkeeper.limits.max-environments-per-tenant=25",
         "envkeeper.limits.requests-per-second=100000",
         "envkeeper.limits.burst=100000",
+        // Workers the fuzzed requests may start: `sleep 30 <args>` (args make it exit at once).
+        "envkeeper.workers.profiles.fuzz.command=sleep,30",
+        "envkeeper.workers.profiles.fuzz.allow-args=true",
+        "envkeeper.workers.profiles.fuzz.max-per-environment=2",
+        "envkeeper.workers.profiles.fuzz.stop-grace=200ms",
         "logging.level.io.envkeeper=WARN",
         "logging.level.org.springframework.web.servlet.PageNotFound=ERROR",
         "logging.level.org.apache.coyote.http11=WARN"));
@@ -140,12 +145,14 @@ class ApiFuzzTests {
       }
       assertThat(after.environments()).as("environment rows after a refused request").isEqualTo(before.environments());
       assertThat(after.tokens()).as("token rows after a refused request").isEqualTo(before.tokens());
+      assertThat(after.workers()).as("worker rows after a refused request").isEqualTo(before.workers());
       // Directories may only disappear (a teardown accepted earlier may finish meanwhile).
       assertThat(after.directories()).as("managed directories after a refused request").isLessThanOrEqualTo(before.directories());
     } else {
       boolean creates = "POST".equals(request.method());
       assertThat(after.environments() - before.environments()).as("environment rows").isBetween(0L, creates ? 1L : 0L);
       assertThat(after.tokens() - before.tokens()).as("token rows").isBetween(0L, creates ? 1L : 0L);
+      assertThat(after.workers() - before.workers()).as("worker rows").isBetween(0L, creates ? 1L : 0L);
       assertThat(after.directories() - before.directories()).as("managed directories").isLessThanOrEqualTo(creates ? 1L : 0L);
     }
   }
@@ -158,14 +165,14 @@ class ApiFuzzTests {
     }
   }
 
-  private record State(long environments, long tokens, long directories) {
+  private record State(long environments, long tokens, long directories, long workers) {
 
     static State now() throws IOException {
       try (Stream<Path> entries = Files.list(managedRoot)) {
         long directories = entries.count();
         return jdbc.queryForObject(
-            "SELECT (SELECT count(*) FROM environment), (SELECT count(*) FROM client_token)",
-            (row, i) -> new State(row.getLong(1), row.getLong(2), directories));
+            "SELECT (SELECT count(*) FROM environment), (SELECT count(*) FROM client_token), (SELECT count(*) FROM worker)",
+            (row, i) -> new State(row.getLong(1), row.getLong(2), directories, row.getLong(3)));
       }
     }
   }
@@ -193,6 +200,12 @@ class ApiFuzzTests {
         Tuple.of(16, Arbitraries.just(ENVIRONMENTS)),
         Tuple.of(6, id.map(value -> ENVIRONMENTS + "/" + value)),
         Tuple.of(4, Combinators.combine(id, Arbitraries.of("workspace", "events", "workers", "workers/" + UUID.randomUUID()))
+            .as((value, sub) -> ENVIRONMENTS + "/" + value + "/" + sub)),
+        Tuple.of(3, Combinators.combine(id, Arbitraries.of(
+                "workers/" + fixtures.workerOfA(), "workers/" + fixtures.workerOfA() + "/log",
+                "workers/" + fixtures.workerOfA() + "/log?tail=5", "workers/" + fixtures.workerOfA() + "/log?tail=0",
+                "workers/" + fixtures.workerOfA() + "/log?tail=x", "workspace?since=3", "workspace?since=-1",
+                "workspace?since=99999999999999999999"))
             .as((value, sub) -> ENVIRONMENTS + "/" + value + "/" + sub)),
         Tuple.of(2, Arbitraries.just(TOKENS)),
         Tuple.of(1, Arbitraries.of(fixtures.tokenId(), UUID.randomUUID().toString()).map(value -> TOKENS + "/" + value)));
@@ -231,7 +244,27 @@ class ApiFuzzTests {
         Tuple.of(6, validCreateBodies().map(ApiFuzzTests::utf8)),
         Tuple.of(4, createBodies().map(ApiFuzzTests::utf8)),
         Tuple.of(2, tokenBodies().map(ApiFuzzTests::utf8)),
+        Tuple.of(3, workerBodies().map(ApiFuzzTests::utf8)),
         Tuple.of(1, mutatedBodies()));
+  }
+
+  /** Worker starts: the configured profile or not, args of every shape (never run by a shell). */
+  private static Arbitrary<String> workerBodies() {
+    Arbitrary<String> profile = Arbitraries.frequencyOf(
+        Tuple.of(4, Arbitraries.just("fuzz")),
+        Tuple.of(1, Arbitraries.of("", "FUZZ", "sh", "../fuzz", "fuzz\u0000", "x".repeat(200))));
+    Arbitrary<String> arg = Arbitraries.frequencyOf(
+        Tuple.of(4, Arbitraries.strings().withChars("abc019 -;|&$`'\"()*").ofMaxLength(12)),
+        Tuple.of(1, Arbitraries.of("$(touch /tmp/fuzz-pwned)", "\u0000", "x".repeat(2000), "; rm -rf /")));
+    Arbitrary<List<String>> args = arg.list().ofMaxSize(40).injectNull(0.5);
+    return Combinators.combine(profile, args).as((p, a) -> {
+      Map<String, Object> body = new TreeMap<>();
+      body.put("profile", p);
+      if (a != null) {
+        body.put("args", a);
+      }
+      return JSON.writeValueAsString(body);
+    });
   }
 
   /** Creates that should succeed (until the tenant's limit or a path in use says otherwise). */
@@ -520,6 +553,9 @@ class ApiFuzzTests {
     assertThat(tenantA.delete(ENVIRONMENTS + "/" + destroyedOfA + "?wait=PT10S").status()).isEqualTo(200);
     String readyOfB = create(api.as(TestTokens.CLIENT_B), "{\"name\":\"fixture-b\"}");
     String tokenId = api.post(TOKENS, "{\"tenant\":\"fuzzed\",\"role\":\"client\"}").json().get("id").asString();
+    var worker = tenantA.post(ENVIRONMENTS + "/" + readyOfA + "/workers", "{\"profile\":\"fuzz\"}");
+    assertThat(worker.status()).as(worker.body()).isEqualTo(201);
+    String workerOfA = worker.json().get("id").asString();
 
     List<String> valid = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
@@ -531,7 +567,7 @@ class ApiFuzzTests {
         root.toString(), root + "/../" + root.getFileName(), outside.toString(), escape.toString(), file.toString(),
         root + "/missing", root + "/a\u0000b", "relative", "", "/", "/etc", "/proc/self/root", root + "/" + "a/".repeat(2100),
         root + "/\ud800", managedRoot.toString(), managedRoot.resolve(readyOfA).toString(), "~", root + "/project-0/../../");
-    return new Fixtures(readyOfA, destroyedOfA, readyOfB, tokenId, valid, hostile);
+    return new Fixtures(readyOfA, destroyedOfA, readyOfB, tokenId, valid, hostile, workerOfA);
   }
 
   private static String create(ApiClient client, String body) {
