@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.envkeeper.config.CrashPoints;
-import io.envkeeper.runtime.process.ProcStat;
 import io.envkeeper.support.ApiClient;
 import io.envkeeper.support.ServiceProcess;
-import io.envkeeper.support.TestDirectories;
+import io.envkeeper.support.JarSandbox;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,20 +27,16 @@ class CrashSafeDestroyJarTests {
 
   private static final String BASE = "/api/v1/environments";
 
-  private Path home;
-  private Path dataDir;
-  private final List<Integer> workerPids = new ArrayList<>();
+  private JarSandbox sandbox;
 
   @BeforeEach
   void setUp() {
-    home = TestDirectories.create("jar-crash");
-    dataDir = home.resolve("data");
+    sandbox = JarSandbox.create("jar-crash");
   }
 
   @AfterEach
   void leaveNothingRunning() {
-    workerPids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-    ServiceProcess.postmasterPid(dataDir.resolve("postgres")).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+    sandbox.close();
   }
 
   @ParameterizedTest
@@ -57,14 +52,14 @@ class CrashSafeDestroyJarTests {
     int workerPid;
     List<String> crashing = new ArrayList<>(arguments());
     crashing.add("--envkeeper.test.crash-at=" + crashPoint);
-    try (ServiceProcess first = ServiceProcess.start(home, crashing)) {
+    try (ServiceProcess first = ServiceProcess.start(sandbox.home(), crashing)) {
       ApiClient api = first.api();
       JsonNode created = api.post(BASE, "{\"name\":\"crash\"}").json();
       env = created.get("id").asString();
       workspace = Path.of(created.get("path").asString());
       Files.writeString(workspace.resolve("work.txt"), "unsaved");
       workerPid = api.post(BASE + "/" + env + "/workers", "{\"profile\":\"stubborn\"}").json().get("pid").asInt();
-      workerPids.add(workerPid);
+      sandbox.track(workerPid);
 
       try {
         api.delete(BASE + "/" + env + "?wait=PT10S");
@@ -75,31 +70,27 @@ class CrashSafeDestroyJarTests {
       assertThat(first.awaitExit(Duration.ofSeconds(30))).as(first.log()).isEqualTo(137);
     }
 
-    try (ServiceProcess second = ServiceProcess.start(home, arguments())) {
+    try (ServiceProcess second = ServiceProcess.start(sandbox.home(), arguments())) {
       ApiClient api = second.api();
       await().atMost(Duration.ofSeconds(30))
           .until(() -> api.get(BASE + "/" + env).json().get("status").asString().equals("DESTROYED"));
 
       assertThat(workspace).doesNotExist();
-      assertThat(isRunning(workerPid)).isFalse();
+      assertThat(JarSandbox.isRunning(workerPid)).isFalse();
       assertThat(api.get(BASE + "/" + env + "/workers").status()).isEqualTo(410);
       assertThat(second.stop(Duration.ofSeconds(30))).isIn(0, 143);
     }
   }
 
   private List<String> arguments() {
-    return List.of(
-        "--envkeeper.data-dir=" + dataDir,
-        "--envkeeper.workspace.roots[0]=" + home,
-        "--envkeeper.workspace.managed-root=" + home.resolve("workspaces"),
+    List<String> arguments = new ArrayList<>(sandbox.arguments());
+    arguments.addAll(List.of(
         // Ignores SIGTERM and stdin: only SIGKILL (or crash recovery) ends it.
         "--envkeeper.workers.profiles.stubborn.command[0]=sh",
         "--envkeeper.workers.profiles.stubborn.command[1]=-c",
         "--envkeeper.workers.profiles.stubborn.command[2]=trap '' TERM; while true; do sleep 0.05; done",
-        "--envkeeper.workers.profiles.stubborn.stop-grace=500ms");
+        "--envkeeper.workers.profiles.stubborn.stop-grace=500ms"));
+    return arguments;
   }
 
-  private static boolean isRunning(int pid) {
-    return ProcStat.of(pid).filter(stat -> !stat.isZombie()).isPresent();
-  }
 }

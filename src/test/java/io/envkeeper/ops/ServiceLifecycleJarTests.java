@@ -3,10 +3,9 @@ package io.envkeeper.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.envkeeper.runtime.process.ProcStat;
 import io.envkeeper.support.ApiClient;
 import io.envkeeper.support.ServiceProcess;
-import io.envkeeper.support.TestDirectories;
+import io.envkeeper.support.JarSandbox;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,20 +22,16 @@ class ServiceLifecycleJarTests {
 
   private static final String BASE = "/api/v1/environments";
 
-  private Path home;
-  private Path dataDir;
-  private final List<Integer> workerPids = new ArrayList<>();
+  private JarSandbox sandbox;
 
   @BeforeEach
   void setUp() {
-    home = TestDirectories.create("jar-lifecycle");
-    dataDir = home.resolve("data");
+    sandbox = JarSandbox.create("jar-lifecycle");
   }
 
   @AfterEach
   void leaveNothingRunning() {
-    workerPids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-    ServiceProcess.postmasterPid(dataDir.resolve("postgres")).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+    sandbox.close();
   }
 
   /** A worker ignoring SIGTERM and the shutdown message, and a shutdown step that hangs for good. */
@@ -48,7 +43,7 @@ class ServiceLifecycleJarTests {
         "--envkeeper.shutdown.timeout=3s",
         "--envkeeper.shutdown.force-exit-after=6s",
         "--envkeeper.workers.profiles.stubborn.stop-grace=60s"));
-    try (ServiceProcess service = ServiceProcess.start(home, arguments)) {
+    try (ServiceProcess service = ServiceProcess.start(sandbox.home(), arguments)) {
       ApiClient api = service.api();
       String env = api.post(BASE, "{\"name\":\"shutdown\"}").json().get("id").asString();
       int stubborn = startWorker(api, env, "stubborn");
@@ -61,8 +56,8 @@ class ServiceLifecycleJarTests {
 
       assertThat(exit).as(service.log()).isEqualTo(3); // forced exit: the hang never returned
       assertThat(took).isLessThan(Duration.ofSeconds(6 + 4));
-      assertThat(isRunning(stubborn)).isFalse();
-      assertThat(isRunning(coop)).isFalse();
+      assertThat(JarSandbox.isRunning(stubborn)).isFalse();
+      assertThat(JarSandbox.isRunning(coop)).isFalse();
       assertThat(service.log()).contains("SIGKILL");
     }
   }
@@ -72,18 +67,18 @@ class ServiceLifecycleJarTests {
     String env;
     String worker;
     int pid;
-    try (ServiceProcess service = ServiceProcess.start(home, arguments())) {
+    try (ServiceProcess service = ServiceProcess.start(sandbox.home(), arguments())) {
       ApiClient api = service.api();
       env = api.post(BASE, "{\"name\":\"clean\"}").json().get("id").asString();
       var started = api.post(BASE + "/" + env + "/workers", "{\"profile\":\"coop\"}").json();
       worker = started.get("id").asString();
       pid = started.get("pid").asInt();
-      workerPids.add(pid);
+      sandbox.track(pid);
 
       assertThat(service.stop(Duration.ofSeconds(30))).isIn(0, 143);
-      assertThat(isRunning(pid)).isFalse();
+      assertThat(JarSandbox.isRunning(pid)).isFalse();
     }
-    try (ServiceProcess again = ServiceProcess.start(home, arguments())) {
+    try (ServiceProcess again = ServiceProcess.start(sandbox.home(), arguments())) {
       var row = again.api().get(BASE + "/" + env + "/workers/" + worker).json();
       assertThat(row.get("status").asString()).isEqualTo("EXITED");
       assertThat(row.get("exitCode").asInt()).isZero(); // acked the shutdown message and exited
@@ -92,8 +87,8 @@ class ServiceLifecycleJarTests {
 
   @Test
   void secondServiceOnTheSameDataDirFailsNamingTheHolderAndTheHolderCarriesOn() {
-    try (ServiceProcess holder = ServiceProcess.start(home, arguments());
-        ServiceProcess intruder = ServiceProcess.launch(home, arguments())) {
+    try (ServiceProcess holder = ServiceProcess.start(sandbox.home(), arguments());
+        ServiceProcess intruder = ServiceProcess.launch(sandbox.home(), arguments())) {
       int exit = intruder.awaitExit(Duration.ofSeconds(90));
 
       assertThat(exit).isNotZero();
@@ -105,15 +100,13 @@ class ServiceLifecycleJarTests {
 
   private int startWorker(ApiClient api, String env, String profile) {
     int pid = api.post(BASE + "/" + env + "/workers", "{\"profile\":\"" + profile + "\"}").json().get("pid").asInt();
-    workerPids.add(pid);
+    sandbox.track(pid);
     return pid;
   }
 
   private List<String> arguments() {
-    return List.of(
-        "--envkeeper.data-dir=" + dataDir,
-        "--envkeeper.workspace.roots[0]=" + home,
-        "--envkeeper.workspace.managed-root=" + home.resolve("workspaces"),
+    List<String> arguments = new ArrayList<>(sandbox.arguments());
+    arguments.addAll(List.of(
         "--envkeeper.workers.profiles.coop.command[0]=sh",
         "--envkeeper.workers.profiles.coop.command[1]=-c",
         "--envkeeper.workers.profiles.coop.command[2]=while read line; do [ \"$line\" = shutdown ] && echo bye && exit 0; done",
@@ -121,10 +114,8 @@ class ServiceLifecycleJarTests {
         "--envkeeper.workers.profiles.coop.ack-line=bye",
         "--envkeeper.workers.profiles.stubborn.command[0]=sh",
         "--envkeeper.workers.profiles.stubborn.command[1]=-c",
-        "--envkeeper.workers.profiles.stubborn.command[2]=trap '' TERM; while true; do sleep 0.05; done");
+        "--envkeeper.workers.profiles.stubborn.command[2]=trap '' TERM; while true; do sleep 0.05; done"));
+    return arguments;
   }
 
-  private static boolean isRunning(int pid) {
-    return ProcStat.of(pid).filter(stat -> !stat.isZombie()).isPresent();
-  }
 }

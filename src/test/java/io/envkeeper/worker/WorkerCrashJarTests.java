@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.envkeeper.config.CrashPoints;
-import io.envkeeper.runtime.process.ProcStat;
 import io.envkeeper.runtime.process.TaggedProcesses;
 import java.io.UncheckedIOException;
 import io.envkeeper.support.ApiClient;
 import io.envkeeper.support.ServiceProcess;
-import io.envkeeper.support.TestDirectories;
+import io.envkeeper.support.JarSandbox;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,21 +27,16 @@ class WorkerCrashJarTests {
 
   private static final String BASE = "/api/v1/environments";
 
-  private Path home;
-  private Path dataDir;
-  private final List<Integer> workerPids = new ArrayList<>();
+  private JarSandbox sandbox;
 
   @BeforeEach
   void setUp() {
-    home = TestDirectories.create("jar-workers");
-    dataDir = home.resolve("data");
+    sandbox = JarSandbox.create("jar-workers");
   }
 
   @AfterEach
   void leaveNothingRunning() {
-    // Only processes this test started (through the service), by pid.
-    workerPids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-    ServiceProcess.postmasterPid(dataDir.resolve("postgres")).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+    sandbox.close();
   }
 
   @Test
@@ -52,7 +46,7 @@ class WorkerCrashJarTests {
     String stubborn;
     int coopPid;
     int stubbornPid;
-    try (ServiceProcess first = ServiceProcess.start(home, arguments())) {
+    try (ServiceProcess first = ServiceProcess.start(sandbox.home(), arguments())) {
       ApiClient api = first.api();
       env = api.post(BASE, "{\"name\":\"crash\"}").json().get("id").asString();
       JsonNode coopWorker = api.post(BASE + "/" + env + "/workers", "{\"profile\":\"coop\"}").json();
@@ -61,18 +55,19 @@ class WorkerCrashJarTests {
       stubborn = stubbornWorker.get("id").asString();
       coopPid = coopWorker.get("pid").asInt();
       stubbornPid = stubbornWorker.get("pid").asInt();
-      workerPids.addAll(List.of(coopPid, stubbornPid));
+      sandbox.track(coopPid);
+      sandbox.track(stubbornPid);
       await().atMost(Duration.ofSeconds(10)).until(() -> api.get(BASE + "/" + env + "/workers/" + stubborn + "/log").body().contains("started"));
 
       first.kill();
     }
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> !isRunning(coopPid));
-    assertThat(isRunning(stubbornPid)).as("ignores EOF and SIGTERM").isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !JarSandbox.isRunning(coopPid));
+    assertThat(JarSandbox.isRunning(stubbornPid)).as("ignores EOF and SIGTERM").isTrue();
 
-    try (ServiceProcess second = ServiceProcess.start(home, arguments())) {
+    try (ServiceProcess second = ServiceProcess.start(sandbox.home(), arguments())) {
       // Recovery ran at start-up, before readiness.
-      assertThat(isRunning(stubbornPid)).isFalse();
+      assertThat(JarSandbox.isRunning(stubbornPid)).isFalse();
       ApiClient api = second.api();
       JsonNode stubbornRow = api.get(BASE + "/" + env + "/workers/" + stubborn).json();
       assertThat(stubbornRow.get("status").asString()).isEqualTo("EXITED");
@@ -89,7 +84,7 @@ class WorkerCrashJarTests {
     String env;
     List<String> crashing = new ArrayList<>(arguments());
     crashing.add("--envkeeper.test.crash-at=" + CrashPoints.AFTER_SPAWN_BEFORE_COMMIT);
-    try (ServiceProcess first = ServiceProcess.start(home, crashing)) {
+    try (ServiceProcess first = ServiceProcess.start(sandbox.home(), crashing)) {
       ApiClient api = first.api();
       env = api.post(BASE, "{\"name\":\"spawn-crash\"}").json().get("id").asString();
       try {
@@ -105,30 +100,26 @@ class WorkerCrashJarTests {
         .map(tagged -> tagged.process().pid())
         .toList();
     assertThat(untracked).as("the worker outlived the crash, with no row").hasSize(1);
-    workerPids.addAll(untracked);
+    untracked.forEach(sandbox::track);
 
-    try (ServiceProcess second = ServiceProcess.start(home, arguments())) {
-      assertThat(isRunning(untracked.get(0))).isFalse();
+    try (ServiceProcess second = ServiceProcess.start(sandbox.home(), arguments())) {
+      assertThat(JarSandbox.isRunning(untracked.get(0))).isFalse();
       assertThat(second.api().get(BASE + "/" + env + "/workers").json().get("items")).isEmpty();
       assertThat(second.stop(Duration.ofSeconds(30))).isIn(0, 143);
     }
   }
 
   private List<String> arguments() {
-    return List.of(
-        "--envkeeper.data-dir=" + dataDir,
-        "--envkeeper.workspace.roots[0]=" + home,
-        "--envkeeper.workspace.managed-root=" + home.resolve("workspaces"),
+    List<String> arguments = new ArrayList<>(sandbox.arguments());
+    arguments.addAll(List.of(
         "--envkeeper.workers.profiles.coop.command[0]=sh",
         "--envkeeper.workers.profiles.coop.command[1]=-c",
         "--envkeeper.workers.profiles.coop.command[2]=while read line; do :; done",
         "--envkeeper.workers.profiles.stubborn.command[0]=sh",
         "--envkeeper.workers.profiles.stubborn.command[1]=-c",
         "--envkeeper.workers.profiles.stubborn.command[2]=trap '' TERM; echo started; while true; do sleep 0.05; done",
-        "--envkeeper.workers.profiles.stubborn.stop-grace=500ms");
+        "--envkeeper.workers.profiles.stubborn.stop-grace=500ms"));
+    return arguments;
   }
 
-  private static boolean isRunning(int pid) {
-    return ProcStat.of(pid).filter(stat -> !stat.isZombie()).isPresent();
-  }
 }

@@ -1,0 +1,60 @@
+package io.envkeeper.support;
+
+import io.envkeeper.runtime.process.ProcStat;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The place of one packaged-jar test: its directories under the build folder and the processes
+ * it caused (workers the service started, the embedded postmaster), which {@link #close()} kills by
+ * pid, so a failed test leaves nothing running either.
+ */
+public final class JarSandbox implements AutoCloseable {
+
+  private final Path home;
+  private final Path dataDir;
+  private final List<Integer> pids = new CopyOnWriteArrayList<>();
+
+  private JarSandbox(Path home) {
+    this.home = home;
+    this.dataDir = home.resolve("data");
+  }
+
+  public static JarSandbox create(String purpose) {
+    return new JarSandbox(TestDirectories.create(purpose));
+  }
+
+  public Path home() {
+    return home;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** Data dir, workspace root and managed root, all inside the sandbox. */
+  public List<String> arguments() {
+    return List.of(
+        "--envkeeper.data-dir=" + dataDir,
+        "--envkeeper.workspace.roots[0]=" + home,
+        "--envkeeper.workspace.managed-root=" + home.resolve("workspaces"));
+  }
+
+  /** A process the test caused (a worker the service started) to kill if it is still alive at the end. */
+  public int track(int pid) {
+    pids.add(pid);
+    return pid;
+  }
+
+  public static boolean isRunning(int pid) {
+    return ProcStat.of(pid).filter(stat -> !stat.isZombie()).isPresent();
+  }
+
+  /** Kills, by pid, the tracked processes still alive and the embedded postmaster of the data dir. */
+  @Override
+  public void close() {
+    pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    ServiceProcess.postmasterPid(dataDir.resolve("postgres")).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+  }
+}
