@@ -65,11 +65,14 @@ public final class ServiceProcess implements AutoCloseable {
     // Start-up dominates these tests: C1 only and the serial collector start fastest.
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-XX:+UseSerialGC");
+    // The embedded PostgreSQL's scratch files stay in the test's directory, not in /tmp.
+    command.add("-Djava.io.tmpdir=" + workDirectory.resolve("tmp"));
     command.add("-jar");
     command.add(jar);
     command.add("--server.port=" + port);
     command.addAll(arguments);
     try {
+      Files.createDirectories(workDirectory.resolve("tmp"));
       Path log = Files.createTempFile(Files.createDirectories(workDirectory), "service-", ".log");
       Process process =
           new ProcessBuilder(command)

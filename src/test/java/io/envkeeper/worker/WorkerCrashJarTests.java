@@ -99,8 +99,8 @@ class WorkerCrashJarTests {
         .filter(tagged -> tagged.process().pid() == tagged.pgid()) // the worker, not its short-lived children
         .map(tagged -> tagged.process().pid())
         .toList();
+    untracked.forEach(sandbox::track); // before asserting: a failure must not leave it running
     assertThat(untracked).as("the worker outlived the crash, with no row").hasSize(1);
-    untracked.forEach(sandbox::track);
 
     try (ServiceProcess second = ServiceProcess.start(sandbox.home(), arguments())) {
       assertThat(JarSandbox.isRunning(untracked.get(0))).isFalse();
