@@ -1,5 +1,6 @@
 package io.envkeeper.runtime.process;
 
+import java.lang.ref.Reference;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Platform;
@@ -53,16 +54,38 @@ final class LinuxProcessCalls {
    * Blocks until one of {@code fds} is readable or {@code timeoutMillis} passes ({@code poll(2)}).
    * A pidfd turns readable when its process exits; a pipe when a byte is written to it.
    *
+   * @param buffer the caller's native {@code struct pollfd} array, reused from call to call
    * @return whether anything became readable (false on timeout or EINTR)
    */
-  boolean awaitReadable(int[] fds, int timeoutMillis) {
-    Pointer pollfds = Memory.allocateDirect(jnr.ffi.Runtime.getRuntime(libc), POLLFD_SIZE * fds.length);
+  boolean awaitReadable(PollBuffer buffer, int[] fds, int timeoutMillis) {
+    Pointer pollfds = buffer.forEntries(fds.length);
     for (int i = 0; i < fds.length; i++) {
-      pollfds.putInt(POLLFD_SIZE * i, fds[i]);
-      pollfds.putShort(POLLFD_SIZE * i + 4, POLLIN);
-      pollfds.putShort(POLLFD_SIZE * i + 6, (short) 0);
+      pollfds.putInt((long) POLLFD_SIZE * i, fds[i]);
+      pollfds.putShort((long) POLLFD_SIZE * i + 4, POLLIN);
+      pollfds.putShort((long) POLLFD_SIZE * i + 6, (short) 0);
     }
-    return libc.poll(pollfds, fds.length, timeoutMillis) > 0;
+    int ready = libc.poll(pollfds, fds.length, timeoutMillis);
+    // The kernel writes into this memory until poll returns: it must not be freed before. Without
+    // this fence the JIT may treat the buffer as dead once its address is passed, and the garbage
+    // collector may free it while poll still runs (seen as heap corruption under load).
+    Reference.reachabilityFence(pollfds);
+    Reference.reachabilityFence(buffer);
+    return ready > 0;
+  }
+
+  /** Native memory for a {@code struct pollfd} array, grown as needed and kept by its owner. */
+  final class PollBuffer {
+
+    private Pointer memory;
+    private int capacity;
+
+    private Pointer forEntries(int entries) {
+      if (entries > capacity) {
+        capacity = Math.max(entries, Math.max(16, capacity * 2));
+        memory = Memory.allocateDirect(jnr.ffi.Runtime.getRuntime(libc), POLLFD_SIZE * capacity);
+      }
+      return memory;
+    }
   }
 
   boolean isChildSubreaper() {

@@ -81,9 +81,14 @@ public class NativeProcesses {
     return process.isAlive() && posix.kill(process.pid(), signal) == 0;
   }
 
+  /** Native memory for {@link #awaitReadable}, owned (and reused) by one waiting thread. */
+  LinuxProcessCalls.PollBuffer pollBuffer() {
+    return linux.new PollBuffer();
+  }
+
   /** Blocks until one of {@code fds} is readable or the timeout passes; see {@code poll(2)}. */
-  boolean awaitReadable(int[] fds, int timeoutMillis) {
-    return linux.awaitReadable(fds, timeoutMillis);
+  boolean awaitReadable(LinuxProcessCalls.PollBuffer buffer, int[] fds, int timeoutMillis) {
+    return linux.awaitReadable(buffer, fds, timeoutMillis);
   }
 
   /** A close-on-exec, non-blocking pipe whose write end wakes a {@link #awaitReadable} waiter. */

@@ -158,8 +158,9 @@ public class ScopedReaper implements DisposableBean {
    */
   private void sweepLoop() {
     int tickMillis = (int) Math.min(Integer.MAX_VALUE, properties.tick().toMillis());
+    LinuxProcessCalls.PollBuffer buffer = natives.pollBuffer(); // this thread's own
     while (!stopped) {
-      boolean woken = natives.awaitReadable(pollSet(), tickMillis);
+      boolean woken = natives.awaitReadable(buffer, pollSet(), tickMillis);
       if (Thread.currentThread().isInterrupted()) {
         return; // stopped on purpose: the next registration or health check respawns the thread
       }

@@ -86,6 +86,33 @@ class ScopedReaperTests {
     assertThat(pids).noneMatch(pid -> ProcStat.of(pid).isPresent());
   }
 
+  /**
+   * The sweep thread blocks in poll(2) on native memory the kernel writes into: it must stay alive
+   * through garbage collections meanwhile (once freed under load, it corrupted the heap).
+   */
+  @Test
+  void reapingCarriesOnThroughGarbageCollections() throws Exception {
+    long reapedBefore = reaper.stats().reapedTotal();
+    java.util.concurrent.atomic.AtomicBoolean collecting = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread collector = new Thread(() -> {
+      while (collecting.get()) {
+        System.gc();
+      }
+    });
+    collector.start();
+    try {
+      for (int i = 0; i < 300; i++) {
+        int pid = spawn("exit 0");
+        reaper.register(pid, status -> { });
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> reaper.stats().reapedTotal() - reapedBefore == 300);
+    } finally {
+      collecting.set(false);
+      collector.join();
+    }
+    assertThat(reaper.stats().workerAlive()).isTrue();
+  }
+
   @Test
   void deadSweepThreadIsRespawnedAndReapsAgain() {
     Thread sweeper = reaper.sweeperThread();
