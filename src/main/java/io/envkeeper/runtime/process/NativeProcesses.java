@@ -45,10 +45,6 @@ public class NativeProcesses {
     return posix;
   }
 
-  boolean hasPidfds() {
-    return pidfds;
-  }
-
   /** A close-on-exec pidfd for {@code pid}, or -1. */
   int pidfdOpen(int pid) {
     return pidfds ? linux.pidfdOpen(pid) : -1;

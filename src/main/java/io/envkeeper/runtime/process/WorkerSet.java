@@ -39,8 +39,4 @@ public final class WorkerSet {
   public boolean everStarted() {
     return everStarted;
   }
-
-  public boolean isEmpty() {
-    return workers.isEmpty();
-  }
 }

@@ -86,10 +86,6 @@ public class WorkspaceWatchers implements DisposableBean {
     return open.stream().mapToInt(WorkspaceWatcher::watchedDirectories).sum();
   }
 
-  public int openWatchers() {
-    return open.size();
-  }
-
   /** Keys held by the shared watch service (one per watched directory, all environments). */
   public int registeredKeys() {
     return loop.registeredKeys();
