@@ -45,6 +45,9 @@ class EmbeddedPostgresConfiguration {
         .setServerConfig("fsync", "on")
         .setServerConfig("synchronous_commit", "on")
         .setServerConfig("listen_addresses", "localhost")
+        // We connect over TCP only. The default Unix socket lives in /tmp, where a postmaster
+        // that is killed (a crash, kill -9) leaves its socket and lock file behind.
+        .setServerConfig("unix_socket_directories", "")
         .start();
     return new EmbeddedServer(postgres);
   }

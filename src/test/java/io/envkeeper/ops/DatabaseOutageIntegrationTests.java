@@ -105,6 +105,7 @@ class DatabaseOutageIntegrationTests {
         .setPort(port)
         .setDataDirectory(dataDirectory)
         .setCleanDataDirectory(false)
+        .setServerConfig("unix_socket_directories", "") // TCP only: nothing left in /tmp
         .start();
   }
 

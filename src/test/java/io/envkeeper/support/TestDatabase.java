@@ -36,7 +36,10 @@ public final class TestDatabase {
   private static Coordinates startEmbedded() {
     try {
       // The library stops the server in a shutdown hook of its own and removes its data directory.
-      EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+      EmbeddedPostgres postgres =
+          EmbeddedPostgres.builder()
+              .setServerConfig("unix_socket_directories", "") // TCP only: nothing left in /tmp
+              .start();
       return new Coordinates(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded test database", e);
