@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import jnr.constants.platform.Errno;
 import jnr.constants.platform.WaitFlags;
@@ -28,7 +30,8 @@ import org.springframework.stereotype.Component;
  * returns it (its status goes to the listener) or says it is not our child.
  *
  * <p>As child subreaper it also adopts orphaned descendants of workers: an unregistered zombie child
- * is reaped once it has been a zombie for {@code adopt-grace}. If the sweep thread dies it is
+ * is reaped once it has been a zombie for {@code adopt-grace}, and never while a spawn of this JVM
+ * has not registered its pid yet ({@link #spawning}). If the sweep thread dies it is
  * respawned, with an ERROR, on the next registration or health check.
  */
 @Component
@@ -53,6 +56,19 @@ public class ScopedReaper implements DisposableBean {
    * when several application contexts (tests) each run a reaper in one process.
    */
   private static final Set<Integer> REGISTERED_IN_JVM = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Spawns of this JVM between {@code posix_spawn} and {@link #register}: their child exists but is
+   * not claimed yet. A child that exits at once is an unclaimed zombie until it is registered, and a
+   * pause of the spawning thread (a long GC, an overloaded host) must not let adoption take it.
+   */
+  private static final AtomicInteger SPAWNS_IN_FLIGHT = new AtomicInteger();
+
+  /** Held from before a spawn until its pid is registered (or the spawn failed); see {@link #spawning}. */
+  public interface PendingSpawn extends AutoCloseable {
+    @Override
+    void close();
+  }
 
   private final NativeProcesses natives;
   private final Runnable wakeOnSignal = this::wake;
@@ -95,6 +111,20 @@ public class ScopedReaper implements DisposableBean {
   /** Whether any reaper of this JVM holds {@code pid} (a worker leader, never an adopted orphan). */
   static boolean isRegisteredInJvm(int pid) {
     return REGISTERED_IN_JVM.contains(pid);
+  }
+
+  /**
+   * Announces a spawn whose pid will be registered: no reaper of this JVM adopts a zombie while one
+   * is pending. Close it once the pid is registered or the spawn failed (try-with-resources).
+   */
+  public static PendingSpawn spawning() {
+    SPAWNS_IN_FLIGHT.incrementAndGet();
+    AtomicBoolean open = new AtomicBoolean(true);
+    return () -> {
+      if (open.compareAndSet(true, false)) {
+        SPAWNS_IN_FLIGHT.decrementAndGet();
+      }
+    };
   }
 
   /** Takes {@code pid} into the registry; its end goes to {@code listener}. */
@@ -244,9 +274,12 @@ public class ScopedReaper implements DisposableBean {
       }
     }
     zombiesSeenAt.keySet().retainAll(current);
+    // Read after the scan: a zombie seen there that is a pending spawn's child keeps the count up
+    // until it is registered, and a registered one is skipped below.
+    boolean spawnPending = SPAWNS_IN_FLIGHT.get() > 0;
     for (int pid : current) {
       long seenAt = zombiesSeenAt.computeIfAbsent(pid, unused -> now);
-      if (now - seenAt >= properties.adoptGrace().toNanos() && !REGISTERED_IN_JVM.contains(pid)) {
+      if (!spawnPending && now - seenAt >= properties.adoptGrace().toNanos() && !REGISTERED_IN_JVM.contains(pid)) {
         int[] status = new int[1];
         if (posix.waitpid(pid, status, WaitFlags.WNOHANG.intValue()) == pid) {
           zombiesSeenAt.remove(pid);

@@ -52,32 +52,36 @@ public class WorkerLauncher {
       throw e;
     }
     WorkerLog logFile = new WorkerLog(spec.logFile(), spec.logMaxBytes());
-    long pid =
-        posix.posix_spawnp(
-            spec.command().get(0),
-            List.of(
-                SpawnFileAction.dup(stdin[0], 0),
-                SpawnFileAction.dup(output[1], 1),
-                SpawnFileAction.dup(output[1], 2),
-                ExtraSpawnFileActions.chdir(spec.workingDirectory().toString()),
-                ExtraSpawnFileActions.closeFrom(3)),
-            List.of(SpawnAttribute.flags((short) SpawnAttribute.SETPGROUP), SpawnAttribute.pgroup(0)),
-            spec.command(),
-            environment(spec.environment()));
-    int spawnErrno = posix.errno();
-    closeAll(stdin[0], output[1]); // the child's ends: only the child may hold them now
-    if (pid <= 0) {
-      closeAll(stdin[1], output[0]);
-      closeQuietly(logFile);
-      throw new SpawnFailedException(
-          "cannot start " + spec.command().get(0) + " for profile " + spec.profile() + " (errno " + spawnErrno + ")");
+    WorkerHandle handle;
+    // Until its pid is registered, a worker that exits at once is an unclaimed zombie child.
+    try (ScopedReaper.PendingSpawn pending = ScopedReaper.spawning()) {
+      long pid =
+          posix.posix_spawnp(
+              spec.command().get(0),
+              List.of(
+                  SpawnFileAction.dup(stdin[0], 0),
+                  SpawnFileAction.dup(output[1], 1),
+                  SpawnFileAction.dup(output[1], 2),
+                  ExtraSpawnFileActions.chdir(spec.workingDirectory().toString()),
+                  ExtraSpawnFileActions.closeFrom(3)),
+              List.of(SpawnAttribute.flags((short) SpawnAttribute.SETPGROUP), SpawnAttribute.pgroup(0)),
+              spec.command(),
+              environment(spec.environment()));
+      int spawnErrno = posix.errno();
+      closeAll(stdin[0], output[1]); // the child's ends: only the child may hold them now
+      if (pid <= 0) {
+        closeAll(stdin[1], output[0]);
+        closeQuietly(logFile);
+        throw new SpawnFailedException(
+            "cannot start " + spec.command().get(0) + " for profile " + spec.profile() + " (errno " + spawnErrno + ")");
+      }
+      int pidfd = natives.pidfdOpen((int) pid);
+      long startTicks = ProcStat.of((int) pid).map(ProcStat::startTicks).orElse(-1L);
+      handle =
+          new WorkerHandle(spec, natives, (int) pid, startTicks, bootId, clock.instant(), pidfd, stdin[1], logFile);
+      reaper.register((int) pid, handle::onExit);
     }
-    int workerPid = (int) pid;
-    int pidfd = natives.pidfdOpen(workerPid);
-    long startTicks = ProcStat.of(workerPid).map(ProcStat::startTicks).orElse(-1L);
-    WorkerHandle handle =
-        new WorkerHandle(spec, natives, workerPid, startTicks, bootId, clock.instant(), pidfd, stdin[1], logFile);
-    reaper.register(workerPid, handle::onExit);
+    int workerPid = handle.pid();
     Thread reader = new Thread(() -> handle.readOutput(output[0]), "worker-output-" + workerPid);
     reader.setDaemon(true);
     reader.start();

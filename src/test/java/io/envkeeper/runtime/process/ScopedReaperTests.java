@@ -102,8 +102,10 @@ class ScopedReaperTests {
     collector.start();
     try {
       for (int i = 0; i < 300; i++) {
-        int pid = spawn("exit 0");
-        reaper.register(pid, status -> { });
+        try (ScopedReaper.PendingSpawn pending = ScopedReaper.spawning()) {
+          int pid = spawn("exit 0");
+          reaper.register(pid, status -> { });
+        }
       }
       await().atMost(Duration.ofSeconds(30)).until(() -> reaper.stats().reapedTotal() - reapedBefore == 300);
     } finally {
@@ -111,6 +113,26 @@ class ScopedReaperTests {
       collector.join();
     }
     assertThat(reaper.stats().workerAlive()).isTrue();
+  }
+
+  /**
+   * A child that exits before its spawner registers it is an unclaimed zombie meanwhile: however long
+   * the spawner is held up (here well past the adoption grace), no reaper of this JVM adopts it, and
+   * its exit status reaches the registration.
+   */
+  @Test
+  void aSpawnNotYetRegisteredIsNeverAdopted() {
+    ExitStatus[] seen = new ExitStatus[1];
+    int pid;
+    try (ScopedReaper.PendingSpawn pending = ScopedReaper.spawning()) {
+      pid = spawn("exit 5");
+      await().atMost(Duration.ofSeconds(5)).until(() -> ProcStat.of(pid).map(ProcStat::isZombie).orElse(false));
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> ProcStat.of(pid).isPresent());
+      reaper.register(pid, status -> seen[0] = status);
+    }
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> seen[0] != null);
+    assertThat(seen[0]).isEqualTo(new ExitStatus(5, null, false));
   }
 
   @Test
