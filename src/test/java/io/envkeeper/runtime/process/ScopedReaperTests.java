@@ -97,6 +97,9 @@ class ScopedReaperTests {
     Thread collector = new Thread(() -> {
       while (collecting.get()) {
         System.gc();
+        // Paced, not flat out: a full GC every few ms still lands while the sweep thread sits in
+        // poll, without starving the spawning thread of the suite's shared JVM for a minute.
+        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
       }
     });
     collector.start();
