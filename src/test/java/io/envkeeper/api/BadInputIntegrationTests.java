@@ -1,5 +1,6 @@
 package io.envkeeper.api;
 
+import static io.envkeeper.support.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.envkeeper.support.ApiClient.Response;
@@ -132,16 +133,6 @@ class BadInputIntegrationTests extends IntegrationTest {
 
   static Stream<String> wrongContentTypes() {
     return Stream.of("text/plain", "application/xml", "application/x-www-form-urlencoded");
-  }
-
-  private static void assertProblem(Response response, int status, String code) {
-    assertThat(response.status()).isEqualTo(status);
-    assertThat(response.header("Content-Type")).startsWith("application/problem+json");
-    assertThat(response.code()).isEqualTo(code);
-    assertThat(response.json().get("status").asInt()).isEqualTo(status);
-    assertThat(response.json().get("title").asString()).isNotBlank();
-    assertThat(response.json().get("detail").asString()).isNotBlank().doesNotContain("Exception", "java.");
-    assertThat(response.json().get("type").asString()).isNotBlank();
   }
 
   private static String pathBody(String path) {

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.envkeeper.support.ApiClient;
+import io.envkeeper.support.JarSandbox;
 import io.envkeeper.support.ServiceProcess;
-import io.envkeeper.support.TestDirectories;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,35 +19,30 @@ class EmbeddedDatabaseJarTests {
 
   private static final String BASE = "/api/v1/environments";
 
-  private Path home;
-  private Path dataDir;
+  private JarSandbox sandbox;
 
   @BeforeEach
   void setUp() {
-    home = TestDirectories.create("jar-embedded");
-    dataDir = home.resolve("data");
+    sandbox = JarSandbox.create("jar-embedded");
   }
 
   @AfterEach
   void leaveNothingRunning() {
-    // The postmaster was started (indirectly) by this test: stop it by the pid it recorded.
-    ServiceProcess.postmasterPid(dataDir.resolve("postgres"))
-        .flatMap(ProcessHandle::of)
-        .ifPresent(ProcessHandle::destroyForcibly);
+    sandbox.close();
   }
 
   @Test
   void serviceKilledWithSigkillComesBackOnTheSameDataWithEverythingIntact() {
     String id;
     long stalePostmaster;
-    try (ServiceProcess first = ServiceProcess.start(home, arguments())) {
+    try (ServiceProcess first = ServiceProcess.start(sandbox.home(), sandbox.arguments())) {
       ApiClient api = first.api();
       id = api.post(BASE, "{\"name\":\"persist\",\"labels\":{\"k\":\"v\"}}").json().get("id").asString();
       first.kill();
-      stalePostmaster = ServiceProcess.postmasterPid(dataDir.resolve("postgres")).orElseThrow();
+      stalePostmaster = ServiceProcess.postmasterPid(sandbox.dataDir().resolve("postgres")).orElseThrow();
     }
 
-    try (ServiceProcess second = ServiceProcess.start(home, arguments())) {
+    try (ServiceProcess second = ServiceProcess.start(sandbox.home(), sandbox.arguments())) {
       assertThat(ProcessHandle.of(stalePostmaster).map(ProcessHandle::isAlive).orElse(false)).isFalse();
       ApiClient api = second.api();
       assertThat(api.get(BASE + "/" + id).json().get("status").asString()).isEqualTo("READY");
@@ -62,13 +55,6 @@ class EmbeddedDatabaseJarTests {
     }
     // A clean stop takes the embedded server down with the service.
     await().atMost(Duration.ofSeconds(10))
-        .until(() -> ServiceProcess.postmasterPid(dataDir.resolve("postgres")).isEmpty());
-  }
-
-  private List<String> arguments() {
-    return List.of(
-        "--envkeeper.data-dir=" + dataDir,
-        "--envkeeper.workspace.roots[0]=" + home,
-        "--envkeeper.workspace.managed-root=" + home.resolve("workspaces"));
+        .until(() -> ServiceProcess.postmasterPid(sandbox.dataDir().resolve("postgres")).isEmpty());
   }
 }

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.envkeeper.support.ApiClient;
 import io.envkeeper.support.ApiClient.Response;
+import io.envkeeper.support.JarSandbox;
 import io.envkeeper.support.ServiceProcess;
-import io.envkeeper.support.TestDirectories;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -26,26 +24,22 @@ class DevelopmentTokenJarTests {
   private static final String BASE = "/api/v1/environments";
   private static final Pattern PRINTED_TOKEN = Pattern.compile("TOKEN=(ek_[A-Za-z0-9_-]{43})");
 
-  private Path home;
-  private Path dataDir;
+  private JarSandbox sandbox;
 
   @BeforeEach
   void setUp() {
-    home = TestDirectories.create("jar-dev-token");
-    dataDir = home.resolve("data");
+    sandbox = JarSandbox.create("jar-dev-token");
   }
 
   @AfterEach
   void leaveNothingRunning() {
-    ServiceProcess.postmasterPid(dataDir.resolve("postgres"))
-        .flatMap(ProcessHandle::of)
-        .ifPresent(ProcessHandle::destroyForcibly);
+    sandbox.close();
   }
 
   @Test
   void firstStartPrintsAWorkingAdminTokenOnceAndLaterStartsNever() {
     String token;
-    try (ServiceProcess first = ServiceProcess.startWithoutTestTokens(home, arguments())) {
+    try (ServiceProcess first = ServiceProcess.startWithoutTestTokens(sandbox.home(), sandbox.arguments())) {
       String log = first.log();
       Matcher printed = PRINTED_TOKEN.matcher(log);
       assertThat(printed.find()).as("token printed in:%n%s", log).isTrue();
@@ -63,19 +57,12 @@ class DevelopmentTokenJarTests {
       assertThat(first.stop(Duration.ofSeconds(30))).isIn(0, 143);
     }
 
-    try (ServiceProcess second = ServiceProcess.startWithoutTestTokens(home, arguments())) {
+    try (ServiceProcess second = ServiceProcess.startWithoutTestTokens(sandbox.home(), sandbox.arguments())) {
       String log = second.log();
       assertThat(log).doesNotContain(token).doesNotContain("TOKEN=");
       assertThat(log).contains("POST /api/v1/admin/tokens").contains("envkeeper.security.tokens");
       assertThat(second.api().as(token).get(BASE).status()).isEqualTo(200);
       assertThat(second.stop(Duration.ofSeconds(30))).isIn(0, 143);
     }
-  }
-
-  private List<String> arguments() {
-    return List.of(
-        "--envkeeper.data-dir=" + dataDir,
-        "--envkeeper.workspace.roots[0]=" + home,
-        "--envkeeper.workspace.managed-root=" + home.resolve("workspaces"));
   }
 }
