@@ -180,7 +180,7 @@ class ScopedReaperTests {
 
   private int spawn(String script) {
     long pid = natives.posix().posix_spawnp("sh", List.of(), List.of("sh", "-c", script), List.of("PATH=/usr/bin:/bin"));
-    assertThat(pid).as("spawn of " + script).isPositive();
+    assertThat(pid).as("spawn of " + script + " (errno " + natives.posix().errno() + ")").isPositive();
     spawned.add((int) pid);
     return (int) pid;
   }
