@@ -42,6 +42,7 @@ public class EnvironmentCreator {
   private final LimitsProperties limits;
   private final Clock clock;
   private final RuntimeManager runtimes;
+  private final Ownership ownership;
 
   EnvironmentCreator(
       EnvironmentRepository environments,
@@ -52,7 +53,8 @@ public class EnvironmentCreator {
       NodeProperties node,
       LimitsProperties limits,
       Clock clock,
-      RuntimeManager runtimes) {
+      RuntimeManager runtimes,
+      Ownership ownership) {
     this.environments = environments;
     this.idempotencyRecords = idempotencyRecords;
     this.pathPolicy = pathPolicy;
@@ -62,6 +64,7 @@ public class EnvironmentCreator {
     this.limits = limits;
     this.clock = clock;
     this.runtimes = runtimes;
+    this.ownership = ownership;
   }
 
   /**
@@ -136,6 +139,7 @@ public class EnvironmentCreator {
     try {
       return transaction.execute(
           status -> {
+            ownership.fence(); // the row names this node as owner: only a lease holder may write it
             checkTenantLimit(tenant);
             if (!managed && environments.existsByPathAndStatusNot(clientPath.toString(), EnvironmentStatus.DESTROYED)) {
               throw new PathInUseException(clientPath.toString());

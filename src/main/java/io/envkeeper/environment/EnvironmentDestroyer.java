@@ -46,6 +46,7 @@ public class EnvironmentDestroyer {
   private final Clock clock;
   private final CrashPoints crashPoints;
   private final ApplicationEventPublisher events;
+  private final Ownership ownership;
   private final Timer destroyDuration;
   private final ConcurrentMap<UUID, CompletableFuture<Void>> teardownsInFlight = new ConcurrentHashMap<>();
 
@@ -57,6 +58,7 @@ public class EnvironmentDestroyer {
       Clock clock,
       CrashPoints crashPoints,
       ApplicationEventPublisher events,
+      Ownership ownership,
       MeterRegistry meters) {
     this.environments = environments;
     this.steps = List.copyOf(steps);
@@ -65,6 +67,7 @@ public class EnvironmentDestroyer {
     this.clock = clock;
     this.crashPoints = crashPoints;
     this.events = events;
+    this.ownership = ownership;
     this.destroyDuration =
         Timer.builder("envkeeper.destroy.duration")
             .description("Time from an accepted destroy to DESTROYED")
@@ -84,6 +87,11 @@ public class EnvironmentDestroyer {
       return environment;
     }
     crashPoints.reached(CrashPoints.AFTER_DESTROYING_COMMIT);
+    if (!isOwnedHere(environment)) {
+      // Accepted for another node (woken through the database), or while this node holds no
+      // lease (its reconciler takes it once it holds one again): nothing runs here.
+      return environment;
+    }
     events.publishEvent(new DestroyAcceptedEvent(id));
     CompletableFuture<Void> teardown = tearDown(id);
     if (!wait.isZero() && !wait.isNegative()) {
@@ -148,6 +156,9 @@ public class EnvironmentDestroyer {
               if (environment.getStatus() == EnvironmentStatus.READY) {
                 environment.beginDestroy(now());
                 environments.saveAndFlush(environment);
+                if (!environment.getNode().equals(ownership.localNode())) {
+                  ownership.announceDestroy(id, environment.getNode()); // delivered on commit
+                }
               }
               return environment;
             });
@@ -167,6 +178,11 @@ public class EnvironmentDestroyer {
     }
     if (attemptsSeen != null && environment.getDestroyAttempts() != attemptsSeen) {
       return; // another attempt ran since the caller looked; its backoff applies
+    }
+    if (!isOwnedHere(environment)) {
+      log.info("environment {}: teardown not started here (owner {}, this node acts as owner: {})",
+          id, environment.getNode(), ownership.actsAsOwner());
+      return;
     }
     TeardownTarget target = TeardownTarget.of(environment);
     for (TeardownStep step : steps) {
@@ -190,10 +206,16 @@ public class EnvironmentDestroyer {
   private void update(UUID id, Consumer<Environment> change) {
     transaction.executeWithoutResult(
         status -> {
+          ownership.fence(); // a node that lost its lease commits nothing as owner
           Environment row = environments.findById(id).orElseThrow(() -> new EnvironmentNotFoundException(id));
           change.accept(row);
           environments.saveAndFlush(row);
         });
+  }
+
+  /** Whether this node owns the environment and may act as its owner right now. */
+  private boolean isOwnedHere(Environment environment) {
+    return environment.getNode().equals(ownership.localNode()) && ownership.actsAsOwner();
   }
 
   private static void awaitQuietly(CompletableFuture<Void> teardown, Duration wait) {

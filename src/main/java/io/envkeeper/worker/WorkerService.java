@@ -5,6 +5,7 @@ import io.envkeeper.config.NodeProperties;
 import io.envkeeper.environment.Environment;
 import io.envkeeper.environment.EnvironmentNotFoundException;
 import io.envkeeper.environment.EnvironmentRepository;
+import io.envkeeper.environment.Ownership;
 import io.envkeeper.runtime.EnvironmentRuntime;
 import io.envkeeper.runtime.RuntimeManager;
 import io.envkeeper.runtime.WorkerStart;
@@ -44,6 +45,7 @@ public class WorkerService {
   private final TransactionTemplate transaction;
   private final EnvironmentRepository environments;
   private final LimitsProperties limits;
+  private final Ownership ownership;
 
   WorkerService(
       RuntimeManager runtimes,
@@ -55,9 +57,11 @@ public class WorkerService {
       NodeProperties node,
       TransactionTemplate transaction,
       EnvironmentRepository environments,
-      LimitsProperties limits) {
+      LimitsProperties limits,
+      Ownership ownership) {
     this.environments = environments;
     this.limits = limits;
+    this.ownership = ownership;
     this.runtimes = runtimes;
     this.supervisor = supervisor;
     this.recovery = recovery;
@@ -95,6 +99,7 @@ public class WorkerService {
       @Override
       public void record(WorkerHandle worker) {
         recorded[0] = transaction.execute(status -> {
+          ownership.fence(); // a node without its lease records no worker (the spawn is killed)
           // Again under the tenant's lock: a concurrent start may have taken the last place since.
           workers.lockTenant(tenant);
           checkTenantLimit(tenant);
