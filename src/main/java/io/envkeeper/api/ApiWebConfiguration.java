@@ -1,5 +1,6 @@
 package io.envkeeper.api;
 
+import io.envkeeper.cluster.OwnerRouting;
 import io.envkeeper.environment.EnvironmentQueries;
 import io.envkeeper.security.CallerContext;
 import org.springframework.context.annotation.Configuration;
@@ -12,14 +13,18 @@ class ApiWebConfiguration implements WebMvcConfigurer {
 
   private final EnvironmentQueries queries;
   private final CallerContext callers;
+  private final OwnerRouting ownerRouting;
 
-  ApiWebConfiguration(EnvironmentQueries queries, CallerContext callers) {
+  ApiWebConfiguration(EnvironmentQueries queries, CallerContext callers, OwnerRouting ownerRouting) {
     this.queries = queries;
     this.callers = callers;
+    this.ownerRouting = ownerRouting;
   }
 
   @Override
   public void addInterceptors(InterceptorRegistry registry) {
     registry.addInterceptor(new EnvironmentGoneGuard(queries, callers)).addPathPatterns(EnvironmentGoneGuard.PATTERN);
+    // After the guard: 404/410 are answered here first; only a READY environment is routed to its owner.
+    registry.addInterceptor(ownerRouting).addPathPatterns(EnvironmentGoneGuard.PATTERN);
   }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param path an existing directory under a workspace root; absent for a managed workspace
  * @param labels up to 32 labels; keys 1-63 characters of {@code [A-Za-z0-9._/-]}, values up to 256
  *     characters, no control characters
+ * @param node the node to create it on (a live one); absent: placed by the service
  */
 public record CreateEnvironmentRequest(
     @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,100}", message = "must be 1-100 characters of [A-Za-z0-9._-]")
@@ -27,7 +28,8 @@ public record CreateEnvironmentRequest(
                 // PostgreSQL cannot store NUL in text or jsonb; no control character belongs in a label.
                 @Pattern(regexp = "\\P{Cc}*", message = "label values must not contain control characters")
                 String>
-            labels) {
+            labels,
+    @Size(min = 1, max = 253, message = "must be 1-253 characters") String node) {
 
   CreateEnvironmentCommand toCommand() {
     return new CreateEnvironmentCommand(name, path, labels);

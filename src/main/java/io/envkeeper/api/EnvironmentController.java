@@ -1,5 +1,6 @@
 package io.envkeeper.api;
 
+import io.envkeeper.cluster.EnvironmentPlacement;
 import io.envkeeper.environment.CreatedEnvironment;
 import io.envkeeper.environment.EnvironmentCreator;
 import io.envkeeper.environment.Environment;
@@ -8,6 +9,8 @@ import io.envkeeper.environment.EnvironmentQueries;
 import io.envkeeper.environment.EnvironmentQuery;
 import io.envkeeper.environment.EnvironmentStatus;
 import io.envkeeper.security.CallerContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
@@ -23,6 +26,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
 
 /** {@code /api/v1/environments}: create, list, get and destroy, each for the calling tenant. */
 @RestController
@@ -35,20 +39,31 @@ class EnvironmentController {
   private final EnvironmentQueries queries;
   private final EnvironmentDestroyer destroyer;
   private final CallerContext callers;
+  private final EnvironmentPlacement placement;
+  private final JsonMapper json;
 
   EnvironmentController(
       EnvironmentCreator creator, EnvironmentQueries queries, EnvironmentDestroyer destroyer,
-      CallerContext callers) {
+      CallerContext callers, EnvironmentPlacement placement, JsonMapper json) {
     this.creator = creator;
     this.queries = queries;
     this.destroyer = destroyer;
     this.callers = callers;
+    this.placement = placement;
+    this.json = json;
   }
 
+  /** Created here, or forwarded to the node it is placed on (then the owner's answer is written). */
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<EnvironmentResponse> create(
       @Valid @RequestBody CreateEnvironmentRequest request,
-      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
+      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+      HttpServletRequest servletRequest,
+      HttpServletResponse servletResponse) {
+    if (!placement.placeHere(request.node(), request.path() != null, servletRequest, servletResponse,
+        () -> json.writeValueAsBytes(request))) {
+      return null; // forwarded: the owner's answer has been written
+    }
     CreatedEnvironment created =
         creator.create(request.toCommand(), RequestParameters.idempotencyKey(idempotencyKey), callers.current());
     Environment environment = created.environment();

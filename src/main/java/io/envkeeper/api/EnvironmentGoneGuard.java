@@ -1,5 +1,6 @@
 package io.envkeeper.api;
 
+import io.envkeeper.cluster.OwnerRouting;
 import io.envkeeper.environment.EnvironmentQueries;
 import io.envkeeper.security.CallerContext;
 import jakarta.servlet.http.HttpServletRequest;
@@ -39,7 +40,9 @@ class EnvironmentGoneGuard implements HandlerInterceptor {
     if (slash < 0) {
       return true; // the environment itself: GET answers in every status, DELETE is idempotent
     }
-    queries.getReady(RequestParameters.environmentId(rest.substring(0, slash)), callers.current());
+    // Kept for the owner routing that runs next: it needs the row, not a second read of it.
+    request.setAttribute(OwnerRouting.READY_ENVIRONMENT,
+        queries.getReady(RequestParameters.environmentId(rest.substring(0, slash)), callers.current()));
     return true;
   }
 }

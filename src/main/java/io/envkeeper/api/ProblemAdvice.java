@@ -1,6 +1,11 @@
 package io.envkeeper.api;
 
+import io.envkeeper.cluster.NodeLiveException;
+import io.envkeeper.cluster.NodeNotFoundException;
+import io.envkeeper.cluster.NodeUnavailableException;
+import io.envkeeper.cluster.PlacementRefusedException;
 import io.envkeeper.environment.EnvironmentDestroyedException;
+import io.envkeeper.environment.NotOwnerException;
 import io.envkeeper.environment.EnvironmentLimitReachedException;
 import io.envkeeper.environment.EnvironmentNotFoundException;
 import io.envkeeper.environment.IdempotencyKeyReusedException;
@@ -73,6 +78,36 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   ResponseEntity<ProblemDetail> busy(EnvironmentBusyException e) {
     log.warn("{}", e.getMessage());
     return withRetryAfter(problem(HttpStatus.SERVICE_UNAVAILABLE, "environment_busy", e.getMessage()), 1);
+  }
+
+  // Cluster: owners, leases and nodes.
+
+  @ExceptionHandler(NodeUnavailableException.class)
+  ResponseEntity<ProblemDetail> nodeUnavailable(NodeUnavailableException e) {
+    return withRetryAfter(problem(HttpStatus.SERVICE_UNAVAILABLE, "node_unavailable", e.getMessage()),
+        (int) Math.min(Integer.MAX_VALUE, e.retryAfterSeconds()));
+  }
+
+  /** An owner action refused by the fence (the lease ran out meanwhile): the node is not serving as owner. */
+  @ExceptionHandler(NotOwnerException.class)
+  ResponseEntity<ProblemDetail> notOwner(NotOwnerException e) {
+    log.warn("{}", e.getMessage());
+    return withRetryAfter(problem(HttpStatus.SERVICE_UNAVAILABLE, "node_unavailable", e.getMessage()), 5);
+  }
+
+  @ExceptionHandler(PlacementRefusedException.class)
+  ResponseEntity<ProblemDetail> placementRefused(PlacementRefusedException e) {
+    return problem(HttpStatus.CONFLICT, "node_unavailable", e.getMessage());
+  }
+
+  @ExceptionHandler(NodeLiveException.class)
+  ResponseEntity<ProblemDetail> nodeLive(NodeLiveException e) {
+    return problem(HttpStatus.CONFLICT, "node_live", e.getMessage());
+  }
+
+  @ExceptionHandler(NodeNotFoundException.class)
+  ResponseEntity<ProblemDetail> nodeNotFound(NodeNotFoundException e) {
+    return problem(HttpStatus.NOT_FOUND, "node_not_found", e.getMessage());
   }
 
   @ExceptionHandler(WorkerNotFoundException.class)
@@ -181,10 +216,10 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         problem(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable", "the database is unavailable; retry later"), 5);
   }
 
-  private static ResponseEntity<ProblemDetail> withRetryAfter(ResponseEntity<ProblemDetail> response, int seconds) {
+  private static ResponseEntity<ProblemDetail> withRetryAfter(ResponseEntity<ProblemDetail> response, long seconds) {
     return ResponseEntity.status(response.getStatusCode())
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .header(HttpHeaders.RETRY_AFTER, Integer.toString(seconds))
+        .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
         .body(response.getBody());
   }
 

@@ -87,18 +87,25 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
   }
 
   @Override
-  public void start() {
+  public synchronized void start() {
     lease.restart();
     running = true;
+    if (advertiseUrl != null) {
+      begin(); // a restart (a paused application resumed): the port is known from the first start
+    }
   }
 
   /** The server port is known now: the first acquisition runs here, before the service is ready. */
   @Override
-  public void onApplicationEvent(WebServerInitializedEvent event) {
+  public synchronized void onApplicationEvent(WebServerInitializedEvent event) {
     if ("management".equals(event.getApplicationContext().getServerNamespace()) || !running || thread != null) {
       return;
     }
     advertiseUrl = node.advertiseUrlOr(event.getWebServer().getPort());
+    begin();
+  }
+
+  private void begin() {
     try {
       connect();
       beat();
@@ -223,7 +230,7 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
   }
 
   @Override
-  public void stop() {
+  public synchronized void stop() {
     running = false;
     synchronized (signal) {
       signal.notifyAll();

@@ -23,7 +23,9 @@ public final class TestApplication {
         "--server.port=0",
         "--spring.datasource.url=" + database.url(),
         "--spring.datasource.username=" + database.username(),
-        "--spring.datasource.password=" + database.password()));
+        "--spring.datasource.password=" + database.password(),
+        // Other applications on the shared test database are live nodes too: keep creates here.
+        "--envkeeper.cluster.placement=receiving-node"));
     properties.forEach(property -> arguments.add("--" + property));
     return new SpringApplicationBuilder(EnvkeeperApplication.class).run(arguments.toArray(String[]::new));
   }
