@@ -1,5 +1,6 @@
 package io.envkeeper.api;
 
+import io.envkeeper.cluster.NodeAdmission;
 import io.envkeeper.cluster.OwnerRouting;
 import io.envkeeper.environment.EnvironmentQueries;
 import io.envkeeper.security.CallerContext;
@@ -14,15 +15,20 @@ class ApiWebConfiguration implements WebMvcConfigurer {
   private final EnvironmentQueries queries;
   private final CallerContext callers;
   private final OwnerRouting ownerRouting;
+  private final NodeAdmission nodeAdmission;
 
-  ApiWebConfiguration(EnvironmentQueries queries, CallerContext callers, OwnerRouting ownerRouting) {
+  ApiWebConfiguration(
+      EnvironmentQueries queries, CallerContext callers, OwnerRouting ownerRouting, NodeAdmission nodeAdmission) {
     this.queries = queries;
     this.callers = callers;
     this.ownerRouting = ownerRouting;
+    this.nodeAdmission = nodeAdmission;
   }
 
   @Override
   public void addInterceptors(InterceptorRegistry registry) {
+    // First: a process without its node's lease (a second one started with a live node's id) serves nothing.
+    registry.addInterceptor(nodeAdmission).addPathPatterns("/api/**");
     registry.addInterceptor(new EnvironmentGoneGuard(queries, callers)).addPathPatterns(EnvironmentGoneGuard.PATTERN);
     // After the guard: 404/410 are answered here first; only a READY environment is routed to its owner.
     registry.addInterceptor(ownerRouting).addPathPatterns(EnvironmentGoneGuard.PATTERN);

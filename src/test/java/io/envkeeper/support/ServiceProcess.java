@@ -39,6 +39,23 @@ public final class ServiceProcess implements AutoCloseable {
     return service;
   }
 
+  /**
+   * Like {@link #start(Path, List)} on a port chosen beforehand ({@link #freePort()}): for a node
+   * whose advertise URL other nodes must know.
+   */
+  public static ServiceProcess start(Path workDirectory, List<String> arguments, int port) {
+    ServiceProcess service = launch(workDirectory, arguments, port);
+    service.awaitReady();
+    return service;
+  }
+
+  /** Like {@link #launch(Path, List)} on a port chosen beforehand. */
+  public static ServiceProcess launch(Path workDirectory, List<String> arguments, int port) {
+    List<String> withTokens = new ArrayList<>(TestTokens.arguments());
+    withTokens.addAll(arguments);
+    return launchWithoutTestTokens(workDirectory, withTokens, port);
+  }
+
   /** Starts the jar with only these arguments: no token configured (the development-token case). */
   public static ServiceProcess startWithoutTestTokens(Path workDirectory, List<String> arguments) {
     ServiceProcess service = launchWithoutTestTokens(workDirectory, arguments);
@@ -54,11 +71,14 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   private static ServiceProcess launchWithoutTestTokens(Path workDirectory, List<String> arguments) {
+    return launchWithoutTestTokens(workDirectory, arguments, freePort());
+  }
+
+  private static ServiceProcess launchWithoutTestTokens(Path workDirectory, List<String> arguments, int port) {
     String jar = System.getProperty("envkeeper.jar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
       throw new IllegalStateException("system property envkeeper.jar must name the packaged jar, got " + jar);
     }
-    int port = freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -88,6 +108,10 @@ public final class ServiceProcess implements AutoCloseable {
 
   public ApiClient api() {
     return new ApiClient(port);
+  }
+
+  public int port() {
+    return port;
   }
 
   public long pid() {
@@ -179,7 +203,8 @@ public final class ServiceProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  /** A TCP port free right now. */
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {
