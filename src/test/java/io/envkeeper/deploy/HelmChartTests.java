@@ -33,18 +33,43 @@ class HelmChartTests {
     assertThat(lint.succeeded()).as("helm lint --strict:\n%s%s", lint.stdout(), lint.stderr()).isTrue();
   }
 
-  @ParameterizedTest
-  @EnumSource(Scenario.class)
-  void exactlyOneReplica(Scenario scenario) {
-    assertThat(Node.at(scenario.rendered().statefulSet(), "spec.replicas")).isEqualTo(1);
+  @Test
+  void oneReplicaByDefaultAndAsManyNodesAsAsked() {
+    assertThat(Node.at(Scenario.DEFAULTS.rendered().statefulSet(), "spec.replicas")).isEqualTo(1);
+    assertThat(Node.at(Scenario.ALL_FEATURES.rendered().statefulSet(), "spec.replicas")).isEqualTo(3);
   }
 
   @Test
-  void valuesAskingForTwoReplicasAreRefusedWithTheReason() {
-    Path values = Helm.valuesFile("two-replicas", "replicaCount: 2\n");
+  void valuesAskingForNoReplicaAreRefused() {
+    Path values = Helm.valuesFile("zero-replicas", "replicaCount: 0\n");
     Helm.Result result = Helm.template("-f", Scenario.DEFAULTS.valuesFile.toString(), "-f", values.toString());
     assertThat(result.succeeded()).isFalse();
-    assertThat(result.stderr()).contains("replicaCount must be 1").contains("no scale-out yet");
+    assertThat(result.stderr()).contains("replicaCount");
+  }
+
+  /** Each pod is a node: its id is the pod name and its advertise URL its name in the headless Service. */
+  @ParameterizedTest
+  @EnumSource(Scenario.class)
+  void eachPodAdvertisesItsOwnNameInTheHeadlessService(Scenario scenario) {
+    RenderedChart chart = scenario.rendered();
+    PodConfiguration pod = PodConfiguration.of(chart);
+    io.envkeeper.config.NodeProperties node = pod.bind("envkeeper.node", io.envkeeper.config.NodeProperties.class);
+    String headless = (String) Node.at(chart.statefulSet(), "spec.serviceName");
+    assertThat(node.id()).isEqualTo(pod.podName());
+    assertThat(node.advertiseUrl()).isEqualTo(
+        "http://" + pod.podName() + "." + headless + "." + PodConfiguration.NAMESPACE + ".svc:" + chart.containerPort("http"));
+    assertThat(Node.at(chart.named("Service", headless), "spec.clusterIP")).isEqualTo("None");
+  }
+
+  @Test
+  void podAntiAffinitySpreadsThePodsWhenAsked() {
+    assertThat(Scenario.DEFAULTS.rendered().podSpec()).doesNotContainKey("affinity");
+    Map<String, Object> soft = Node.map(Node.at(Scenario.ALL_FEATURES.rendered().podSpec(),
+        "affinity.podAntiAffinity"), "podAntiAffinity");
+    assertThat(soft).containsKey("preferredDuringSchedulingIgnoredDuringExecution");
+    Map<String, Object> hard = Node.map(Node.at(Scenario.DEFAULTS.renderedWith("--set=podAntiAffinity.mode=hard").podSpec(),
+        "affinity.podAntiAffinity"), "podAntiAffinity");
+    assertThat(hard).containsKey("requiredDuringSchedulingIgnoredDuringExecution");
   }
 
   @Test
