@@ -110,10 +110,10 @@ def free_port():
 class Service:
     """The real jar with its own data dir, a bearer token and the benchmark's worker profiles."""
 
-    def __init__(self, jar, tmp, pids, jfr):
+    def __init__(self, jar, tmp, pids, jfr, node_id="bench-a", token=None, database_url=None):
         self.tmp, self.pids = tmp, pids
         self.port = free_port()
-        self.token = secrets.token_hex(32)
+        self.token = token or secrets.token_hex(32)
         self.data_dir = os.path.join(tmp, "data")
         self.log_path = os.path.join(tmp, "service.log")
         token_hash = hashlib.sha256(self.token.encode()).hexdigest()
@@ -138,7 +138,13 @@ class Service:
             "envkeeper.limits.requests-per-second": 1000000,
             "envkeeper.limits.max-environments-per-tenant": 100000,
             "envkeeper.limits.max-workers-per-tenant": 100000,
+            # Figures 7 and 8 run peers against this node's database: they reach it by this URL.
+            "envkeeper.node.id": node_id,
+            "envkeeper.node.advertise-url": f"http://127.0.0.1:{self.port}",
         }
+        if database_url:
+            props["spring.datasource.url"] = database_url
+            props["spring.datasource.username"] = "postgres"
         profiles = {
             "coop": (["sh", "-c", COOP_SCRIPT], {"shutdown-message": SHUTDOWN_MESSAGE, "ack-line": ACK_LINE}),
             "quick": (["sh", "-c", QUICK_SCRIPT], {"max-per-environment": 100000}),
@@ -182,6 +188,12 @@ class Service:
             self.pids.add(self.postmaster)
         except (OSError, ValueError):
             self.postmaster = None
+
+    def database_url(self):
+        """JDBC URL of this node's embedded PostgreSQL (its port is line 4 of postmaster.pid)."""
+        with open(os.path.join(self.data_dir, "postgres", "postmaster.pid")) as f:
+            port = int(f.readlines()[3])
+        return f"jdbc:postgresql://localhost:{port}/postgres"
 
     @property
     def pid(self):
