@@ -154,7 +154,8 @@ public final class ServiceProcess implements AutoCloseable {
   private void awaitReady() {
     try {
       await()
-          .atMost(Duration.ofSeconds(90))
+          // Generous: jar starts take minutes on a machine shared with other builds.
+          .atMost(Duration.ofSeconds(240))
           .pollInterval(Duration.ofMillis(250))
           .failFast("service exited during start-up", () -> !process.isAlive())
           .until(() -> isReady());
