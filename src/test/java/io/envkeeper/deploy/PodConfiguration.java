@@ -51,7 +51,9 @@ final class PodConfiguration {
     // Only what the pod would see: nothing of the JVM running the test.
     sources.remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
     sources.remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
-    fromChart.add(new SystemEnvironmentPropertySource("container env", containerEnvironment(chart)));
+    // Named like Spring's own (…-systemEnvironment), so the container's variables bind as the
+    // pod's would: ENVKEEPER_NODE_ADVERTISEURL -> envkeeper.node.advertise-url.
+    fromChart.add(new SystemEnvironmentPropertySource("container-systemEnvironment", containerEnvironment(chart)));
     tokenFile(chart).ifPresent(yaml -> fromChart.addAll(yaml("imported tokens.yaml", bytes(yaml))));
     fromChart.addAll(yaml("ConfigMap application.yaml", bytes(chart.configMapFile("application.yaml"))));
     fromChart.forEach(sources::addLast);
