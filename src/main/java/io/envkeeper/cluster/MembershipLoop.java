@@ -105,13 +105,29 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
     begin();
   }
 
+  /**
+   * Acquires the lease before the start-up reconcile pass and readiness. A process restarted after
+   * a crash finds its previous lease still live for up to one lease duration, so it waits that long
+   * (and no longer: a second process with a live node's id then goes on, not ready, serving nothing,
+   * and keeps trying in the background).
+   */
   private void begin() {
-    try {
-      connect();
-      beat();
-    } catch (SQLException | RuntimeException e) {
-      log.warn("node {}: first lease attempt failed ({}); retrying in the background", node.id(), e.toString());
-      closeConnection();
+    long deadline = System.nanoTime() + properties.leaseDuration().plus(properties.heartbeatInterval().multipliedBy(2)).toNanos();
+    while (running) {
+      try {
+        if (connection == null) {
+          connect();
+        }
+        beat();
+      } catch (SQLException | RuntimeException e) {
+        log.warn("node {}: lease attempt at start-up failed ({})", node.id(), e.toString());
+        closeConnection();
+      }
+      NodeLease.State state = lease.state();
+      if (lease.isValid() || state == NodeLease.State.SUPERSEDED || System.nanoTime() - deadline >= 0) {
+        break;
+      }
+      pause(properties.heartbeatInterval());
     }
     Thread loop = new Thread(this::run, "cluster-membership");
     loop.setDaemon(true);
