@@ -18,4 +18,4 @@ CREATE TABLE node (
 
 -- Placement counts each live node's READY environments; the reconciler reads one node's live rows.
 -- Both stay cheap however many tombstones pile up.
-CREATE INDEX environment_node_live_idx ON environment (node, status) WHERE status <> 'DESTROYED';
+CREATE INDEX environment_live_node_idx ON environment (node, status) WHERE status <> 'DESTROYED';

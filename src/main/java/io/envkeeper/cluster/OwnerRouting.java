@@ -2,6 +2,7 @@ package io.envkeeper.cluster;
 
 import io.envkeeper.config.NodeProperties;
 import io.envkeeper.environment.Environment;
+import io.envkeeper.environment.EnvironmentNotFoundException;
 import io.envkeeper.environment.EnvironmentQueries;
 import io.envkeeper.environment.EnvironmentStatus;
 import io.envkeeper.security.CallerContext;
@@ -101,7 +102,12 @@ public class OwnerRouting implements HandlerInterceptor {
     } catch (IllegalArgumentException e) {
       return true; // the controller answers 400
     }
-    Environment environment = queries.get(environmentId, callers.current());
+    Environment environment;
+    try {
+      environment = queries.get(environmentId, callers.current());
+    } catch (EnvironmentNotFoundException e) {
+      return true; // answered by the controller as before (a malformed wait is 400 before the 404)
+    }
     if (environment.getNode().equals(node.id()) || environment.getStatus() == EnvironmentStatus.DESTROYED) {
       return true;
     }
