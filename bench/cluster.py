@@ -1,9 +1,9 @@
-"""Figures 7 and 8 (issue 14): a cluster of three nodes of the same jar on this machine, the two
+"""Figures c1 and c2 (issue 14): a cluster of three nodes of the same jar on this machine, the two
 peers using the first node's embedded PostgreSQL as the shared database.
 
-7. Forwarded-call overhead: GET .../workspace of an environment owned by node B, asked of B itself
+c1. Forwarded-call overhead: GET .../workspace of an environment owned by node B, asked of B itself
    and of node A (which forwards it to B), interleaved in the same run: p50 / p99 of each.
-8. Destroy wake-up: DELETE (no wait) sent to node A for an environment owned by node B, to the
+c2. Destroy wake-up: DELETE (no wait) sent to node A for an environment owned by node B, to the
    teardown's start on B, seen as the `destroyed` event of an event stream opened on B itself.
 """
 
@@ -48,7 +48,7 @@ def stop_peers(peers):
 
 
 def figure_forwarding(service, owner, rounds=2000):
-    log(f"figure 7: GET .../workspace on the owner vs through another node, {rounds} rounds interleaved")
+    log(f"figure c1: GET .../workspace on the owner vs through another node, {rounds} rounds interleaved")
     env = service.ok("POST", API, {"name": "forwarded", "node": owner.node_id}, expect=(201,))["id"]
     path = f"{API}/{env}/workspace"
     for _ in range(300):  # warm-up: JIT, keep-alive connections between the nodes
@@ -65,13 +65,13 @@ def figure_forwarding(service, owner, rounds=2000):
     d50, d99 = summary(direct)
     f50, f99 = summary(forwarded)
     extra = ms(f50 - d50)
-    return Row("7", f"forwarded call: GET /workspace via a non-owner (n={rounds})",
+    return Row("c1", f"forwarded call: GET /workspace via a non-owner (n={rounds})",
                f"{ms(f50):.2f} / {ms(f99):.2f} ms", f"{ms(d50):.2f} / {ms(d99):.2f} ms (owner)",
                f"+{extra:.2f} ms p50", "<= +1 ms p50", extra <= 1.0, "" if extra <= 1.0 else f"+{extra:.2f} ms")
 
 
 def figure_wakeup(service, owner, rounds=100):
-    log(f"figure 8: DELETE on a non-owner -> teardown start on the owner, {rounds} rounds")
+    log(f"figure c2: DELETE on a non-owner -> teardown start on the owner, {rounds} rounds")
     latencies = []
     for i in range(rounds):
         env = service.ok("POST", API, {"name": f"woken-{i}", "node": owner.node_id}, expect=(201,))["id"]
@@ -98,6 +98,6 @@ def figure_wakeup(service, owner, rounds=100):
         latencies.append(seen["destroyed"] - sent)
         stream.close()
     w50, w99 = summary(latencies)
-    return Row("8", f"wake-up: DELETE on a non-owner -> owner's teardown start (n={rounds})",
+    return Row("c2", f"wake-up: DELETE on a non-owner -> owner's teardown start (n={rounds})",
                f"{ms(w50):.1f} / {ms(w99):.1f} ms", "-", "-", "p99 <= 50 ms", ms(w99) <= 50,
                "" if ms(w99) <= 50 else f"p99 {ms(w99):.1f} ms")

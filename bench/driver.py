@@ -35,7 +35,7 @@ def main():
     parser.add_argument("--tmp", required=True)
     parser.add_argument("--floors", required=True, help="directory with the compiled C floors")
     parser.add_argument("--jfr", action="store_true", help="record the service with JFR (<tmp>/service.jfr)")
-    parser.add_argument("--only", default="1,2,3,4,5,6,7,8", help="figures to run, e.g. 1,4")
+    parser.add_argument("--only", default="1,2,3,4,5,6,c1,c2", help="figures to run, e.g. 1,4")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
     parser.add_argument("--trace", action="store_true",
                         help="figure 2: kernel timestamps along the reap path (a private ftrace instance; root)")
@@ -64,11 +64,11 @@ def main():
         if "3" in only:
             rows += figure_polls(service, probe, notes)
         context.append(f"fdatasync of 8 KiB on the data dir's filesystem, after: {fsync_latency(service.data_dir)}")
-        if "7" in only or "8" in only:
+        if "c1" in only or "c2" in only:  # the cluster's figures (issue 14): two more nodes
             peers = start_peers(service, args.jar, args.tmp, pids)
-            if "7" in only:
+            if "c1" in only:
                 rows.append(figure_forwarding(service, peers[0]))
-            if "8" in only:
+            if "c2" in only:
                 rows.append(figure_wakeup(service, peers[0]))
             stop_peers(peers)
         if "6" in only:
