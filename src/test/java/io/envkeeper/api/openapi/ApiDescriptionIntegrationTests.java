@@ -35,7 +35,6 @@ class ApiDescriptionIntegrationTests extends IntegrationTest {
     var response = api().anonymous().get("/v3/api-docs");
     assertThat(response.status()).isEqualTo(200);
     document = response.json();
-    try { java.nio.file.Files.createDirectories(java.nio.file.Path.of("target/openapi")); java.nio.file.Files.writeString(java.nio.file.Path.of("target/openapi/dev.json"), response.body()); } catch (java.io.IOException e) { throw new java.io.UncheckedIOException(e); } // DEV-ONLY
   }
 
   @Test
