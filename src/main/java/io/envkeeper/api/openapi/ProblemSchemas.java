@@ -20,6 +20,7 @@ final class ProblemSchemas {
 
   static final String PROBLEM = "Problem";
   static final String PROBLEM_CODE = "ProblemCode";
+  static final String FIELD_ERROR = "ProblemFieldError";
   static final String PROBLEM_REF = "#/components/schemas/" + PROBLEM;
   private static final String PROBLEM_CODE_REF = "#/components/schemas/" + PROBLEM_CODE;
 
@@ -27,6 +28,7 @@ final class ProblemSchemas {
 
   static void register(Components components) {
     components.addSchemas(PROBLEM_CODE, problemCode());
+    components.addSchemas(FIELD_ERROR, fieldError());
     components.addSchemas(PROBLEM, problem());
   }
 
@@ -43,14 +45,17 @@ final class ProblemSchemas {
     return schema;
   }
 
-  private static Schema<?> problem() {
+  private static Schema<?> fieldError() {
     ObjectSchema fieldError = new ObjectSchema();
     fieldError.setDescription("One field that failed validation.");
     fieldError.addProperty("field", new StringSchema().description("The field's path in the body").example("name"));
     fieldError.addProperty("message", new StringSchema().description("What is wrong with it")
         .example("must be 1-100 characters of [A-Za-z0-9._-]"));
     fieldError.setRequired(List.of("field", "message"));
+    return fieldError;
+  }
 
+  private static Schema<?> problem() {
     ObjectSchema problem = new ObjectSchema();
     problem.setDescription("An error, as RFC 9457 `application/problem+json` with a stable `code`. Every error of"
         + " the API has this shape: never a stack trace, never an HTML page.");
@@ -64,7 +69,7 @@ final class ProblemSchemas {
     problem.addProperty("instance", new StringSchema().format("uri-reference")
         .description("The request path, when the service sets it").example("/api/v1/environments/2b1c0e8e-4f4e-4a8e-9d53-0f4d1c6a7b21"));
     problem.addProperty("code", new Schema<>().$ref(PROBLEM_CODE_REF));
-    problem.addProperty("errors", new ArraySchema().items(fieldError)
+    problem.addProperty("errors", new ArraySchema().items(new Schema<>().$ref("#/components/schemas/" + FIELD_ERROR))
         .description("With `validation_failed`: every field that failed, and why"));
     problem.setRequired(List.of("type", "title", "status", "detail", "code"));
     return problem;
