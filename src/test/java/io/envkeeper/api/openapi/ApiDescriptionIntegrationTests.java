@@ -168,6 +168,24 @@ class ApiDescriptionIntegrationTests extends IntegrationTest {
   }
 
   @Test
+  void responsePropertiesAreAlwaysPresentAndNullOnlyWhereTheyCanBe() {
+    JsonNode environment = document.at("/components/schemas/EnvironmentResponse");
+    List<String> required = new ArrayList<>();
+    environment.get("required").forEach(name -> required.add(name.asString()));
+    assertThat(required).containsExactlyInAnyOrderElementsOf(environment.get("properties").propertyNames());
+    assertThat(environment.at("/properties/lastError/type").toString()).isEqualTo("[\"string\",\"null\"]");
+    assertThat(environment.at("/properties/destroyedAt/type").toString()).contains("null");
+    assertThat(environment.at("/properties/name/type").asString()).isEqualTo("string");
+    assertThat(document.at("/components/schemas/WorkerResponse/properties/exitCode/type").toString()).contains("null");
+    assertThat(document.at("/components/schemas/EnvironmentListResponse/properties/nextCursor/type").toString())
+        .contains("null");
+
+    JsonNode request = document.at("/components/schemas/CreateEnvironmentRequest");
+    assertThat(request.get("required").toString()).isEqualTo("[\"name\"]");
+    assertThat(request.at("/properties/name/pattern").asString()).isEqualTo("^(?:[A-Za-z0-9._-]{1,100})$");
+  }
+
+  @Test
   void everyProblemResponseHasAnExamplePerCode() {
     for (String name : apiOperations()) {
       operation(name).get("responses").properties().forEach(entry -> {
