@@ -1,6 +1,7 @@
 package io.envkeeper.api;
 
 import io.envkeeper.environment.CreateEnvironmentCommand;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -16,8 +17,13 @@ import java.util.Map;
  */
 public record CreateEnvironmentRequest(
     @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,100}", message = "must be 1-100 characters of [A-Za-z0-9._-]")
+    @Schema(description = "1-100 characters of `[A-Za-z0-9._-]`", example = "web-app")
         String name,
-    String path,
+    @Schema(description = "An existing directory whose real path lies under a workspace root; absent for a managed"
+        + " workspace created by the service", example = "/home/alice/projects/web-app")
+        String path,
+    @Schema(description = "Up to 32 labels; keys 1-63 characters of `[A-Za-z0-9._/-]`, values up to 256 characters",
+        example = "{\"team\": \"a\"}")
     @Size(max = 32, message = "must have at most 32 labels")
         Map<
                 @Pattern(regexp = "[A-Za-z0-9._/-]{1,63}", message = "label keys must be 1-63 characters of [A-Za-z0-9._/-]")
