@@ -4,7 +4,6 @@ import io.envkeeper.runtime.watch.ChangeLog;
 import io.envkeeper.runtime.watch.ChangeSubscriber;
 import io.envkeeper.runtime.watch.WorkspaceChange;
 import java.io.IOException;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -110,7 +109,7 @@ final class ChangeStream implements ChangeSubscriber {
         emitter.send(
             SseEmitter.event()
                 .name(DESTROYED_EVENT)
-                .data(Map.of("environmentId", environmentId), MediaType.APPLICATION_JSON));
+                .data(new EnvironmentEvents.Destroyed(environmentId), MediaType.APPLICATION_JSON));
         emitter.complete();
         finish();
       }

@@ -2,6 +2,7 @@ package io.envkeeper.api;
 
 import io.envkeeper.environment.Environment;
 import io.envkeeper.environment.EnvironmentStatus;
+import jakarta.annotation.Nullable;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -18,10 +19,10 @@ public record EnvironmentResponse(
     String node,
     Instant createdAt,
     Instant updatedAt,
-    Instant destroyRequestedAt,
-    Instant destroyedAt,
+    @Nullable Instant destroyRequestedAt,
+    @Nullable Instant destroyedAt,
     int destroyAttempts,
-    String lastError,
+    @Nullable String lastError,
     long version) {
 
   static EnvironmentResponse of(Environment environment) {

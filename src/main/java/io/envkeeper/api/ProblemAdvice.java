@@ -5,10 +5,10 @@ import io.envkeeper.cluster.NodeNotFoundException;
 import io.envkeeper.cluster.NodeUnavailableException;
 import io.envkeeper.cluster.PlacementRefusedException;
 import io.envkeeper.environment.EnvironmentDestroyedException;
-import io.envkeeper.environment.NotOwnerException;
 import io.envkeeper.environment.EnvironmentLimitReachedException;
 import io.envkeeper.environment.EnvironmentNotFoundException;
 import io.envkeeper.environment.IdempotencyKeyReusedException;
+import io.envkeeper.environment.NotOwnerException;
 import io.envkeeper.environment.PathInUseException;
 import io.envkeeper.runtime.EnvironmentLocks.EnvironmentBusyException;
 import io.envkeeper.runtime.RuntimeRefusedException;
@@ -61,86 +61,94 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(EnvironmentNotFoundException.class)
   ResponseEntity<ProblemDetail> notFound(EnvironmentNotFoundException e) {
-    return problem(HttpStatus.NOT_FOUND, "environment_not_found", e.getMessage());
+    return problem(HttpStatus.NOT_FOUND, ProblemCode.ENVIRONMENT_NOT_FOUND, e.getMessage());
   }
 
   @ExceptionHandler(EnvironmentDestroyedException.class)
   ResponseEntity<ProblemDetail> destroyed(EnvironmentDestroyedException e) {
-    return problem(HttpStatus.GONE, "environment_destroyed", e.getMessage());
+    return problem(HttpStatus.GONE, ProblemCode.ENVIRONMENT_DESTROYED, e.getMessage());
   }
 
   @ExceptionHandler(RuntimeRefusedException.class)
   ResponseEntity<ProblemDetail> runtimeRefused(RuntimeRefusedException e) {
-    return problem(HttpStatus.GONE, "environment_destroyed", e.getMessage());
+    return problem(HttpStatus.GONE, ProblemCode.ENVIRONMENT_DESTROYED, e.getMessage());
   }
 
   @ExceptionHandler(EnvironmentBusyException.class)
   ResponseEntity<ProblemDetail> busy(EnvironmentBusyException e) {
     log.warn("{}", e.getMessage());
-    return withRetryAfter(problem(HttpStatus.SERVICE_UNAVAILABLE, "environment_busy", e.getMessage()), 1);
+    return withRetryAfter(problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemCode.ENVIRONMENT_BUSY, e.getMessage()), 1);
   }
 
   // Cluster: owners, leases and nodes.
 
   @ExceptionHandler(NodeUnavailableException.class)
   ResponseEntity<ProblemDetail> nodeUnavailable(NodeUnavailableException e) {
-    return withRetryAfter(problem(HttpStatus.SERVICE_UNAVAILABLE, "node_unavailable", e.getMessage()),
-        (int) Math.min(Integer.MAX_VALUE, e.retryAfterSeconds()));
+    return withRetryAfter(problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemCode.NODE_UNAVAILABLE, e.getMessage()),
+        e.retryAfterSeconds());
   }
 
   /** An owner action refused by the fence (the lease ran out meanwhile): the node is not serving as owner. */
   @ExceptionHandler(NotOwnerException.class)
   ResponseEntity<ProblemDetail> notOwner(NotOwnerException e) {
     log.warn("{}", e.getMessage());
-    return withRetryAfter(problem(HttpStatus.SERVICE_UNAVAILABLE, "node_unavailable", e.getMessage()), 5);
+    return withRetryAfter(problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemCode.NODE_UNAVAILABLE, e.getMessage()), 5);
   }
 
   @ExceptionHandler(PlacementRefusedException.class)
   ResponseEntity<ProblemDetail> placementRefused(PlacementRefusedException e) {
-    return problem(HttpStatus.CONFLICT, "node_unavailable", e.getMessage());
+    return problem(HttpStatus.CONFLICT, ProblemCode.NODE_UNAVAILABLE, e.getMessage());
   }
 
   @ExceptionHandler(NodeLiveException.class)
   ResponseEntity<ProblemDetail> nodeLive(NodeLiveException e) {
-    return problem(HttpStatus.CONFLICT, "node_live", e.getMessage());
+    return problem(HttpStatus.CONFLICT, ProblemCode.NODE_LIVE, e.getMessage());
   }
 
   @ExceptionHandler(NodeNotFoundException.class)
   ResponseEntity<ProblemDetail> nodeNotFound(NodeNotFoundException e) {
-    return problem(HttpStatus.NOT_FOUND, "node_not_found", e.getMessage());
+    return problem(HttpStatus.NOT_FOUND, ProblemCode.NODE_NOT_FOUND, e.getMessage());
   }
 
   @ExceptionHandler(WorkerNotFoundException.class)
   ResponseEntity<ProblemDetail> workerNotFound(WorkerNotFoundException e) {
-    return problem(HttpStatus.NOT_FOUND, "worker_not_found", e.getMessage());
+    return problem(HttpStatus.NOT_FOUND, ProblemCode.WORKER_NOT_FOUND, e.getMessage());
   }
 
   @ExceptionHandler(WorkerRequestException.class)
   ResponseEntity<ProblemDetail> workerRefused(WorkerRequestException e) {
-    HttpStatus status =
-        e.reason() == WorkerRequestException.Reason.WORKER_LIMIT_REACHED ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST;
-    return problem(status, e.code(), e.getMessage());
+    return switch (e.reason()) {
+      case UNKNOWN_PROFILE -> problem(HttpStatus.BAD_REQUEST, ProblemCode.UNKNOWN_PROFILE, e.getMessage());
+      case INVALID_ARGS -> problem(HttpStatus.BAD_REQUEST, ProblemCode.INVALID_ARGS, e.getMessage());
+      case WORKER_LIMIT_REACHED -> problem(HttpStatus.CONFLICT, ProblemCode.WORKER_LIMIT_REACHED, e.getMessage());
+    };
   }
 
   @ExceptionHandler(SpawnFailedException.class)
   ResponseEntity<ProblemDetail> spawnFailed(SpawnFailedException e) {
     log.error("{}", e.getMessage());
-    return problem(HttpStatus.INTERNAL_SERVER_ERROR, "spawn_failed", e.getMessage());
+    return problem(HttpStatus.INTERNAL_SERVER_ERROR, ProblemCode.SPAWN_FAILED, e.getMessage());
   }
 
   @ExceptionHandler(PathInUseException.class)
   ResponseEntity<ProblemDetail> pathInUse(PathInUseException e) {
-    return problem(HttpStatus.CONFLICT, "path_in_use", e.getMessage());
+    return problem(HttpStatus.CONFLICT, ProblemCode.PATH_IN_USE, e.getMessage());
   }
 
   @ExceptionHandler(IdempotencyKeyReusedException.class)
   ResponseEntity<ProblemDetail> idempotencyKeyReused(IdempotencyKeyReusedException e) {
-    return problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused", e.getMessage());
+    return problem(HttpStatus.UNPROCESSABLE_CONTENT, ProblemCode.IDEMPOTENCY_KEY_REUSED, e.getMessage());
   }
 
   @ExceptionHandler(InvalidWorkspacePathException.class)
   ResponseEntity<ProblemDetail> invalidPath(InvalidWorkspacePathException e) {
-    return problem(HttpStatus.BAD_REQUEST, e.code(), e.getMessage());
+    ProblemCode code = switch (e.reason()) {
+      case INVALID_PATH -> ProblemCode.INVALID_PATH;
+      case PATH_NOT_FOUND -> ProblemCode.PATH_NOT_FOUND;
+      case PATH_NOT_DIRECTORY -> ProblemCode.PATH_NOT_DIRECTORY;
+      case PATH_NOT_ALLOWED -> ProblemCode.PATH_NOT_ALLOWED;
+    };
+    return problem(HttpStatus.BAD_REQUEST, code, e.getMessage());
   }
 
   @ExceptionHandler(InvalidRequestException.class)
@@ -150,19 +158,19 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(RequestBodyTooLargeException.class)
   ResponseEntity<ProblemDetail> tooLarge(RequestBodyTooLargeException e) {
-    return problem(HttpStatus.CONTENT_TOO_LARGE, "payload_too_large", e.getMessage());
+    return problem(HttpStatus.CONTENT_TOO_LARGE, ProblemCode.PAYLOAD_TOO_LARGE, e.getMessage());
   }
 
   // Access: tenants, tokens, roles and limits.
 
   @ExceptionHandler(EnvironmentLimitReachedException.class)
   ResponseEntity<ProblemDetail> environmentLimitReached(EnvironmentLimitReachedException e) {
-    return problem(HttpStatus.CONFLICT, "environment_limit_reached", e.getMessage());
+    return problem(HttpStatus.CONFLICT, ProblemCode.ENVIRONMENT_LIMIT_REACHED, e.getMessage());
   }
 
   @ExceptionHandler(ClientTokenNotFoundException.class)
   ResponseEntity<ProblemDetail> tokenNotFound(ClientTokenNotFoundException e) {
-    return problem(HttpStatus.NOT_FOUND, "token_not_found", e.getMessage());
+    return problem(HttpStatus.NOT_FOUND, ProblemCode.TOKEN_NOT_FOUND, e.getMessage());
   }
 
   /** 401 with {@code WWW-Authenticate: Bearer} (RFC 6750; {@code error="invalid_token"} for a bad one). */
@@ -171,7 +179,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     boolean invalidToken = e instanceof InvalidBearerTokenException;
     String challenge = invalidToken ? "Bearer error=\"invalid_token\"" : "Bearer";
     String detail = invalidToken ? e.getMessage() : "this call needs an 'Authorization: Bearer <token>' header";
-    ResponseEntity<ProblemDetail> response = problem(HttpStatus.UNAUTHORIZED, "unauthorized", detail);
+    ResponseEntity<ProblemDetail> response = problem(HttpStatus.UNAUTHORIZED, ProblemCode.UNAUTHORIZED, detail);
     return ResponseEntity.status(response.getStatusCode())
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .header(HttpHeaders.WWW_AUTHENTICATE, challenge)
@@ -180,12 +188,12 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(AccessDeniedException.class)
   ResponseEntity<ProblemDetail> forbidden(AccessDeniedException e) {
-    return problem(HttpStatus.FORBIDDEN, "forbidden", "this call needs a token with the admin role");
+    return problem(HttpStatus.FORBIDDEN, ProblemCode.FORBIDDEN, "this call needs a token with the admin role");
   }
 
   @ExceptionHandler(RateLimitExceededException.class)
   ResponseEntity<ProblemDetail> rateLimited(RateLimitExceededException e) {
-    ResponseEntity<ProblemDetail> response = problem(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", e.getMessage());
+    ResponseEntity<ProblemDetail> response = problem(HttpStatus.TOO_MANY_REQUESTS, ProblemCode.RATE_LIMITED, e.getMessage());
     return ResponseEntity.status(response.getStatusCode())
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
@@ -195,13 +203,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   /** URLs refused by the firewall: encoded slashes or dots, {@code ..}, {@code ;}, control characters. */
   @ExceptionHandler(RequestRejectedException.class)
   ResponseEntity<ProblemDetail> rejectedUrl(RequestRejectedException e) {
-    return problem(HttpStatus.BAD_REQUEST, "invalid_url", "the request URL is malformed or not allowed");
+    return problem(HttpStatus.BAD_REQUEST, ProblemCode.INVALID_URL, "the request URL is malformed or not allowed");
   }
 
   /** A query parameter the container cannot decode (bad percent-encoding, not UTF-8). */
   @ExceptionHandler(InvalidParameterException.class)
   ResponseEntity<ProblemDetail> undecodableParameter(InvalidParameterException e) {
-    return problem(HttpStatus.BAD_REQUEST, "invalid_parameter",
+    return problem(HttpStatus.BAD_REQUEST, ProblemCode.INVALID_PARAMETER,
         "a query parameter is not valid percent-encoded UTF-8");
   }
 
@@ -213,7 +221,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   ResponseEntity<ProblemDetail> databaseUnavailable(Exception e) {
     log.warn("database unavailable: {}", e.toString());
     return withRetryAfter(
-        problem(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable", "the database is unavailable; retry later"), 5);
+        problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemCode.DATABASE_UNAVAILABLE, "the database is unavailable; retry later"), 5);
   }
 
   private static ResponseEntity<ProblemDetail> withRetryAfter(ResponseEntity<ProblemDetail> response, long seconds) {
@@ -229,7 +237,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
       return databaseUnavailable(e);
     }
     log.error("unexpected failure", e);
-    return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "an unexpected error occurred");
+    return problem(HttpStatus.INTERNAL_SERVER_ERROR, ProblemCode.INTERNAL_ERROR, "an unexpected error occurred");
   }
 
   @Override
@@ -240,16 +248,16 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
       return asObject(tooLarge(tooLarge));
     }
     if (cause instanceof UnrecognizedPropertyException unknown) {
-      return asObject(problem(HttpStatus.BAD_REQUEST, "unknown_field",
+      return asObject(problem(HttpStatus.BAD_REQUEST, ProblemCode.UNKNOWN_FIELD,
           "unknown field '" + unknown.getPropertyName() + "'"));
     }
     if (cause instanceof StreamConstraintsException) {
-      return asObject(problem(HttpStatus.BAD_REQUEST, "body_too_complex", cause.getMessage()));
+      return asObject(problem(HttpStatus.BAD_REQUEST, ProblemCode.BODY_TOO_COMPLEX, cause.getMessage()));
     }
     if (cause instanceof StreamReadException || cause == e) {
-      return asObject(problem(HttpStatus.BAD_REQUEST, "malformed_json", "the request body is not valid JSON"));
+      return asObject(problem(HttpStatus.BAD_REQUEST, ProblemCode.MALFORMED_JSON, "the request body is not valid JSON"));
     }
-    return asObject(problem(HttpStatus.BAD_REQUEST, "invalid_field", wrongType(cause)));
+    return asObject(problem(HttpStatus.BAD_REQUEST, ProblemCode.INVALID_FIELD, wrongType(cause)));
   }
 
   @Override
@@ -258,7 +266,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     List<Map<String, String>> errors =
         e.getBindingResult().getFieldErrors().stream().map(ProblemAdvice::fieldError).toList();
     ProblemDetail problem =
-        Problems.of(HttpStatus.BAD_REQUEST, "validation_failed", describe(errors));
+        Problems.of(HttpStatus.BAD_REQUEST, ProblemCode.VALIDATION_FAILED, describe(errors));
     problem.setProperty("errors", errors);
     return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
   }
@@ -266,7 +274,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   @Override
   protected ResponseEntity<Object> handleHandlerMethodValidationException(
       HandlerMethodValidationException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-    return asObject(problem(HttpStatus.BAD_REQUEST, "validation_failed", e.getMessage()));
+    return asObject(problem(HttpStatus.BAD_REQUEST, ProblemCode.VALIDATION_FAILED, e.getMessage()));
   }
 
   /** Framework errors: keep Spring's status and detail, add the code this API promises. */
@@ -313,7 +321,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
    * The content type is set, not negotiated: an error is problem+json whatever the client's
    * {@code Accept} says, even one that cannot be parsed.
    */
-  private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String code, String detail) {
+  private static ResponseEntity<ProblemDetail> problem(HttpStatus status, ProblemCode code, String detail) {
     return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(Problems.of(status, code, detail));
   }
 

@@ -40,7 +40,7 @@ final class RequestParameters {
     } catch (IllegalArgumentException e) {
       // fall through to the problem below
     }
-    throw new InvalidRequestException("invalid_id", name + " must be a UUID, got '" + abbreviate(raw) + "'");
+    throw new InvalidRequestException(ProblemCode.INVALID_ID, name + " must be a UUID, got '" + abbreviate(raw) + "'");
   }
 
   /** {@code ?tail=}: lines of a worker log, 1 to {@value #MAX_TAIL}, default {@value #DEFAULT_TAIL}. */
@@ -57,7 +57,7 @@ final class RequestParameters {
       // fall through to the problem below
     }
     throw new InvalidRequestException(
-        "invalid_parameter", "tail must be an integer from 1 to " + MAX_TAIL + ", got '" + abbreviate(raw) + "'");
+        ProblemCode.INVALID_PARAMETER, "tail must be an integer from 1 to " + MAX_TAIL + ", got '" + abbreviate(raw) + "'");
   }
 
   /** A token id of the admin API: a UUID, like an environment id. */
@@ -78,7 +78,7 @@ final class RequestParameters {
       // fall through to the problem below
     }
     throw new InvalidRequestException(
-        "invalid_parameter", "limit must be an integer from 1 to " + MAX_LIMIT + ", got '" + abbreviate(raw) + "'");
+        ProblemCode.INVALID_PARAMETER, "limit must be an integer from 1 to " + MAX_LIMIT + ", got '" + abbreviate(raw) + "'");
   }
 
   static EnvironmentStatus status(String raw) {
@@ -89,7 +89,7 @@ final class RequestParameters {
       return EnvironmentStatus.valueOf(raw.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new InvalidRequestException(
-          "invalid_parameter", "status must be one of READY, DESTROYING, DESTROYED, got '" + abbreviate(raw) + "'");
+          ProblemCode.INVALID_PARAMETER, "status must be one of READY, DESTROYING, DESTROYED, got '" + abbreviate(raw) + "'");
     }
   }
 
@@ -103,14 +103,14 @@ final class RequestParameters {
       int colon = pair.indexOf(':');
       if (colon <= 0) {
         throw new InvalidRequestException(
-            "invalid_parameter", "label must be key:value, got '" + abbreviate(pair) + "'");
+            ProblemCode.INVALID_PARAMETER, "label must be key:value, got '" + abbreviate(pair) + "'");
       }
       String key = pair.substring(0, colon);
       String value = pair.substring(colon + 1);
       String earlier = labels.putIfAbsent(key, value);
       if (earlier != null && !earlier.equals(value)) {
         throw new InvalidRequestException(
-            "invalid_parameter", "label '" + abbreviate(key) + "' is given twice with different values");
+            ProblemCode.INVALID_PARAMETER, "label '" + abbreviate(key) + "' is given twice with different values");
       }
     }
     return labels;
@@ -123,7 +123,7 @@ final class RequestParameters {
     try {
       return PageCursor.decode(raw);
     } catch (PageCursor.InvalidCursorException e) {
-      throw new InvalidRequestException("invalid_cursor", e.getMessage());
+      throw new InvalidRequestException(ProblemCode.INVALID_CURSOR, e.getMessage());
     }
   }
 
@@ -153,7 +153,7 @@ final class RequestParameters {
       // fall through to the problem below
     }
     throw new InvalidRequestException(
-        "invalid_parameter", name + " must be a change seq (an integer >= 0), got '" + abbreviate(raw) + "'");
+        ProblemCode.INVALID_PARAMETER, name + " must be a change seq (an integer >= 0), got '" + abbreviate(raw) + "'");
   }
 
   /** {@code ?wait=} as an ISO-8601 duration from zero to {@link #MAX_WAIT}. */
@@ -170,7 +170,7 @@ final class RequestParameters {
       // fall through to the problem below
     }
     throw new InvalidRequestException(
-        "invalid_parameter", "wait must be an ISO-8601 duration from PT0S to PT60S, got '" + abbreviate(raw) + "'");
+        ProblemCode.INVALID_PARAMETER, "wait must be an ISO-8601 duration from PT0S to PT60S, got '" + abbreviate(raw) + "'");
   }
 
   /** A client-chosen key: 1-255 visible ASCII characters. */
@@ -180,7 +180,7 @@ final class RequestParameters {
     }
     if (raw.isEmpty() || raw.length() > MAX_IDEMPOTENCY_KEY_LENGTH || !raw.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
       throw new InvalidRequestException(
-          "invalid_idempotency_key", "Idempotency-Key must be 1-255 visible ASCII characters");
+          ProblemCode.INVALID_IDEMPOTENCY_KEY, "Idempotency-Key must be 1-255 visible ASCII characters");
     }
     return raw;
   }

@@ -2,6 +2,13 @@ package io.envkeeper.api;
 
 import io.envkeeper.runtime.EnvironmentRuntime;
 import io.envkeeper.runtime.RuntimeManager;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.UUID;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -19,6 +26,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  */
 @RestController
 @RequestMapping(EnvironmentController.BASE_PATH + "/{id}")
+@Tag(name = "Workspace", description = "The workspace watcher's state and the changes it saw, polled or followed"
+    + " as Server-Sent Events.")
 class WorkspaceController {
 
   private final RuntimeManager runtimes;
@@ -29,17 +38,42 @@ class WorkspaceController {
     this.streams = streams;
   }
 
+  @Operation(operationId = "getWorkspace", summary = "Read the workspace watcher and its changes",
+      description = "The watcher's state and the changes after `since` (bounded: the oldest are dropped, which an"
+          + " `OVERFLOW` change signals). `path` of a change is relative to the workspace.")
+  @ApiResponse(responseCode = "200", description = "The watcher and the changes after `since`", useReturnTypeSchema = true)
   @GetMapping(path = "/workspace", produces = MediaType.APPLICATION_JSON_VALUE)
-  WorkspaceResponse workspace(@PathVariable String id, @RequestParam(required = false) String since) {
+  WorkspaceResponse workspace(
+      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
+      @Parameter(description = "Only changes after this seq; `0` for every change still kept",
+          schema = @Schema(type = "integer", format = "int64", minimum = "0", defaultValue = "0"))
+      @RequestParam(required = false) String since) {
     UUID environmentId = RequestParameters.environmentId(id);
     long after = RequestParameters.since(since);
     return WorkspaceResponse.of(runtimes.ensure(environmentId).watcher().status(after));
   }
 
   /** One {@code change} event per change ({@code id:} = seq), heartbeats, a final {@code destroyed}. */
+  @Operation(operationId = "streamEvents", summary = "Follow the environment's events (Server-Sent Events)",
+      description = "A `text/event-stream`: a `change` event per workspace change (`id:` = its seq), a comment"
+          + " heartbeat every `envkeeper.watch.heartbeat` (15 s), and a final `destroyed` event when the environment"
+          + " starts destroying, after which the stream ends. Without `Last-Event-ID` the stream starts with the"
+          + " changes made from now on. The stream is closed after `envkeeper.watch.stream-timeout`: reconnect with"
+          + " `Last-Event-ID`. Each message is described by `EnvironmentEvent`.")
+  @ApiResponse(responseCode = "200", description = "The event stream; one message per event, by event name",
+      content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+          schema = @Schema(implementation = EnvironmentEvents.class),
+          examples = @ExampleObject(name = "stream", summary = "A heartbeat, two changes and the end",
+              value = ": envkeeper 2b1c0e8e-4f4e-4a8e-9d53-0f4d1c6a7b21\n\n"
+                  + "id:1\nevent:change\ndata:{\"seq\":1,\"kind\":\"CREATE\",\"path\":\"src\",\"at\":\"2026-12-07T10:15:30Z\"}\n\n"
+                  + "id:2\nevent:change\ndata:{\"seq\":2,\"kind\":\"MODIFY\",\"path\":\"src/a.txt\",\"at\":\"2026-12-07T10:15:31Z\"}\n\n"
+                  + "event:destroyed\ndata:{\"environmentId\":\"2b1c0e8e-4f4e-4a8e-9d53-0f4d1c6a7b21\"}\n\n")))
   @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   SseEmitter events(
-      @PathVariable String id, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
+      @Parameter(description = "Resume after this change seq (the `id` of the last event received)",
+          schema = @Schema(type = "integer", format = "int64", minimum = "0"))
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
     UUID environmentId = RequestParameters.environmentId(id);
     Long resumeAfter = RequestParameters.lastEventId(lastEventId);
     EnvironmentRuntime runtime = runtimes.ensure(environmentId);

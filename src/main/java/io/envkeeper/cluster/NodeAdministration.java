@@ -6,9 +6,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -22,14 +20,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * unfinished worker rows to LOST; from then on nothing is placed on it.
  */
 @Service
-class NodeAdministration {
+public class NodeAdministration {
 
   private static final Logger log = LoggerFactory.getLogger(NodeAdministration.class);
 
-  /** A node as {@code GET /admin/nodes} shows it. */
-  record NodeSummary(
+  /** A node as {@code GET /admin/nodes} shows it, with how many of its environments are READY and DESTROYING. */
+  public record NodeSummary(
       String id, String advertiseUrl, boolean live, Instant leaseExpiresAt, Instant startedAt,
-      Map<String, Long> environments) {}
+      long ready, long destroying) {}
 
   private static final String SUMMARIES =
       "SELECT n.id, n.advertise_url, n.lease_expires_at, n.started_at,"
@@ -49,7 +47,7 @@ class NodeAdministration {
   }
 
   /** Every node not retired, by id. */
-  List<NodeSummary> list() {
+  public List<NodeSummary> list() {
     return jdbc.query(SUMMARIES + " WHERE n.retired_at IS NULL ORDER BY n.id", (row, i) -> summary(row));
   }
 
@@ -59,7 +57,7 @@ class NodeAdministration {
    * @throws NodeNotFoundException if no node of this id ever held a lease
    * @throws NodeLiveException while its lease is live
    */
-  NodeSummary retire(String id) {
+  public NodeSummary retire(String id) {
     return transaction.execute(status -> {
       List<Boolean> live = jdbc.query(
           "SELECT lease_expires_at > clock_timestamp() AND retired_at IS NULL FROM node WHERE id = ? FOR UPDATE",
@@ -88,15 +86,13 @@ class NodeAdministration {
   }
 
   private static NodeSummary summary(ResultSet row) throws SQLException {
-    Map<String, Long> environments = new LinkedHashMap<>();
-    environments.put("READY", row.getLong("ready"));
-    environments.put("DESTROYING", row.getLong("destroying"));
     return new NodeSummary(
         row.getString("id"),
         row.getString("advertise_url"),
         row.getBoolean("live"),
         row.getTimestamp("lease_expires_at").toInstant(),
         row.getTimestamp("started_at").toInstant(),
-        environments);
+        row.getLong("ready"),
+        row.getLong("destroying"));
   }
 }

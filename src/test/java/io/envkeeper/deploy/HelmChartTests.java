@@ -18,12 +18,13 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * The Helm chart, linted and rendered by a real Helm (fetched by the repository's own script; a
  * build that cannot fetch it fails): lint, what it refuses and with which message, what it renders
- * optionally, and the alert rules the README documents. ChartConfigurationTests,
+ * optionally, and the alert rules the runbook (docs/operations.md) documents. ChartConfigurationTests,
  * ChartPropertiesBindingTests and ChartPodSecurityTests check the rendered manifests in depth.
  */
 class HelmChartTests {
 
-  private static final String README_RULES_MARKER = "<!-- prometheus-rules:";
+  private static final Path RUNBOOK = Path.of("docs/operations.md");
+  private static final String RUNBOOK_RULES_MARKER = "<!-- prometheus-rules:";
   private static final String DATABASE_URL = "--set=database.url=jdbc:postgresql://db:5432/envkeeper";
 
   @ParameterizedTest
@@ -118,12 +119,12 @@ class HelmChartTests {
   }
 
   @Test
-  void alertRulesInTheReadmeAreTheOnesTheChartShips() throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
-    int marker = readme.indexOf(README_RULES_MARKER);
-    assertThat(marker).as("README has the marked alert rules block").isNotNegative();
-    int start = readme.indexOf("```yaml\n", marker) + "```yaml\n".length();
-    String block = readme.substring(start, readme.indexOf("```", start));
+  void alertRulesInTheRunbookAreTheOnesTheChartShips() throws IOException {
+    String runbook = Files.readString(RUNBOOK);
+    int marker = runbook.indexOf(RUNBOOK_RULES_MARKER);
+    assertThat(marker).as("%s has the marked alert rules block", RUNBOOK).isNotNegative();
+    int start = runbook.indexOf("```yaml\n", marker) + "```yaml\n".length();
+    String block = runbook.substring(start, runbook.indexOf("```", start));
     Object documented = new Yaml(new SafeConstructor(new LoaderOptions())).load(block);
     Object shipped = Node.at(Scenario.ALL_FEATURES.rendered().one("PrometheusRule"), "spec");
     assertThat(documented).isEqualTo(shipped);

@@ -43,6 +43,11 @@ public final class ApiClient {
     return new ApiClient(port(), null);
   }
 
+  /** {@code http://localhost:<port>}: where the service answers. */
+  public String baseUrl() {
+    return base;
+  }
+
   private int port() {
     return URI.create(base).getPort();
   }

@@ -1,0 +1,249 @@
+package io.envkeeper.api.openapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.envkeeper.api.ProblemCode;
+import io.envkeeper.support.IntegrationTest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The API description served at {@code /v3/api-docs}, as a client generator reads it: names,
+ * statuses, security and problem responses of the contract (API.md), not springdoc's defaults.
+ * The build also lints it with Redocly ({@code ApiDescriptionJarTests}).
+ */
+class ApiDescriptionIntegrationTests extends IntegrationTest {
+
+  private static final String ENVIRONMENTS = "/api/v1/environments";
+  private static final String ENVIRONMENT = ENVIRONMENTS + "/{id}";
+  private static final String WORKERS = ENVIRONMENT + "/workers";
+  private static final String WORKER = WORKERS + "/{wid}";
+  private static final String TOKENS = "/api/v1/admin/tokens";
+
+  private JsonNode document;
+
+  @BeforeEach
+  void fetch() {
+    var response = api().anonymous().get("/v3/api-docs");
+    assertThat(response.status()).isEqualTo(200);
+    document = response.json();
+  }
+
+  @Test
+  void describesTheServiceWithATitleAVersionAndARelativeServer() {
+    JsonNode info = document.get("info");
+    assertThat(info.get("title").asString()).isEqualTo("Envkeeper API");
+    assertThat(info.get("version").asString()).isNotBlank().isNotEqualTo("v0");
+    assertThat(info.get("description").asString()).contains("Authorization: Bearer");
+    assertThat(document.at("/servers/0/url").asString()).isEqualTo("/");
+  }
+
+  @Test
+  void everyOperationHasTheStableOperationIdOfTheContract() {
+    Map<String, String> expected = new LinkedHashMap<>();
+    expected.put("post " + ENVIRONMENTS, "createEnvironment");
+    expected.put("get " + ENVIRONMENTS, "listEnvironments");
+    expected.put("get " + ENVIRONMENT, "getEnvironment");
+    expected.put("delete " + ENVIRONMENT, "destroyEnvironment");
+    expected.put("get " + ENVIRONMENT + "/workspace", "getWorkspace");
+    expected.put("get " + ENVIRONMENT + "/events", "streamEvents");
+    expected.put("post " + WORKERS, "startWorker");
+    expected.put("get " + WORKERS, "listWorkers");
+    expected.put("get " + WORKER, "getWorker");
+    expected.put("delete " + WORKER, "stopWorker");
+    expected.put("get " + WORKER + "/log", "getWorkerLog");
+    expected.put("post " + TOKENS, "issueToken");
+    expected.put("get " + TOKENS, "listTokens");
+    expected.put("delete " + TOKENS + "/{id}", "revokeToken");
+
+    expected.forEach((operation, id) ->
+        assertThat(operation(operation).path("operationId").asString()).as(operation).isEqualTo(id));
+  }
+
+  @Test
+  void everyApiOperationRequiresTheBearerTokenAndDocumentsItsRefusal() {
+    assertThat(document.at("/components/securitySchemes/bearer/type").asString()).isEqualTo("http");
+    assertThat(document.at("/components/securitySchemes/bearer/scheme").asString()).isEqualTo("bearer");
+    Set<String> definedTags = new TreeSet<>();
+    document.get("tags").forEach(tag -> definedTags.add(tag.get("name").asString()));
+
+    List<String> operations = apiOperations();
+    assertThat(operations).hasSizeGreaterThanOrEqualTo(14);
+    for (String name : operations) {
+      JsonNode operation = operation(name);
+      assertThat(operation.at("/security/0/bearer").isArray()).as(name).isTrue();
+      assertThat(operation.path("summary").asString()).as(name).isNotBlank();
+      assertThat(operation.path("tags")).as(name).isNotEmpty();
+      operation.path("tags").forEach(tag -> assertThat(definedTags).as(name).contains(tag.asString()));
+      assertProblem(name, "401", ProblemCode.UNAUTHORIZED);
+      assertProblem(name, "429", ProblemCode.RATE_LIMITED);
+      assertProblem(name, "503", ProblemCode.DATABASE_UNAVAILABLE);
+    }
+  }
+
+  @Test
+  void problemCodesAreExactlyTheCodesTheServiceSends() {
+    JsonNode codes = document.at("/components/schemas/ProblemCode/enum");
+    List<String> listed = new ArrayList<>();
+    codes.forEach(code -> listed.add(code.asString()));
+    assertThat(listed).containsExactlyElementsOf(Arrays.stream(ProblemCode.values()).map(ProblemCode::code).toList());
+    assertThat(document.at("/components/schemas/Problem/properties/code/$ref").asString())
+        .isEqualTo("#/components/schemas/ProblemCode");
+    assertThat(document.at("/components/schemas/Problem/required").toString())
+        .contains("\"type\"", "\"title\"", "\"status\"", "\"detail\"", "\"code\"");
+  }
+
+  @Test
+  void operationsDocumentEveryStatusTheContractDefines() {
+    assertThat(statuses("post " + ENVIRONMENTS))
+        .containsExactly("201", "400", "401", "409", "413", "415", "422", "429", "503");
+    assertProblem("post " + ENVIRONMENTS, "409", ProblemCode.PATH_IN_USE, ProblemCode.ENVIRONMENT_LIMIT_REACHED);
+    assertProblem("post " + ENVIRONMENTS, "422", ProblemCode.IDEMPOTENCY_KEY_REUSED);
+    assertProblem("post " + ENVIRONMENTS, "400", ProblemCode.PATH_NOT_ALLOWED, ProblemCode.VALIDATION_FAILED,
+        ProblemCode.UNKNOWN_FIELD, ProblemCode.MALFORMED_JSON, ProblemCode.INVALID_URL);
+    assertThat(operation("post " + ENVIRONMENTS).at("/responses/201/headers/Location")).isNotEmpty();
+    assertThat(operation("post " + ENVIRONMENTS).at("/responses/201/content/application~1json/schema/$ref").asString())
+        .isEqualTo("#/components/schemas/EnvironmentResponse");
+
+    assertThat(statuses("get " + ENVIRONMENT)).containsExactly("200", "400", "401", "404", "429", "503");
+    assertProblem("get " + ENVIRONMENT, "404", ProblemCode.ENVIRONMENT_NOT_FOUND);
+    assertProblem("get " + ENVIRONMENT, "400", ProblemCode.INVALID_ID);
+
+    assertThat(statuses("delete " + ENVIRONMENT)).contains("200", "202", "404").doesNotContain("410");
+    assertThat(statuses("get " + ENVIRONMENT + "/workspace")).contains("200", "404", "410");
+    assertProblem("get " + ENVIRONMENT + "/workspace", "410", ProblemCode.ENVIRONMENT_DESTROYED);
+
+    assertThat(statuses("post " + WORKERS)).contains("201", "400", "404", "409", "410", "500");
+    assertProblem("post " + WORKERS, "400", ProblemCode.UNKNOWN_PROFILE, ProblemCode.INVALID_ARGS);
+    assertProblem("post " + WORKERS, "409", ProblemCode.WORKER_LIMIT_REACHED);
+    assertThat(statuses("delete " + WORKER)).contains("200", "202", "404", "410");
+    assertProblem("get " + WORKER, "404", ProblemCode.ENVIRONMENT_NOT_FOUND, ProblemCode.WORKER_NOT_FOUND);
+
+    assertProblem("post " + TOKENS, "403", ProblemCode.FORBIDDEN);
+    assertProblem("delete " + TOKENS + "/{id}", "404", ProblemCode.TOKEN_NOT_FOUND);
+    assertThat(statuses("get " + ENVIRONMENTS)).doesNotContain("403", "404", "410");
+  }
+
+  @Test
+  void workerLogIsPlainText() {
+    JsonNode ok = operation("get " + WORKER + "/log").at("/responses/200/content");
+    assertThat(ok.has("text/plain")).isTrue();
+    assertThat(ok.at("/text~1plain/schema/type").asString()).isEqualTo("string");
+  }
+
+  @Test
+  void eventStreamIsDescribedAsServerSentEventsWithOneSchemaPerEvent() {
+    JsonNode operation = operation("get " + ENVIRONMENT + "/events");
+    JsonNode content = operation.at("/responses/200/content");
+    assertThat(content.propertyNames()).containsExactly("text/event-stream");
+    assertThat(content.at("/text~1event-stream/schema/$ref").asString())
+        .isEqualTo("#/components/schemas/EnvironmentEvent");
+    JsonNode event = document.at("/components/schemas/EnvironmentEvent");
+    assertThat(event.at("/discriminator/propertyName").asString()).isEqualTo("event");
+    assertThat(event.get("oneOf").toString()).contains("ChangeEvent", "DestroyedEvent");
+    assertThat(document.at("/components/schemas/ChangeEvent/properties/data/$ref").asString())
+        .isEqualTo("#/components/schemas/WorkspaceChange");
+    assertThat(document.at("/components/schemas/ChangeEvent/properties/event/enum/0").asString()).isEqualTo("change");
+    assertThat(operation.get("parameters").toString()).contains("Last-Event-ID");
+  }
+
+  @Test
+  void statusesAndKindsAreNamedEnums() {
+    assertThat(enumValues("EnvironmentStatus")).containsExactly("READY", "DESTROYING", "DESTROYED");
+    assertThat(enumValues("WorkerStatus")).contains("RUNNING", "STOPPING", "EXITED", "LOST");
+    assertThat(enumValues("ChangeKind")).containsExactly("CREATE", "MODIFY", "DELETE", "OVERFLOW");
+    assertThat(enumValues("WatcherState")).contains("WATCHING", "RETRYING", "FAILED");
+    assertThat(document.at("/components/schemas/EnvironmentResponse/properties/status/$ref").asString())
+        .isEqualTo("#/components/schemas/EnvironmentStatus");
+    JsonNode statusParameter = parameter("get " + ENVIRONMENTS, "status");
+    assertThat(statusParameter.at("/schema/$ref").asString()).isEqualTo("#/components/schemas/EnvironmentStatus");
+  }
+
+  @Test
+  void responsePropertiesAreAlwaysPresentAndNullOnlyWhereTheyCanBe() {
+    JsonNode environment = document.at("/components/schemas/EnvironmentResponse");
+    List<String> required = new ArrayList<>();
+    environment.get("required").forEach(name -> required.add(name.asString()));
+    assertThat(required).containsExactlyInAnyOrderElementsOf(environment.get("properties").propertyNames());
+    assertThat(environment.at("/properties/lastError/type").toString()).isEqualTo("[\"string\",\"null\"]");
+    assertThat(environment.at("/properties/destroyedAt/type").toString()).contains("null");
+    assertThat(environment.at("/properties/name/type").asString()).isEqualTo("string");
+    assertThat(document.at("/components/schemas/WorkerResponse/properties/exitCode/type").toString()).contains("null");
+    assertThat(document.at("/components/schemas/EnvironmentListResponse/properties/nextCursor/type").toString())
+        .contains("null");
+
+    JsonNode request = document.at("/components/schemas/CreateEnvironmentRequest");
+    assertThat(request.get("required").toString()).isEqualTo("[\"name\"]");
+    assertThat(request.at("/properties/name/pattern").asString()).isEqualTo("^(?:[A-Za-z0-9._-]{1,100})$");
+  }
+
+  @Test
+  void everyProblemResponseHasAnExamplePerCode() {
+    for (String name : apiOperations()) {
+      operation(name).get("responses").properties().forEach(entry -> {
+        JsonNode codes = entry.getValue().path("x-problem-codes");
+        if (codes.isArray()) {
+          JsonNode examples = entry.getValue().at("/content/application~1problem+json/examples");
+          codes.forEach(code -> assertThat(examples.at("/" + code.asString() + "/value/code").asString())
+              .as(name + " " + entry.getKey()).isEqualTo(code.asString()));
+        }
+      });
+    }
+  }
+
+  private void assertProblem(String operation, String status, ProblemCode... codes) {
+    JsonNode response = operation(operation).at("/responses/" + status);
+    assertThat(response.isMissingNode()).as(operation + " documents " + status).isFalse();
+    assertThat(response.at("/content/application~1problem+json/schema/$ref").asString())
+        .as(operation + " " + status).isEqualTo("#/components/schemas/Problem");
+    List<String> listed = new ArrayList<>();
+    response.path("x-problem-codes").forEach(code -> listed.add(code.asString()));
+    assertThat(listed).as(operation + " " + status)
+        .containsAll(Arrays.stream(codes).map(ProblemCode::code).toList());
+  }
+
+  private List<String> statuses(String operation) {
+    return new ArrayList<>(operation(operation).get("responses").propertyNames());
+  }
+
+  private List<String> enumValues(String schema) {
+    List<String> values = new ArrayList<>();
+    document.at("/components/schemas/" + schema + "/enum").forEach(value -> values.add(value.asString()));
+    return values;
+  }
+
+  private JsonNode parameter(String operation, String name) {
+    for (JsonNode parameter : operation(operation).path("parameters")) {
+      if (parameter.get("name").asString().equals(name)) {
+        return parameter;
+      }
+    }
+    throw new AssertionError(operation + " has no parameter " + name);
+  }
+
+  /** "method path" of every operation under /api/v1. */
+  private List<String> apiOperations() {
+    List<String> operations = new ArrayList<>();
+    document.get("paths").properties().forEach(path -> {
+      if (path.getKey().startsWith("/api/v1/")) {
+        path.getValue().propertyNames().forEach(method -> operations.add(method + " " + path.getKey()));
+      }
+    });
+    return operations;
+  }
+
+  private JsonNode operation(String methodAndPath) {
+    String[] parts = methodAndPath.split(" ", 2);
+    JsonNode operation = document.path("paths").path(parts[1]).path(parts[0]);
+    assertThat(operation.isMissingNode()).as(methodAndPath + " is described").isFalse();
+    return operation;
+  }
+}
