@@ -163,6 +163,9 @@ public final class ConfigurationReference {
       return;
     }
     Class<?> record = load(nested.group());
+    if (!record.isRecord()) {
+      return; // a nested enum (a value, not settings): its values are in the property's description
+    }
     String entry = property.path("name").asString() + (type.startsWith("java.util.Map<") ? ".<name>" : "[i]");
     Map<String, String> descriptions = paramDescriptions(record);
     RecordComponent[] components = record.getRecordComponents();
