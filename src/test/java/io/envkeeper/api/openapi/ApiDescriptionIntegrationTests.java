@@ -27,6 +27,7 @@ class ApiDescriptionIntegrationTests extends IntegrationTest {
   private static final String WORKERS = ENVIRONMENT + "/workers";
   private static final String WORKER = WORKERS + "/{wid}";
   private static final String TOKENS = "/api/v1/admin/tokens";
+  private static final String NODES = "/api/v1/admin/nodes";
 
   private JsonNode document;
 
@@ -63,6 +64,8 @@ class ApiDescriptionIntegrationTests extends IntegrationTest {
     expected.put("post " + TOKENS, "issueToken");
     expected.put("get " + TOKENS, "listTokens");
     expected.put("delete " + TOKENS + "/{id}", "revokeToken");
+    expected.put("get " + NODES, "listNodes");
+    expected.put("post " + NODES + "/{id}/retire", "retireNode");
 
     expected.forEach((operation, id) ->
         assertThat(operation(operation).path("operationId").asString()).as(operation).isEqualTo(id));
@@ -76,7 +79,7 @@ class ApiDescriptionIntegrationTests extends IntegrationTest {
     document.get("tags").forEach(tag -> definedTags.add(tag.get("name").asString()));
 
     List<String> operations = apiOperations();
-    assertThat(operations).hasSizeGreaterThanOrEqualTo(14);
+    assertThat(operations).hasSizeGreaterThanOrEqualTo(16);
     for (String name : operations) {
       JsonNode operation = operation(name);
       assertThat(operation.at("/security/0/bearer").isArray()).as(name).isTrue();
@@ -130,6 +133,29 @@ class ApiDescriptionIntegrationTests extends IntegrationTest {
     assertProblem("post " + TOKENS, "403", ProblemCode.FORBIDDEN);
     assertProblem("delete " + TOKENS + "/{id}", "404", ProblemCode.TOKEN_NOT_FOUND);
     assertThat(statuses("get " + ENVIRONMENTS)).doesNotContain("403", "404", "410");
+  }
+
+  @Test
+  void clusterCallsDocumentTheirNodesAndProblems() {
+    for (String forwarded : List.of("get " + ENVIRONMENT + "/workspace", "get " + ENVIRONMENT + "/events",
+        "post " + WORKERS, "delete " + WORKER, "get " + WORKER + "/log", "delete " + ENVIRONMENT)) {
+      assertProblem(forwarded, "503", ProblemCode.NODE_UNAVAILABLE);
+      assertThat(operation(forwarded).at("/responses/503/headers/Retry-After")).as(forwarded).isNotEmpty();
+    }
+    assertProblem("post " + ENVIRONMENTS, "409", ProblemCode.NODE_UNAVAILABLE);
+    JsonNode node = document.at("/components/schemas/CreateEnvironmentRequest/properties/node");
+    assertThat(node.path("type").asString()).isEqualTo("string");
+    assertThat(node.path("maxLength").asInt()).isEqualTo(253);
+    assertThat(node.path("description").asString()).contains("node_unavailable");
+
+    assertProblem("post " + NODES + "/{id}/retire", "409", ProblemCode.NODE_LIVE);
+    assertProblem("post " + NODES + "/{id}/retire", "404", ProblemCode.NODE_NOT_FOUND);
+    assertProblem("get " + NODES, "403", ProblemCode.FORBIDDEN);
+    assertThat(statuses("get " + NODES)).doesNotContain("404", "409", "410");
+    JsonNode counts = document.at("/components/schemas/EnvironmentCounts");
+    assertThat(counts.get("properties").propertyNames()).containsExactlyInAnyOrder("READY", "DESTROYING");
+    assertThat(document.at("/components/schemas/NodeResponse/required").toString())
+        .contains("\"id\"", "\"advertiseUrl\"", "\"live\"", "\"environments\"");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static io.envkeeper.api.ProblemCode.ENVIRONMENT_NOT_FOUND;
 import static io.envkeeper.api.ProblemCode.FORBIDDEN;
 import static io.envkeeper.api.ProblemCode.INVALID_ID;
 import static io.envkeeper.api.ProblemCode.MALFORMED_JSON;
+import static io.envkeeper.api.ProblemCode.NODE_UNAVAILABLE;
 import static io.envkeeper.api.ProblemCode.PAYLOAD_TOO_LARGE;
 import static io.envkeeper.api.ProblemCode.UNAUTHORIZED;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,6 +30,13 @@ class SharedProblemsTests {
     assertThat(codes).containsOnlyKeys(400, 401, 429, 503);
     assertThat(codes.get(401)).containsExactly(UNAUTHORIZED);
     assertThat(codes.get(400)).doesNotContain(INVALID_ID, MALFORMED_JSON);
+  }
+
+  @Test
+  void everyApiCallCanMeetANodeWithoutItsLeaseAndEveryCallUnderAnEnvironmentAnOwnerThatIsDown() {
+    assertThat(SharedProblems.of("/api/v1/admin/tokens", new Operation()).get(503)).contains(NODE_UNAVAILABLE);
+    assertThat(SharedProblems.of("/api/v1/environments/{id}/workers", new Operation()).get(503))
+        .contains(NODE_UNAVAILABLE, ENVIRONMENT_BUSY);
   }
 
   @Test
