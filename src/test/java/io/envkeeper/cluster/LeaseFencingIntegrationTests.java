@@ -130,17 +130,30 @@ class LeaseFencingIntegrationTests {
         environment, "/nowhere/" + environment, gone, TestTokens.TENANT_A);
     assertProblem(api.post("/api/v1/admin/nodes/" + gone + "/retire", "{}"), 409, "node_live");
     assertThat(api.get("/api/v1/admin/nodes").json().get("items").findValuesAsString("id")).contains(gone, nodeId);
+    JsonNode listed = nodeNamed(api.get("/api/v1/admin/nodes").json().get("items"), gone);
+    assertThat(listed.at("/environments/READY").asLong()).isEqualTo(1);
+    assertThat(listed.at("/environments/DESTROYING").asLong()).isZero();
 
     jdbc.update("UPDATE node SET lease_expires_at = clock_timestamp() WHERE id = ?", gone);
     ApiClient.Response retired = api.post("/api/v1/admin/nodes/" + gone + "/retire", "{}");
     assertThat(retired.status()).as(retired.body()).isEqualTo(200);
     assertThat(retired.json().get("live").asBoolean()).isFalse();
+    assertThat(retired.json().at("/environments/READY").asLong()).isZero();
     JsonNode row = api.get("/api/v1/environments/" + environment).json();
     assertThat(row.get("status").asString()).isEqualTo("DESTROYED");
     assertThat(row.get("lastError").asString()).contains("retired");
     assertThat(api.get("/api/v1/admin/nodes").json().get("items").findValuesAsString("id")).doesNotContain(gone);
     assertProblem(api.post("/api/v1/environments", "{\"name\":\"x\",\"node\":\"" + gone + "\"}"), 409, "node_unavailable");
     assertProblem(api.as(TestTokens.CLIENT_A).get("/api/v1/admin/nodes"), 403, "forbidden");
+  }
+
+  private static JsonNode nodeNamed(JsonNode items, String id) {
+    for (JsonNode item : items) {
+      if (item.get("id").asString().equals(id)) {
+        return item;
+      }
+    }
+    throw new AssertionError("no node " + id + " in " + items);
   }
 
   private static Connection connect() throws SQLException {
