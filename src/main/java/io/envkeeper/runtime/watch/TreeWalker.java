@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Registers the directories of one workspace, a bounded number per call, so that a big or deep
@@ -28,16 +29,6 @@ import java.util.function.BooleanSupplier;
  * watcher's serial executor calls it.
  */
 final class TreeWalker {
-
-  /** What the walk has to tell its watcher. */
-  interface Listener {
-
-    /** An entry found in a directory that just appeared. */
-    void created(Path relative);
-
-    /** Part of the tree is not watched (a cap, a permission); the watcher shows why in {@code error}. */
-    void partial(String reason);
-  }
 
   /** A directory could not be watched for a reason that fails the whole watcher (ENOSPC, EMFILE...). */
   static final class Failure extends Exception {
@@ -53,14 +44,22 @@ final class TreeWalker {
   private final WatchedTree tree;
   private final IgnoreRules ignore;
   private final WatchProperties properties;
-  private final Listener listener;
+  private final ChangeRecorder changes;
+  private final Consumer<String> partial;
   private final Deque<Step> steps = new ArrayDeque<>();
 
-  TreeWalker(WatchedTree tree, IgnoreRules ignore, WatchProperties properties, Listener listener) {
+  /**
+   * @param partial told why part of the tree is not watched (a cap, a permission): the watcher
+   *     shows it in {@code error}
+   */
+  TreeWalker(
+      WatchedTree tree, IgnoreRules ignore, WatchProperties properties, ChangeRecorder changes,
+      Consumer<String> partial) {
     this.tree = tree;
     this.ignore = ignore;
     this.properties = properties;
-    this.listener = listener;
+    this.changes = changes;
+    this.partial = partial;
   }
 
   /** Queues directory {@code name} that just appeared in {@code parent}, unless a cap keeps it out. */
@@ -100,12 +99,12 @@ final class TreeWalker {
 
   private WatchedDirectory admit(WatchedDirectory parent, Path name) {
     if (parent.depth() >= properties.maxDepth()) {
-      listener.partial("watching directories down to " + properties.maxDepth()
+      partial.accept("watching directories down to " + properties.maxDepth()
           + " levels only (envkeeper.watch.max-depth); changes deeper in are not reported");
       return null;
     }
     if (tree.size() >= properties.maxDirectories()) {
-      listener.partial("watching the first " + properties.maxDirectories()
+      partial.accept("watching the first " + properties.maxDirectories()
           + " directories only (envkeeper.watch.max-directories); changes deeper in are not reported");
       return null;
     }
@@ -136,7 +135,7 @@ final class TreeWalker {
           continue;
         }
         if (step.report()) {
-          listener.created(relative);
+          changes.record(ChangeKind.CREATE, relative);
         }
         if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
           if (seen != null) {
@@ -192,10 +191,10 @@ final class TreeWalker {
     } else if (directory.isRoot()) {
       throw new Failure(directory.path(), e);
     } else if (e instanceof AccessDeniedException) {
-      listener.partial("cannot read " + directory.relative() + " (permission denied); changes in it are not reported");
+      partial.accept("cannot read " + directory.relative() + " (permission denied); changes in it are not reported");
       tree.forget(directory);
     } else if (isNameTooLong(e)) {
-      listener.partial("cannot watch " + directory.relative()
+      partial.accept("cannot watch " + directory.relative()
           + ": its path is longer than the system allows; changes in it are not reported");
       tree.forget(directory);
     } else {

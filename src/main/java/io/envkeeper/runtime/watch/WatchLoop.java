@@ -68,11 +68,17 @@ final class WatchLoop implements AutoCloseable {
     return key;
   }
 
-  /** Cancels a key (removes its inotify watch). Safe on a key already invalid. */
-  void cancel(WatchKey key) {
-    // Invalid first: the loop then drops a key it finds without an owner instead of parking it.
+  /**
+   * Cancels a key (removes its inotify watch) if {@code owner} still owns it. A directory moved
+   * into another workspace keeps its inode, so the other workspace's registration yields the same
+   * key: the workspace it left must then not cancel it. Safe on a key already invalid.
+   */
+  void cancel(WatchKey key, WorkspaceWatcher owner) {
+    if (!owners.remove(key, owner)) {
+      return;
+    }
     key.cancel();
-    owners.remove(key);
+    // After the cancel: a loop that parked the key meanwhile finds it invalid, or finds it gone here.
     signalledEarly.remove(key);
   }
 

@@ -88,7 +88,7 @@ final class WatchedTree {
       WatchKey key = directory.key();
       if (key != null && byKey.get(key) == directory) {
         byKey.remove(key);
-        loop.cancel(key);
+        loop.cancel(key, owner);
       }
       directory.key(null);
       size--;

@@ -6,7 +6,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.time.Clock;
@@ -15,13 +14,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: everything that reads the disk or changes the tree (events, walks, rescans, retries)
  * runs on this workspace's own {@link SerialExecutor}, in order, a slice at a time. Readers (status,
- * health, metrics) never wait for it: they read the {@link Published} snapshot and the change
+ * health, metrics) never wait for it: they read the {@link PublishedStatus} snapshot and the change
  * log, which has its own short lock. A close does not wait for a walk either: the walk stops at its
  * next directory, and the keys are released right after.
  */
@@ -43,31 +39,25 @@ public final class WorkspaceWatcher {
   /** Directories registered per turn before the walk queues its rest behind newer events. */
   private static final int WALK_BUDGET = 32;
 
-  /** What readers see; replaced as a whole, never changed. CLOSED is final. */
-  private record Published(WatcherState state, int retries, int watchedDirectories, String error) {}
-
   private final UUID environmentId;
   private final Path root;
-  private final IgnoreRules ignore;
   private final WatchProperties properties;
   private final SerialExecutor executor;
-  private final ScheduledExecutorService scheduler;
   private final WatchStats stats;
-  private final Clock clock;
   private final ChangeLog changes;
+  private final ChangeRecorder recorder;
+  private final RetryBackoff retries;
   private final WatchedTree tree;
   private final TreeWalker walker;
-  private final AtomicReference<Published> published =
-      new AtomicReference<>(new Published(WatcherState.RETRYING, 0, 0, null));
+  private final DirectoryEvents events;
+  private final PublishedStatus published = new PublishedStatus();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CompletableFuture<Void> firstWalk = new CompletableFuture<>();
   private final CompletableFuture<Void> released = new CompletableFuture<>();
   private volatile boolean closed;
-  private volatile ScheduledFuture<?> pendingRetry;
 
   // Confined to the executor.
   private WatcherState state = WatcherState.RETRYING;
-  private int retries;
   private String error;
   private boolean rescanPending;
   private boolean walkQueued;
@@ -84,25 +74,15 @@ public final class WorkspaceWatcher {
       Clock clock) {
     this.environmentId = environmentId;
     this.root = root;
-    this.ignore = ignore;
     this.properties = properties;
     this.executor = executor;
-    this.scheduler = scheduler;
     this.stats = stats;
-    this.clock = clock;
     this.changes = new ChangeLog(properties.bufferSize(), properties.coalesceWindow());
+    this.recorder = new ChangeRecorder(environmentId, changes, clock);
+    this.retries = new RetryBackoff(properties, scheduler, executor);
     this.tree = new WatchedTree(loop, this);
-    this.walker = new TreeWalker(tree, ignore, properties, new TreeWalker.Listener() {
-      @Override
-      public void created(Path relative) {
-        record(ChangeKind.CREATE, relative);
-      }
-
-      @Override
-      public void partial(String reason) {
-        watchesPart(reason);
-      }
-    });
+    this.walker = new TreeWalker(tree, ignore, properties, recorder, this::watchesPart);
+    this.events = new DirectoryEvents(tree, walker, ignore, recorder, this::onOverflow);
   }
 
   public UUID environmentId() {
@@ -125,7 +105,7 @@ public final class WorkspaceWatcher {
 
   /** The watcher as {@code /workspace} shows it, with the changes after {@code since}. Never waits for a walk. */
   public WorkspaceStatus status(long since) {
-    Published now = published.get();
+    PublishedStatus.Snapshot now = published.get();
     ChangeLog.View view = changes.view(since);
     return new WorkspaceStatus(
         now.state(), now.retries(), now.watchedDirectories(), view.lastSeq(), view.lastChangeAt(), view.changes(),
@@ -150,11 +130,8 @@ public final class WorkspaceWatcher {
       return;
     }
     closed = true;
-    published.updateAndGet(p -> new Published(WatcherState.CLOSED, p.retries(), p.watchedDirectories(), p.error()));
-    ScheduledFuture<?> retry = pendingRetry;
-    if (retry != null) {
-      retry.cancel(false);
-    }
+    published.closed();
+    retries.cancel();
     changes.close();
     executor.execute(this::release);
     await(released, properties.closeWait(), "release of the watches of " + root);
@@ -180,7 +157,7 @@ public final class WorkspaceWatcher {
     executor.execute(() -> {
       WatchedDirectory watched = closed ? null : tree.find(root.relativize(directory));
       if (watched != null) {
-        handle(watched, events);
+        this.events.handle(watched, events);
         walkSome();
       }
     });
@@ -196,51 +173,12 @@ public final class WorkspaceWatcher {
     if (directory == null) {
       return; // forgotten while its events were in flight
     }
-    handle(directory, events);
+    this.events.handle(directory, events);
+    publish();
     if (!valid) {
       onKeyInvalid(directory);
     }
     walkSome();
-  }
-
-  private void handle(WatchedDirectory directory, List<WatchEvent<?>> events) {
-    for (WatchEvent<?> event : events) {
-      if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
-        onOverflow();
-        continue;
-      }
-      Path name = (Path) event.context();
-      Path relative = directory.relative().resolve(name);
-      if (ignore.ignoresEntry(relative)) {
-        continue;
-      }
-      if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE) {
-        onCreate(directory, name, relative);
-      } else if (event.kind() == StandardWatchEventKinds.ENTRY_DELETE) {
-        onDelete(directory, name, relative);
-      } else {
-        record(ChangeKind.MODIFY, relative);
-      }
-    }
-  }
-
-  private void onCreate(WatchedDirectory directory, Path name, Path relative) {
-    record(ChangeKind.CREATE, relative);
-    // Known already (a walk found it first): registered or queued, never walked twice.
-    if (directory.child(name) == null && Files.isDirectory(directory.path().resolve(name), LinkOption.NOFOLLOW_LINKS)) {
-      // Files may land in a new directory before it is registered: its walk reports them.
-      walker.appeared(directory, name);
-    }
-  }
-
-  private void onDelete(WatchedDirectory directory, Path name, Path relative) {
-    record(ChangeKind.DELETE, relative);
-    // A directory moved out keeps its watch (inotify follows the inode): drop it and its subtree.
-    WatchedDirectory child = directory.child(name);
-    if (child != null) {
-      tree.forget(child);
-      publish();
-    }
   }
 
   private void onKeyInvalid(WatchedDirectory directory) {
@@ -266,7 +204,7 @@ public final class WorkspaceWatcher {
     tree.clear();
     walker.clear();
     record(ChangeKind.DELETE, Path.of(""));
-    retries = 0;
+    retries.reset();
     scheduleRetry();
   }
 
@@ -349,35 +287,28 @@ public final class WorkspaceWatcher {
 
   private void scheduleRetry() {
     firstWalk.complete(null); // a start does not wait for retries
-    if (retries >= properties.retryAttempts()) {
-      fail("workspace directory " + root + " is missing; gave up after " + retries + " retries");
+    if (retries.exhausted()) {
+      fail("workspace directory " + root + " is missing; gave up after " + retries.attempts() + " retries");
       return;
     }
     state = WatcherState.RETRYING;
     publish();
-    long delayMillis = properties.retryDelay(retries + 1).toMillis();
-    try {
-      // The scheduler only keeps time: the retry itself runs in this workspace's order.
-      pendingRetry = scheduler.schedule(() -> executor.execute(this::retry), delayMillis, TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      // shutting down: nothing more to retry
-    }
+    retries.schedule(this::retry);
   }
 
   private void retry() {
     if (closed || state != WatcherState.RETRYING) {
       return;
     }
-    retries++;
     RootOutcome outcome = watchRoot();
     if (outcome == RootOutcome.WATCHING) {
-      log.info("environment {}: workspace {} is back after {} retries", environmentId, root, retries);
+      log.info("environment {}: workspace {} is back after {} retries", environmentId, root, retries.attempts());
       // Whatever happened while it was gone was not seen: tell readers to resynchronise.
       record(ChangeKind.OVERFLOW, Path.of(""));
       walkSome();
     } else if (outcome == RootOutcome.MISSING) {
       log.warn("environment {}: workspace {} still missing (retry {}/{})",
-          environmentId, root, retries, properties.retryAttempts());
+          environmentId, root, retries.attempts(), properties.retryAttempts());
       scheduleRetry();
     }
   }
@@ -396,13 +327,11 @@ public final class WorkspaceWatcher {
   // --- helpers ------------------------------------------------------------------------------
 
   private void publish() {
-    Published next = new Published(state, retries, tree.watched(), error);
-    published.updateAndGet(current -> current.state() == WatcherState.CLOSED ? current : next);
+    published.publish(state, retries.attempts(), tree.watched(), error);
   }
 
   private void record(ChangeKind kind, Path relative) {
-    changes.append(kind, relative.toString(), clock.instant());
-    log.debug("environment {}: {} {}", environmentId, kind, relative);
+    recorder.record(kind, relative);
   }
 
   private void await(CompletableFuture<Void> step, Duration bound, String what) {
