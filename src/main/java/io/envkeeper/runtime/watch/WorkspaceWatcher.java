@@ -93,13 +93,17 @@ public final class WorkspaceWatcher {
     return changes;
   }
 
-  /**
-   * Registers the tree, or starts retrying if the workspace directory is missing. Waits (up to
-   * {@code start-wait}) for the first walk, so that changes right after an environment is created
-   * are seen; a tree still being registered then keeps being registered in the background.
-   */
+  /** Starts registering the tree (or retrying, if the workspace directory is missing). Never waits. */
   void start() {
     executor.execute(this::watchFromScratch);
+  }
+
+  /**
+   * Waits, at most {@code start-wait}, for the first walk of the tree, so that a change made right
+   * after an environment is created is seen; a tree still being registered then keeps being
+   * registered in the background. Call it outside any lock: it may take a while on a big tree.
+   */
+  public void awaitStarted() {
     await(firstWalk, properties.startWait(), "first registration of " + root);
   }
 

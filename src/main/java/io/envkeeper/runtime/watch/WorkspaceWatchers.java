@@ -57,7 +57,10 @@ public class WorkspaceWatchers implements DisposableBean {
         .register(meters);
   }
 
-  /** Opens and starts a watcher on {@code root}; it is counted until closed. */
+  /**
+   * Opens and starts a watcher on {@code root}; it is counted until closed. Returns at once: the
+   * caller waits for the first walk with {@link WorkspaceWatcher#awaitStarted()}, outside its locks.
+   */
   public WorkspaceWatcher open(UUID environmentId, Path root) {
     SerialExecutor executor = new SerialExecutor(pool, "environment " + environmentId);
     WorkspaceWatcher watcher =
