@@ -75,10 +75,6 @@ final class TreeWalker {
     steps.push(new Step(directory, false, true));
   }
 
-  boolean idle() {
-    return steps.isEmpty();
-  }
-
   void clear() {
     steps.clear();
   }
