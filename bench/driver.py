@@ -5,7 +5,7 @@ and owns the temporary directory; everything this driver creates lives under --t
 
 Standard library only. Every wait has a deadline; every process started here is recorded in
 <tmp>/pids ("pid starttime" lines) so that run.sh's EXIT trap can kill exactly those if this driver
-dies. Modules: service (the jar and its client), figures (the six figures), counters (where the
+dies. Modules: service (the jar and its client), figures (figures 1-7), counters (where the
 time goes), report (the table).
 """
 
@@ -19,7 +19,7 @@ import time
 from cluster import figure_forwarding, figure_wakeup, start_peers, stop_peers
 from counters import Probe, fsync_latency
 from figures import (figure_destroy, figure_file_events, figure_polls, figure_scale, figure_shutdown,
-                     figure_zombies)
+                     figure_storms, figure_zombies)
 from report import load, machine, table
 from service import Pids, Service, log
 
@@ -35,7 +35,7 @@ def main():
     parser.add_argument("--tmp", required=True)
     parser.add_argument("--floors", required=True, help="directory with the compiled C floors")
     parser.add_argument("--jfr", action="store_true", help="record the service with JFR (<tmp>/service.jfr)")
-    parser.add_argument("--only", default="1,2,3,4,5,6,c1,c2", help="figures to run, e.g. 1,4")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7,c1,c2", help="figures to run, e.g. 1,4")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
     parser.add_argument("--trace", action="store_true",
                         help="figure 2: kernel timestamps along the reap path (a private ftrace instance; root)")
@@ -59,6 +59,8 @@ def main():
             rows.append(figure_zombies(service, probe, floors, args.tmp, notes, trace=args.trace))
         if "4" in only:
             rows.append(figure_file_events(service))
+        if "7" in only:
+            rows += figure_storms(service, notes)
         if "5" in only:
             rows += figure_scale(service, probe, notes)
         if "3" in only:

@@ -1,4 +1,4 @@
-"""The six figures of issue 8, each measured beside its floor in the same run. Each returns its
+"""The figures of issues 8 and 13, each measured beside its floor in the same run. Each returns its
 table rows and adds what it counted to `notes`."""
 
 import http.client
@@ -242,9 +242,10 @@ class LineReader(threading.Thread):
             return  # the stream was closed under us (http.client drops its file object on close)
 
 
-def figure_file_events(service, rounds=100):
-    log(f"figure 4: file event latency, {rounds} files, SSE beside inotifywait")
-    env = service.create_environment("events")
+def event_latencies(service, env, rounds, prefix="file"):
+    """Writes `rounds` new files (after five not counted) in the environment's workspace, one at a
+    time; returns, in ns from each write, when its CREATE arrived on /events (SSE) and, as the floor,
+    when `inotifywait -m -e create` on the same directory reported it."""
     workspace = env["path"]
     sse_seen, inotify_seen = {}, {}
     live = threading.Event()
@@ -272,7 +273,7 @@ def figure_file_events(service, rounds=100):
         await_until(live.is_set, 10, what="event stream live")
         measured, floor_ns = [], []
         for i in range(-5, rounds):  # five warm-up files, not counted
-            name = f"file-{i + 5}.txt"
+            name = f"{prefix}-{i + 5}.txt"
             t0 = time.perf_counter_ns()
             with open(os.path.join(workspace, name), "w") as f:
                 f.write("x")
@@ -285,11 +286,94 @@ def figure_file_events(service, rounds=100):
         inotify.terminate()
         inotify.wait(5)
         sse.close()
+    return measured, floor_ns
+
+
+def figure_file_events(service, rounds=100):
+    log(f"figure 4: file event latency, {rounds} files, SSE beside inotifywait")
+    env = service.create_environment("events")
+    measured, floor_ns = event_latencies(service, env, rounds)
     (m50, m99), (f50, f99) = summary(measured), summary(floor_ns)
     verdict = ms(m99) <= ms(f99) + 20
     return Row("4", f"file event latency, write -> SSE change (n={rounds})", f"{ms(m50):.2f} / {ms(m99):.2f} ms",
                f"{ms(f50):.2f} / {ms(f99):.2f} ms", f"p99 +{ms(m99 - f99):.2f} ms", "p99 <= floor + 20 ms",
                verdict, "" if verdict else f"p99 {ms(m99 - f99):.1f} ms over the floor")
+
+
+# --- figure 7: file event latency while another workspace storms ---------------------------------
+
+# Churn: 1 000 directories (50 x 20) made and removed, over and over, until SIGTERM; prints how
+# many it made.
+CHURN_SCRIPT = r"""
+import os, signal
+made, running = 0, True
+def stop(*_):
+    global running
+    running = False
+signal.signal(signal.SIGTERM, stop)
+while running:
+    for i in range(50):
+        for j in range(20):
+            os.makedirs(f"churn/{i}/{j}")
+            made += 1
+    for i in range(50):
+        for j in range(20):
+            os.rmdir(f"churn/{i}/{j}")
+        os.rmdir(f"churn/{i}")
+    os.rmdir("churn")
+print(made, flush=True)
+"""
+# A 1 500-deep chain made by one mkdir -p (about 0.03 s), then moved out of the workspace and back
+# in every 50 ms (to the watcher, each move in is a 1 500-deep tree appearing at once), until
+# SIGTERM; prints how many times a chain appeared. Moving instead of making and removing keeps the
+# disk out of it: removing 1 500 nested directories takes seconds on a disk mounted with discard.
+CHAIN_SCRIPT = """n=1; trap 'echo $n; exit 0' TERM
+mkdir -p "chain/$(printf 'd/%.0s' $(seq 1500))"
+while :; do sleep 0.05; mv chain "$PARK/chain"; mv "$PARK/chain" chain; n=$((n + 1)); done"""
+STORMS = [  # name, what the other workspace does, argv, what its count counts
+    ("churn", "churns 1 000 directories at a time", ["python3", "-c", CHURN_SCRIPT], "directories made"),
+    ("chain", "makes a 1 500-deep chain, moves it out and in", ["sh", "-c", CHAIN_SCRIPT],
+     "1 500-deep chains that appeared"),
+]
+
+
+def figure_storms(service, notes, rounds=200):
+    """Issue 13: one workspace's directory storm must not hold up another's events. The quiet
+    workspace's latency is measured as in figure 4, each storm running in another workspace."""
+    log(f"figure 7: file event latency in a quiet workspace while another one storms, {rounds} files per storm")
+    quiet = service.create_environment("quiet")
+    stormy = service.create_environment("stormy")
+    rows, lines = [], []
+    park = os.path.join(service.tmp, "storm-park")
+    os.makedirs(park, exist_ok=True)
+    for name, what, argv, counted in STORMS:
+        storm = subprocess.Popen(argv, cwd=stormy["path"], stdout=subprocess.PIPE, text=True,
+                                 env={**os.environ, "PARK": park})
+        service.pids.add(storm.pid)
+        try:
+            await_until(lambda: os.path.exists(os.path.join(stormy["path"], name)) or storm.poll() is not None,
+                        10, 0.001, f"{name} storm under way")
+            t0 = time.monotonic()
+            measured, floor_ns = event_latencies(service, quiet, rounds, prefix=name)
+            seconds = time.monotonic() - t0
+            status = service.ok("GET", f"{API}/{stormy['id']}/workspace")
+        finally:
+            storm.send_signal(signal.SIGTERM)
+            made = storm.communicate(timeout=120)[0].strip()
+        if storm.returncode != 0:
+            raise RuntimeError(f"the {name} storm exited with {storm.returncode}")
+        lines.append(f"{name}: {made} {counted} in the other workspace while the {rounds} files were written "
+                     f"({seconds:.1f} s); its watcher {status['watcher']}, {status['watchedDirectories']} directories "
+                     f"watched at the end, changeSeq {status['changeSeq']}, error: {status['error']}")
+        (m50, m99), (f50, f99) = summary(measured), summary(floor_ns)
+        verdict = ms(m99) <= 50
+        rows.append(Row("7", f"file event latency, another workspace {what} (n={rounds})",
+                        f"{ms(m50):.2f} / {ms(m99):.2f} ms", f"{ms(f50):.2f} / {ms(f99):.2f} ms",
+                        f"p99 +{ms(m99 - f99):.2f} ms", "p99 <= 50 ms", verdict,
+                        "" if verdict else f"p99 {ms(m99):.1f} ms > 50 ms"))
+    service.ok("DELETE", f"{API}/{stormy['id']}?wait=PT60S")
+    notes["7 storms: what the other workspace did (floor: inotifywait on the quiet workspace, same run)"] = lines
+    return rows
 
 
 # --- figure 5: scale ------------------------------------------------------------------------------

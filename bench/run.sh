@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Envkeeper benchmark (issue 8): one command, one table. Builds the jar, installs wrk and
+# Envkeeper benchmark (issues 8 and 13): one command, one table. Builds the jar, installs wrk and
 # inotify-tools if absent, compiles the C floors, starts the real jar on a free port with its own
 # data dir under a temporary directory, measures every figure beside its floor in the same run and
 # prints the table. Leaves nothing running and nothing outside its temporary directory, which is
 # removed at the end.
 #
-#   bench/run.sh [--skip-build] [--only 1,2,3,4,5,6,c1,c2] [--jfr] [--trace] [--keep] [--strict]
+#   bench/run.sh [--skip-build] [--only 1,2,3,4,5,6,7,c1,c2] [--jfr] [--trace] [--keep] [--strict]
 #
 #   --skip-build  use the jar already in target/
 #   --only        run only these figures (the service is started once either way)

@@ -128,7 +128,7 @@ public class EnvironmentDestroyer {
           () -> {
             try {
               runTeardown(id, attemptsSeen);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
               log.error("environment {}: teardown could not record its outcome", id, e);
             } finally {
               teardownsInFlight.remove(id, mine);
@@ -188,12 +188,18 @@ public class EnvironmentDestroyer {
     for (TeardownStep step : steps) {
       try {
         step.tearDown(target);
-      } catch (Exception e) {
+      } catch (Throwable e) {
+        // Errors too: a StackOverflowError of a step once went unrecorded (attempts 0, no error),
+        // leaving nobody a reason. The environment stays DESTROYING and the reconciler retries.
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
         }
         String error = ClassUtils.getUserClass(step).getSimpleName() + " failed: " + e;
-        log.warn("environment {}: teardown failed, stays DESTROYING: {}", id, error);
+        if (e instanceof Error) {
+          log.error("environment {}: teardown failed with an Error, stays DESTROYING: {}", id, error, e);
+        } else {
+          log.warn("environment {}: teardown failed, stays DESTROYING: {}", id, error);
+        }
         update(id, row -> row.recordTeardownFailure(error, now()));
         return;
       }

@@ -82,7 +82,9 @@ public class RuntimeManager {
   }
 
   /**
-   * The environment's runtime, created (watcher started) if it has none yet.
+   * The environment's runtime, created (watcher started) if it has none yet. A caller that created
+   * it (or raced the creator) returns once the watcher's first walk is done or its bound has passed:
+   * the walk runs on the watcher's own threads, and the environment's lock is not held meanwhile.
    *
    * @throws RuntimeRefusedException if the environment is not READY or was torn down here
    */
@@ -91,6 +93,12 @@ public class RuntimeManager {
     if (existing != null && !tombstones.contains(id)) {
       return existing;
     }
+    EnvironmentRuntime runtime = ensureLocked(id);
+    runtime.watcher().awaitStarted();
+    return runtime;
+  }
+
+  private EnvironmentRuntime ensureLocked(UUID id) {
     return locks.withLock(id, () -> {
       if (tombstones.contains(id)) {
         throw refused(id);

@@ -3,19 +3,14 @@ package io.envkeeper.workspace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -25,9 +20,9 @@ import org.springframework.stereotype.Component;
 /**
  * Creates and removes the directories of managed workspaces ({@code <managed-root>/<id>}).
  *
- * <p>Removal walks the tree through {@link SecureDirectoryStream}s (openat/unlinkat relative to an
- * open directory, never following a link): a symlink inside the workspace is unlinked, never
- * entered, and a directory swapped for a symlink mid-walk cannot redirect the delete elsewhere.
+ * <p>Removal goes through {@link DirectoryTreeDeleter}: relative to open directories, never
+ * following a link, iterative and with a bounded number of open files, so a tree deeper than
+ * {@code PATH_MAX} (a runaway {@code node_modules}) is removed like any other.
  */
 @Component
 public class ManagedWorkspaces {
@@ -76,7 +71,7 @@ public class ManagedWorkspaces {
       if (!(parentStream instanceof SecureDirectoryStream<Path> secureParent)) {
         throw new IOException("this file system cannot delete without following links");
       }
-      deleteEntry(secureParent, name);
+      DirectoryTreeDeleter.delete(secureParent, name);
     } catch (NoSuchFileException e) {
       log.debug("managed workspace {} is already gone", workspace);
     }
@@ -88,59 +83,5 @@ public class ManagedWorkspaces {
     } catch (IOException e) {
       return false;
     }
-  }
-
-  private static void deleteEntry(SecureDirectoryStream<Path> dir, Path name) throws IOException {
-    BasicFileAttributes attributes;
-    try {
-      attributes = dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-          .readAttributes();
-    } catch (NoSuchFileException e) {
-      return;
-    }
-    if (!attributes.isDirectory()) {
-      deleteFile(dir, name);
-      return;
-    }
-    try (SecureDirectoryStream<Path> child = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
-      for (Path entry : namesIn(child)) {
-        deleteEntry(child, entry);
-      }
-    } catch (NoSuchFileException e) {
-      return;
-    } catch (FileSystemException e) {
-      if (isLoop(e)) {
-        // Swapped for a symlink since we looked: remove the link, never what it points to.
-        deleteFile(dir, name);
-        return;
-      }
-      throw e;
-    }
-    try {
-      dir.deleteDirectory(name);
-    } catch (NoSuchFileException e) {
-      // removed concurrently: the goal is reached
-    }
-  }
-
-  private static List<Path> namesIn(SecureDirectoryStream<Path> dir) {
-    List<Path> names = new ArrayList<>();
-    for (Path entry : dir) {
-      names.add(entry.getFileName());
-    }
-    return names;
-  }
-
-  private static void deleteFile(SecureDirectoryStream<Path> dir, Path name) throws IOException {
-    try {
-      dir.deleteFile(name);
-    } catch (NoSuchFileException e) {
-      // removed concurrently: the goal is reached
-    }
-  }
-
-  private static boolean isLoop(FileSystemException e) {
-    String reason = e.getReason();
-    return reason != null && (reason.contains("symbolic links") || reason.contains("ELOOP"));
   }
 }

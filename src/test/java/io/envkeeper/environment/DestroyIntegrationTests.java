@@ -81,6 +81,28 @@ class DestroyIntegrationTests extends IntegrationTest {
     assertThat(workspace).doesNotExist();
   }
 
+  /** A recursive delete of a very deep tree threw StackOverflowError: it went unrecorded. */
+  @Test
+  void anErrorThrownByATeardownStepIsRecordedAndTheEnvironmentStaysDestroying() {
+    UUID id = createManaged();
+    teardowns.errFor(id);
+    try {
+      Response first = api().delete(BASE + "/" + id + "?wait=PT10S");
+
+      assertThat(first.status()).isEqualTo(202);
+      assertThat(first.json().get("status").asString()).isEqualTo("DESTROYING");
+      assertThat(first.json().get("destroyAttempts").asInt()).isEqualTo(1);
+      assertThat(first.json().get("lastError").asString())
+          .contains("StackOverflowError")
+          .contains("teardown made to overflow");
+    } finally {
+      teardowns.stopFailingFor(id);
+    }
+    Response retried = api().delete(BASE + "/" + id + "?wait=PT10S");
+    assertThat(retried.status()).isEqualTo(200);
+    assertThat(retried.json().get("destroyAttempts").asInt()).isEqualTo(2);
+  }
+
   @Test
   void destroyOfAManagedWorkspaceDeletesLinksNotTheirTargets() throws IOException {
     Path precious = Files.createDirectory(OUTSIDE.resolve("precious-" + UUID.randomUUID()));

@@ -21,26 +21,38 @@ public final class ApiClient {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(70);
+
   private final String base;
   private final String token;
+  private final Duration timeout;
 
   public ApiClient(int port) {
-    this(port, TestTokens.ADMIN);
+    this(port, TestTokens.ADMIN, DEFAULT_TIMEOUT);
   }
 
-  private ApiClient(int port, String token) {
+  private ApiClient(int port, String token, Duration timeout) {
     this.base = "http://localhost:" + port;
     this.token = token;
+    this.timeout = timeout;
   }
 
   /** The same client sending {@code Authorization: Bearer <token>} with this token. */
   public ApiClient as(String token) {
-    return new ApiClient(port(), token);
+    return new ApiClient(port(), token, timeout);
   }
 
   /** The same client sending no {@code Authorization} header. */
   public ApiClient anonymous() {
-    return new ApiClient(port(), null);
+    return new ApiClient(port(), null, timeout);
+  }
+
+  /**
+   * The same client giving up on a response after {@code timeout} (an {@link UncheckedIOException}
+   * wrapping {@link java.net.http.HttpTimeoutException}): for calls that must answer promptly.
+   */
+  public ApiClient withTimeout(Duration timeout) {
+    return new ApiClient(port(), token, timeout);
   }
 
   /** {@code http://localhost:<port>}: where the service answers. */
@@ -112,7 +124,7 @@ public final class ApiClient {
     }
     try {
       HttpResponse<String> response =
-          HTTP.send(request.timeout(Duration.ofSeconds(70)).build(), HttpResponse.BodyHandlers.ofString());
+          HTTP.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.headers().map(), response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

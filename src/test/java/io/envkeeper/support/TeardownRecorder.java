@@ -13,18 +13,23 @@ import org.springframework.core.annotation.Order;
 
 /**
  * A test-only teardown step that counts how often each environment is torn down, and fails on
- * demand for chosen ids (to drive the "teardown failed, stays DESTROYING" path).
+ * demand for chosen ids (with an exception, or with an Error) (to drive the "teardown failed, stays DESTROYING" path).
  */
 public class TeardownRecorder implements TeardownStep {
 
   private final Map<UUID, AtomicInteger> teardowns = new ConcurrentHashMap<>();
   private final Set<UUID> failing = ConcurrentHashMap.newKeySet();
+  private final Set<UUID> erring = ConcurrentHashMap.newKeySet();
 
   @Override
   public void tearDown(TeardownTarget target) {
     teardowns.computeIfAbsent(target.id(), id -> new AtomicInteger()).incrementAndGet();
     if (failing.contains(target.id())) {
       throw new IllegalStateException("teardown made to fail by the test");
+    }
+    if (erring.contains(target.id())) {
+      // What a recursive delete of a very deep tree threw: an Error, not an Exception.
+      throw new StackOverflowError("teardown made to overflow by the test");
     }
   }
 
@@ -37,8 +42,14 @@ public class TeardownRecorder implements TeardownStep {
     failing.add(id);
   }
 
+  /** Makes the step throw an {@link Error} (a StackOverflowError) for this id. */
+  public void errFor(UUID id) {
+    erring.add(id);
+  }
+
   public void stopFailingFor(UUID id) {
     failing.remove(id);
+    erring.remove(id);
   }
 
   /** Registers the recorder as the first teardown step. */

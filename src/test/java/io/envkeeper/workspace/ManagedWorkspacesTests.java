@@ -3,13 +3,20 @@ package io.envkeeper.workspace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.envkeeper.support.DeepTrees;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +82,45 @@ class ManagedWorkspacesTests {
     assertThat(outside.resolve("keep.txt")).hasContent("keep");
   }
 
+  /**
+   * A 30 000-deep tree under node_modules (far deeper than PATH_MAX): a recursive delete overflowed
+   * its stack, and one open directory per level ran out of file descriptors.
+   */
+  @Test
+  void deleteRemovesATreeDeeperThanPathMaxWithBoundedOpenFiles() throws Exception {
+    Path workspace = workspaces.create(UUID.randomUUID());
+    Path outside = Files.createDirectory(temp.resolve("precious"));
+    Files.writeString(outside.resolve("keep.txt"), "keep");
+    try {
+      DeepTrees.chain(workspace, "node_modules", 30_000);
+      Path shallow = workspace.resolve(DeepTrees.level("node_modules", 200));
+      Files.writeString(shallow.resolve("file"), "x");
+      Files.createSymbolicLink(shallow.resolve("link-out"), outside);
+      long before = openFiles();
+      AtomicLong peak = new AtomicLong(before);
+      AtomicBoolean deleting = new AtomicBoolean(true);
+      Thread sampler = new Thread(() -> {
+        while (deleting.get()) {
+          peak.accumulateAndGet(openFiles(), Math::max);
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // a sampling period, not a wait for anything
+        }
+      }, "fd-sampler");
+      sampler.start();
+      try {
+        workspaces.delete(workspace);
+      } finally {
+        deleting.set(false);
+        sampler.join(10_000);
+      }
+
+      assertThat(Files.exists(workspace, LinkOption.NOFOLLOW_LINKS)).isFalse();
+      assertThat(outside.resolve("keep.txt")).hasContent("keep");
+      assertThat(peak.get() - before).as("descriptors opened at once").isLessThan(100);
+    } finally {
+      DeepTrees.remove(workspace);
+    }
+  }
+
   @Test
   void deleteIsIdempotent() throws IOException {
     Path workspace = workspaces.create(UUID.randomUUID());
@@ -88,5 +134,13 @@ class ManagedWorkspacesTests {
     Path elsewhere = Files.createDirectories(temp.resolve("elsewhere/victim"));
     assertThatThrownBy(() -> workspaces.delete(elsewhere)).isInstanceOf(IOException.class);
     assertThat(elsewhere).exists();
+  }
+
+  private static long openFiles() {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -84,6 +84,14 @@ public final class ChangeLog {
     return result;
   }
 
+  /** The newest seq, when it was made, and the changes after {@code seq}, read together. */
+  public record View(long lastSeq, Instant lastChangeAt, List<WorkspaceChange> changes) {}
+
+  /** {@link #since}, {@link #lastSeq} and {@link #lastChangeAt} as of one instant. */
+  public synchronized View view(long seq) {
+    return new View(lastSeq, lastChangeAt, since(seq));
+  }
+
   public synchronized long lastSeq() {
     return lastSeq;
   }

@@ -1,8 +1,9 @@
 package io.envkeeper.runtime.watch;
 
 /**
- * Someone following a change log live (an SSE stream). Called on the watch thread: implementations
- * must return at once and do their own sending elsewhere.
+ * Someone following a change log live (an SSE stream). Called on the thread that records the change
+ * (one of the watch threads all workspaces share): implementations must return at once and do
+ * their own sending elsewhere.
  */
 public interface ChangeSubscriber {
 

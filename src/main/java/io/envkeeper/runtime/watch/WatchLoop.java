@@ -6,14 +6,12 @@ import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,19 +19,23 @@ import org.slf4j.LoggerFactory;
  * The one WatchService every environment shares, and the thread that drains it. Linux allows 128
  * inotify instances per user by default; one instance per environment would fail past ~128
  * environments, while one shared instance scales to the {@code max_user_watches} limit.
+ *
+ * <p>The thread only dispatches: it hands each signalled key to the watcher that owns it, which
+ * reads and handles the key's events on its own serial executor. It never touches the file system
+ * and never waits for a watcher, so one workspace's storm cannot hold up another's events.
  */
 final class WatchLoop implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(WatchLoop.class);
   private static final long POLL_MILLIS = 500;
-  /** A key can signal before its registration is recorded; wait this long for the record. */
-  private static final long REGISTRATION_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-
-  /** Who owns a key, and which directory it watches. */
-  record Registration(WorkspaceWatcher owner, Path directory) {}
 
   private final WatchService watchService;
-  private final Map<WatchKey, Registration> registrations = new ConcurrentHashMap<>();
+  private final Map<WatchKey, WorkspaceWatcher> owners = new ConcurrentHashMap<>();
+  /**
+   * Keys that signalled before {@link #register} recorded their owner (the kernel can report a
+   * change in the instant between the two); {@code register} hands them over.
+   */
+  private final Set<WatchKey> signalledEarly = ConcurrentHashMap.newKeySet();
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -48,7 +50,10 @@ final class WatchLoop implements AutoCloseable {
     thread.start();
   }
 
-  /** Registers {@code directory} for its owner. Throws what inotify says (ENOSPC, EACCES, ...). */
+  /**
+   * Registers {@code directory} for its owner. Throws what inotify says (ENOSPC, EACCES, ...). The
+   * same directory (inode) registered again, under another path after a move, yields the same key.
+   */
   WatchKey register(Path directory, WorkspaceWatcher owner) throws IOException {
     WatchKey key =
         directory.register(
@@ -56,14 +61,25 @@ final class WatchLoop implements AutoCloseable {
             StandardWatchEventKinds.ENTRY_CREATE,
             StandardWatchEventKinds.ENTRY_DELETE,
             StandardWatchEventKinds.ENTRY_MODIFY);
-    registrations.put(key, new Registration(owner, directory));
+    owners.put(key, owner);
+    if (signalledEarly.remove(key)) {
+      owner.signalled(key);
+    }
     return key;
   }
 
-  /** Cancels a key (removes its inotify watch). Safe on a key already invalid. */
-  void cancel(WatchKey key) {
-    registrations.remove(key);
+  /**
+   * Cancels a key (removes its inotify watch) if {@code owner} still owns it. A directory moved
+   * into another workspace keeps its inode, so the other workspace's registration yields the same
+   * key: the workspace it left must then not cancel it. Safe on a key already invalid.
+   */
+  void cancel(WatchKey key, WorkspaceWatcher owner) {
+    if (!owners.remove(key, owner)) {
+      return;
+    }
     key.cancel();
+    // After the cancel: a loop that parked the key meanwhile finds it invalid, or finds it gone here.
+    signalledEarly.remove(key);
   }
 
   boolean isAlive() {
@@ -71,7 +87,7 @@ final class WatchLoop implements AutoCloseable {
   }
 
   int registeredKeys() {
-    return registrations.size();
+    return owners.size();
   }
 
   private void run() {
@@ -92,32 +108,37 @@ final class WatchLoop implements AutoCloseable {
   }
 
   private void dispatch(WatchKey key) {
-    Registration registration = awaitRegistration(key);
-    List<WatchEvent<?>> events = key.pollEvents();
-    boolean valid = key.reset();
-    if (registration == null) {
-      return; // cancelled while its events were in flight
-    }
     try {
-      registration.owner().onEvents(registration.directory(), events);
-      if (!valid) {
-        registrations.remove(key);
-        registration.owner().onKeyInvalid(registration.directory(), key);
+      WorkspaceWatcher owner = owners.get(key);
+      if (owner == null) {
+        owner = parkUntilRegistered(key);
+      }
+      if (owner != null) {
+        owner.signalled(key);
       }
     } catch (RuntimeException e) {
       // One environment's failure must never stop the loop every environment depends on.
-      log.error("environment {}: watch events of {} not handled",
-          registration.owner().environmentId(), registration.directory(), e);
+      log.error("watch events of {} not dispatched", key.watchable(), e);
     }
   }
 
-  private Registration awaitRegistration(WatchKey key) {
-    long deadline = System.nanoTime() + REGISTRATION_GRACE_NANOS;
-    Registration registration;
-    while ((registration = registrations.get(key)) == null && key.isValid() && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+  /**
+   * A key without an owner is either cancelled (its events are dropped) or not yet recorded by
+   * {@link #register}: then whichever of the two sees the other's step hands it over, exactly once.
+   */
+  private WorkspaceWatcher parkUntilRegistered(WatchKey key) {
+    if (!key.isValid()) {
+      return null;
     }
-    return registration;
+    signalledEarly.add(key);
+    WorkspaceWatcher owner = owners.get(key);
+    if (owner != null && signalledEarly.remove(key)) {
+      return owner;
+    }
+    if (!key.isValid()) {
+      signalledEarly.remove(key); // cancelled meanwhile
+    }
+    return null;
   }
 
   @Override

@@ -17,6 +17,16 @@ import org.springframework.validation.annotation.Validated;
  *     {@code max_user_watches}.
  * @param maxDirectories Most directories watched per environment; deeper ones are not reported and
  *     {@code /workspace} says so in {@code error}.
+ * @param maxDepth Deepest level watched below the workspace directory (its entries are level 1).
+ *     Changes in deeper directories are not reported and {@code /workspace} says so in
+ *     {@code error}. Keeps a pathological tree (a chain thousands of levels deep) cheap to follow.
+ * @param threads Threads that read events and register directories for all workspaces. Each
+ *     workspace uses at most one at a time, in order, and yields it after a short slice, so one
+ *     workspace's directory storm leaves the others' events their own turns.
+ * @param startWait Longest the start of a watcher (an environment create, a restart) waits for the
+ *     workspace's tree to be registered; a bigger tree keeps being registered in the background.
+ * @param closeWait Longest a close (a destroy) waits for the workspace's watches to be released. A
+ *     walk in progress stops at its next directory; the close never waits for it to finish.
  * @param retryAttempts Attempts to (re)register a missing workspace directory before the watcher
  *     gives up as FAILED.
  * @param retryBase Wait before the first retry; doubled for each further one.
@@ -35,6 +45,10 @@ public record WatchProperties(
         @DefaultValue({".git/objects", "node_modules", "target", "build", "dist", ".gradle", "__pycache__"})
         List<String> ignore,
     @DefaultValue("4096") @Min(1) int maxDirectories,
+    @DefaultValue("64") @Min(1) int maxDepth,
+    @DefaultValue("2") @Min(1) int threads,
+    @NotNull @DefaultValue("10s") Duration startWait,
+    @NotNull @DefaultValue("5s") Duration closeWait,
     @DefaultValue("8") @Min(1) int retryAttempts,
     @NotNull @DefaultValue("250ms") Duration retryBase,
     @NotNull @DefaultValue("10s") Duration retryMax,

@@ -1,59 +1,66 @@
 package io.envkeeper.runtime.watch;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches one workspace tree: registers every directory (minus ignored ones, up to the cap) with
+ * Watches one workspace tree: registers its directories (minus ignored ones, within the caps) with
  * the shared {@link WatchLoop}, follows new and deleted directories, and records changes in the
  * environment's {@link ChangeLog}. A missing workspace is retried with bounded exponential backoff,
- * then the watcher gives up as FAILED; it never retries forever. All state changes happen under this
- * object's monitor; the watch thread, the retry scheduler and readers all go through it.
+ * then the watcher gives up as FAILED; it never retries forever.
+ *
+ * <p>Threads: everything that reads the disk or changes the tree (events, walks, rescans, retries)
+ * runs on this workspace's own {@link SerialExecutor}, in order, a slice at a time. Readers (status,
+ * health, metrics) never wait for it: they read the {@link PublishedStatus} snapshot and the change
+ * log, which has its own short lock. A close does not wait for a walk either: the walk stops at its
+ * next directory, and the keys are released right after.
  */
 public final class WorkspaceWatcher {
 
   private static final Logger log = LoggerFactory.getLogger(WorkspaceWatcher.class);
+  /** Directories registered per turn before the walk queues its rest behind newer events. */
+  private static final int WALK_BUDGET = 32;
 
   private final UUID environmentId;
   private final Path root;
-  private final WatchLoop loop;
-  private final IgnoreRules ignore;
   private final WatchProperties properties;
-  private final ScheduledExecutorService scheduler;
+  private final SerialExecutor executor;
   private final WatchStats stats;
-  private final Clock clock;
   private final ChangeLog changes;
-  private final Map<Path, WatchKey> watched = new HashMap<>();
+  private final ChangeRecorder recorder;
+  private final RetryBackoff retries;
+  private final WatchedTree tree;
+  private final TreeWalker walker;
+  private final DirectoryEvents events;
+  private final PublishedStatus published = new PublishedStatus();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final CompletableFuture<Void> firstWalk = new CompletableFuture<>();
+  private final CompletableFuture<Void> released = new CompletableFuture<>();
+  private volatile boolean closed;
 
+  // Confined to the executor.
   private WatcherState state = WatcherState.RETRYING;
-  private int retries;
   private String error;
   private boolean rescanPending;
-  private ScheduledFuture<?> pendingRetry;
+  private boolean walkQueued;
 
   WorkspaceWatcher(
       UUID environmentId,
@@ -61,18 +68,21 @@ public final class WorkspaceWatcher {
       WatchLoop loop,
       IgnoreRules ignore,
       WatchProperties properties,
+      SerialExecutor executor,
       ScheduledExecutorService scheduler,
       WatchStats stats,
       Clock clock) {
     this.environmentId = environmentId;
     this.root = root;
-    this.loop = loop;
-    this.ignore = ignore;
     this.properties = properties;
-    this.scheduler = scheduler;
+    this.executor = executor;
     this.stats = stats;
-    this.clock = clock;
     this.changes = new ChangeLog(properties.bufferSize(), properties.coalesceWindow());
+    this.recorder = new ChangeRecorder(environmentId, changes, clock);
+    this.retries = new RetryBackoff(properties, scheduler, executor);
+    this.tree = new WatchedTree(loop, this);
+    this.walker = new TreeWalker(tree, ignore, properties, recorder, this::watchesPart);
+    this.events = new DirectoryEvents(tree, walker, ignore, recorder, this::onOverflow);
   }
 
   public UUID environmentId() {
@@ -83,90 +93,105 @@ public final class WorkspaceWatcher {
     return changes;
   }
 
-  /** Registers the tree, or starts retrying if the workspace directory is missing. */
-  synchronized void start() {
-    if (watchRoot() == RootOutcome.MISSING) {
-      scheduleRetry();
-    }
+  /** Starts registering the tree (or retrying, if the workspace directory is missing). Never waits. */
+  void start() {
+    executor.execute(this::watchFromScratch);
   }
 
-  /** The watcher as {@code /workspace} shows it, with the changes after {@code since}. */
-  public synchronized WorkspaceStatus status(long since) {
+  /**
+   * Waits, at most {@code start-wait}, for the first walk of the tree, so that a change made right
+   * after an environment is created is seen; a tree still being registered then keeps being
+   * registered in the background. Call it outside any lock: it may take a while on a big tree.
+   */
+  public void awaitStarted() {
+    await(firstWalk, properties.startWait(), "first registration of " + root);
+  }
+
+  /** The watcher as {@code /workspace} shows it, with the changes after {@code since}. Never waits for a walk. */
+  public WorkspaceStatus status(long since) {
+    PublishedStatus.Snapshot now = published.get();
+    ChangeLog.View view = changes.view(since);
     return new WorkspaceStatus(
-        state, retries, watched.size(), changes.lastSeq(), changes.lastChangeAt(), changes.since(since), error);
+        now.state(), now.retries(), now.watchedDirectories(), view.lastSeq(), view.lastChangeAt(), view.changes(),
+        now.error());
   }
 
-  public synchronized WatcherState state() {
-    return state;
+  public WatcherState state() {
+    return published.get().state();
   }
 
-  synchronized int watchedDirectories() {
-    return watched.size();
+  int watchedDirectories() {
+    return published.get().watchedDirectories();
   }
 
-  /** Cancels every key and ends the change log (its streams get their final event). Idempotent. */
+  /**
+   * Ends the change log at once (its streams get their final event), stops any walk at its next
+   * directory and releases every key; waits for the release at most {@code close-wait}, never for a
+   * walk to finish. Idempotent.
+   */
   public void close() {
-    synchronized (this) {
-      if (state == WatcherState.CLOSED) {
-        return;
-      }
-      state = WatcherState.CLOSED;
-      if (pendingRetry != null) {
-        pendingRetry.cancel(false);
-      }
-      cancelAll();
+    if (!closing.compareAndSet(false, true)) {
+      return;
     }
+    closed = true;
+    published.closed();
+    retries.cancel();
     changes.close();
+    executor.execute(this::release);
+    await(released, properties.closeWait(), "release of the watches of " + root);
     log.info("environment {}: watcher closed", environmentId);
   }
 
-  // --- events from the watch thread ---------------------------------------------------------
+  private void release() {
+    walker.clear();
+    tree.clear();
+    firstWalk.complete(null);
+    released.complete(null);
+  }
 
-  synchronized void onEvents(Path directory, List<WatchEvent<?>> events) {
-    if (state == WatcherState.CLOSED) {
+  // --- events (the loop thread hands keys over; everything else runs on the executor) -------
+
+  /** Called by the loop thread: the key has events. Only queues; never blocks. */
+  void signalled(WatchKey key) {
+    executor.execute(() -> drain(key));
+  }
+
+  /** Handles events as if the key of {@code directory} had signalled them (tests inject an OVERFLOW). */
+  void onEvents(Path directory, List<WatchEvent<?>> events) {
+    executor.execute(() -> {
+      WatchedDirectory watched = closed ? null : tree.find(root.relativize(directory));
+      if (watched != null) {
+        this.events.handle(watched, events);
+        walkSome();
+      }
+    });
+  }
+
+  private void drain(WatchKey key) {
+    if (closed) {
       return;
     }
-    for (WatchEvent<?> event : events) {
-      if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
-        onOverflow();
-        continue;
-      }
-      Path path = directory.resolve((Path) event.context());
-      Path relative = root.relativize(path);
-      if (ignore.ignores(relative)) {
-        continue;
-      }
-      if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE) {
-        onCreate(path, relative);
-      } else if (event.kind() == StandardWatchEventKinds.ENTRY_DELETE) {
-        onDelete(path, relative);
-      } else {
-        record(ChangeKind.MODIFY, relative);
-      }
+    List<WatchEvent<?>> events = key.pollEvents();
+    boolean valid = key.reset();
+    WatchedDirectory directory = tree.byKey(key);
+    if (directory == null) {
+      return; // forgotten while its events were in flight
     }
+    this.events.handle(directory, events);
+    publish();
+    if (!valid) {
+      onKeyInvalid(directory);
+    }
+    walkSome();
   }
 
-  synchronized void onKeyInvalid(Path directory, WatchKey key) {
-    if (watched.get(directory) == key) {
-      watched.remove(directory);
-    }
-    if (directory.equals(root) && state == WatcherState.WATCHING) {
+  private void onKeyInvalid(WatchedDirectory directory) {
+    if (!directory.isRoot()) {
+      tree.forget(directory);
+      publish();
+    } else if (state == WatcherState.WATCHING) {
       onRootLost();
     }
-  }
-
-  private void onCreate(Path path, Path relative) {
-    record(ChangeKind.CREATE, relative);
-    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-      // Files may land in a new directory before it is registered: the walk reports them.
-      registerTreeOrFail(path, true);
-    }
-  }
-
-  private void onDelete(Path path, Path relative) {
-    record(ChangeKind.DELETE, relative);
-    // A directory moved out keeps its watch (inotify follows the inode): drop it and its subtree.
-    forgetTree(path);
   }
 
   private void onOverflow() {
@@ -174,16 +199,16 @@ public final class WorkspaceWatcher {
     record(ChangeKind.OVERFLOW, Path.of(""));
     if (!rescanPending) {
       rescanPending = true;
-      submit(this::rescan);
+      executor.execute(this::rescan);
     }
   }
 
   private void onRootLost() {
     log.warn("environment {}: workspace {} disappeared; retrying", environmentId, root);
-    cancelAll();
+    tree.clear();
+    walker.clear();
     record(ChangeKind.DELETE, Path.of(""));
-    state = WatcherState.RETRYING;
-    retries = 0;
+    retries.reset();
     scheduleRetry();
   }
 
@@ -192,166 +217,136 @@ public final class WorkspaceWatcher {
   /** What an attempt to watch the root came to. */
   private enum RootOutcome { WATCHING, MISSING, FAILED }
 
-  /** Registers the whole tree from the root. */
+  private void watchFromScratch() {
+    if (!closed && watchRoot() == RootOutcome.MISSING) {
+      scheduleRetry();
+    }
+    walkSome();
+  }
+
+  /** Registers the root and queues the walk of its tree. */
   private RootOutcome watchRoot() {
     if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
       return RootOutcome.MISSING;
     }
     try {
-      registerTree(root, false);
+      tree.register(tree.plant(root));
     } catch (NoSuchFileException | NotDirectoryException e) {
-      cancelAll();
+      tree.clear();
       return RootOutcome.MISSING;
     } catch (IOException e) {
-      fail("cannot watch " + root + ": " + describe(e));
+      fail("cannot watch " + root + ": " + TreeWalker.describe(e));
       return RootOutcome.FAILED;
     }
+    walker.rescan(tree.root());
     state = WatcherState.WATCHING;
+    publish();
     return RootOutcome.WATCHING;
   }
 
-  private void registerTreeOrFail(Path top, boolean reportContents) {
+  /** Walks one slice now; queues the rest behind whatever else this workspace has to do. */
+  private void walkSome() {
+    if (closed || state != WatcherState.WATCHING) {
+      firstWalk.complete(null);
+      return;
+    }
     try {
-      registerTree(top, reportContents);
-    } catch (NoSuchFileException | NotDirectoryException e) {
-      // deleted again before we got to it: its DELETE event follows
-    } catch (IOException e) {
-      fail("cannot watch " + top + ": " + describe(e));
+      boolean more = walker.walk(WALK_BUDGET, () -> closed);
+      publish();
+      if (!more) {
+        firstWalk.complete(null);
+      } else if (!walkQueued) {
+        walkQueued = true;
+        executor.execute(this::continueWalk);
+      }
+    } catch (TreeWalker.Failure e) {
+      fail(e.getMessage());
     }
   }
 
-  private void registerTree(Path top, boolean reportContents) throws IOException {
-    Files.walkFileTree(top, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
-        Path relative = root.relativize(dir);
-        if (!dir.equals(top) && ignore.ignores(relative)) {
-          return FileVisitResult.SKIP_SUBTREE;
-        }
-        if (!watched.containsKey(dir)) {
-          if (watched.size() >= properties.maxDirectories()) {
-            error = "watching the first " + properties.maxDirectories()
-                + " directories only (envkeeper.watch.max-directories); changes deeper in are not reported";
-            return FileVisitResult.SKIP_SUBTREE;
-          }
-          watched.put(dir, loop.register(dir, WorkspaceWatcher.this));
-        }
-        if (reportContents && !dir.equals(top)) {
-          record(ChangeKind.CREATE, relative);
-        }
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-        if (reportContents) {
-          record(ChangeKind.CREATE, root.relativize(file));
-        }
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-        if (file.equals(root) || !(e instanceof NoSuchFileException || e instanceof AccessDeniedException)) {
-          throw e;
-        }
-        if (e instanceof AccessDeniedException) {
-          error = "cannot read " + root.relativize(file) + " (permission denied); changes in it are not reported";
-        }
-        return FileVisitResult.CONTINUE;
-      }
-    });
+  private void continueWalk() {
+    walkQueued = false;
+    walkSome();
   }
 
-  private void forgetTree(Path top) {
-    Iterator<Map.Entry<Path, WatchKey>> entries = watched.entrySet().iterator();
-    while (entries.hasNext()) {
-      Map.Entry<Path, WatchKey> entry = entries.next();
-      if (entry.getKey().startsWith(top) && !entry.getKey().equals(root)) {
-        loop.cancel(entry.getValue());
-        entries.remove();
-      }
+  private void watchesPart(String reason) {
+    if (!reason.equals(error)) {
+      log.warn("environment {}: {}", environmentId, reason);
+      error = reason;
+      publish();
     }
-  }
-
-  private void cancelAll() {
-    watched.values().forEach(loop::cancel);
-    watched.clear();
   }
 
   private void fail(String reason) {
     log.error("environment {}: watcher FAILED: {}", environmentId, reason);
-    cancelAll();
+    walker.clear();
+    tree.clear();
     state = WatcherState.FAILED;
     error = reason;
+    publish();
+    firstWalk.complete(null);
   }
 
   // --- retries and rescans ------------------------------------------------------------------
 
   private void scheduleRetry() {
-    if (retries >= properties.retryAttempts()) {
-      fail("workspace directory " + root + " is missing; gave up after " + retries + " retries");
+    firstWalk.complete(null); // a start does not wait for retries
+    if (retries.exhausted()) {
+      fail("workspace directory " + root + " is missing; gave up after " + retries.attempts() + " retries");
       return;
     }
     state = WatcherState.RETRYING;
-    long delayMillis = properties.retryDelay(retries + 1).toMillis();
-    try {
-      pendingRetry = scheduler.schedule(this::retry, delayMillis, TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      // shutting down: nothing more to retry
-    }
+    publish();
+    retries.schedule(this::retry);
   }
 
-  private synchronized void retry() {
-    if (state != WatcherState.RETRYING) {
+  private void retry() {
+    if (closed || state != WatcherState.RETRYING) {
       return;
     }
-    retries++;
     RootOutcome outcome = watchRoot();
     if (outcome == RootOutcome.WATCHING) {
-      log.info("environment {}: workspace {} is back after {} retries", environmentId, root, retries);
+      log.info("environment {}: workspace {} is back after {} retries", environmentId, root, retries.attempts());
       // Whatever happened while it was gone was not seen: tell readers to resynchronise.
       record(ChangeKind.OVERFLOW, Path.of(""));
+      walkSome();
+    } else if (outcome == RootOutcome.MISSING) {
+      log.warn("environment {}: workspace {} still missing (retry {}/{})",
+          environmentId, root, retries.attempts(), properties.retryAttempts());
+      scheduleRetry();
     }
-    if (outcome != RootOutcome.MISSING) {
-      return;
-    }
-    log.warn("environment {}: workspace {} still missing (retry {}/{})",
-        environmentId, root, retries, properties.retryAttempts());
-    scheduleRetry();
   }
 
-  /** After an overflow: register directories whose events were lost, drop vanished ones. */
-  private synchronized void rescan() {
+  /** After an overflow: walk the whole tree again, registering what is new, forgetting what vanished. */
+  private void rescan() {
     rescanPending = false;
-    if (state != WatcherState.WATCHING) {
+    if (closed || state != WatcherState.WATCHING) {
       return;
     }
     stats.rescanned();
-    List<Path> vanished = new ArrayList<>();
-    watched.keySet().stream().filter(dir -> !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)).forEach(vanished::add);
-    vanished.forEach(this::forgetTree);
-    registerTreeOrFail(root, false);
+    walker.rescan(tree.root());
+    walkSome();
   }
 
-  private void submit(Runnable task) {
-    try {
-      scheduler.execute(task);
-    } catch (RejectedExecutionException e) {
-      // shutting down
-    }
+  // --- helpers ------------------------------------------------------------------------------
+
+  private void publish() {
+    published.publish(state, retries.attempts(), tree.watched(), error);
   }
 
   private void record(ChangeKind kind, Path relative) {
-    changes.append(kind, relative.toString(), clock.instant());
-    log.debug("environment {}: {} {}", environmentId, kind, relative);
+    recorder.record(kind, relative);
   }
 
-  private static String describe(IOException e) {
-    String message = e.getMessage();
-    if (message != null && message.contains("inotify")) {
-      return message + " (raise fs.inotify.max_user_watches or add ignore globs)";
+  private void await(CompletableFuture<Void> step, Duration bound, String what) {
+    try {
+      step.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException e) {
+      log.warn("environment {}: {} not done within {}; it goes on in the background", environmentId, what, bound);
+    } catch (ExecutionException e) {
+      log.error("environment {}: {} failed", environmentId, what, e.getCause());
     }
-    return e instanceof AccessDeniedException ? "permission denied" : String.valueOf(message);
   }
 }

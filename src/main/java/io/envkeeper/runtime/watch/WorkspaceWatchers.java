@@ -10,14 +10,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
  * Opens watchers on the one shared watch loop and knows every open one (for health and metrics).
  * The RuntimeManager decides when a watcher may exist; this class only makes and counts them.
+ * Counting reads each watcher's published snapshot: health and metrics never wait for a walk.
  */
 @Component
 public class WorkspaceWatchers implements DisposableBean {
@@ -27,13 +31,11 @@ public class WorkspaceWatchers implements DisposableBean {
   private final Clock clock;
   private final WatchStats stats;
   private final WatchLoop loop = new WatchLoop();
+  /** The threads every workspace's serial executor takes its turns on. */
+  private final ExecutorService pool;
+  /** Only keeps time for retries; the retries themselves run on their workspace's executor. */
   private final ScheduledExecutorService scheduler =
-      Executors.newSingleThreadScheduledExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "workspace-watch-retry");
-            thread.setDaemon(true);
-            return thread;
-          });
+      Executors.newSingleThreadScheduledExecutor(daemonThreads("workspace-watch-retry"));
   private final Set<WorkspaceWatcher> open = ConcurrentHashMap.newKeySet();
 
   WorkspaceWatchers(WatchProperties properties, Clock clock, MeterRegistry meters) {
@@ -41,6 +43,7 @@ public class WorkspaceWatchers implements DisposableBean {
     this.ignore = new IgnoreRules(properties.ignore());
     this.clock = clock;
     this.stats = new WatchStats(meters);
+    this.pool = Executors.newFixedThreadPool(properties.threads(), daemonThreads("workspace-watch-worker"));
     for (WatcherState state : WatcherState.values()) {
       if (state != WatcherState.CLOSED) {
         Gauge.builder("envkeeper.watchers", this, watchers -> watchers.countByState().get(state))
@@ -54,10 +57,14 @@ public class WorkspaceWatchers implements DisposableBean {
         .register(meters);
   }
 
-  /** Opens and starts a watcher on {@code root}; it is counted until closed. */
+  /**
+   * Opens and starts a watcher on {@code root}; it is counted until closed. Returns at once: the
+   * caller waits for the first walk with {@link WorkspaceWatcher#awaitStarted()}, outside its locks.
+   */
   public WorkspaceWatcher open(UUID environmentId, Path root) {
+    SerialExecutor executor = new SerialExecutor(pool, "environment " + environmentId);
     WorkspaceWatcher watcher =
-        new WorkspaceWatcher(environmentId, root, loop, ignore, properties, scheduler, stats, clock);
+        new WorkspaceWatcher(environmentId, root, loop, ignore, properties, executor, scheduler, stats, clock);
     open.add(watcher);
     watcher.start();
     return watcher;
@@ -108,6 +115,16 @@ public class WorkspaceWatchers implements DisposableBean {
     open.forEach(WorkspaceWatcher::close);
     open.clear();
     scheduler.shutdownNow();
+    pool.shutdownNow();
     loop.close();
+  }
+
+  private static ThreadFactory daemonThreads(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 }

@@ -27,6 +27,32 @@ class IgnoreRulesTests {
     assertThat(rules.ignores(Path.of(path))).isEqualTo(ignored);
   }
 
+  /** The walker's question: an entry of a directory already known not to be ignored. */
+  @ParameterizedTest
+  @CsvSource({
+    "node_modules, true",
+    "a/b/node_modules, true",
+    "sub/.git/objects, true",
+    "notes.tmp, true",
+    "a/b/c, false",
+    "my_node_modules, false"
+  })
+  void anEntryMatchesByTheTrailingPartsThatEndWithIt(String path, boolean ignored) {
+    assertThat(rules.ignoresEntry(Path.of(path))).isEqualTo(ignored);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "generated/x/y/out, true",
+    "a/generated/deep/down/out, true",
+    "a/out, false"
+  })
+  void aGlobWithDoubleStarsMatchesAcrossAnyNumberOfNames(String path, boolean ignored) {
+    IgnoreRules crossing = new IgnoreRules(List.of("generated/**/out"));
+    assertThat(crossing.ignoresEntry(Path.of(path))).isEqualTo(ignored);
+    assertThat(crossing.ignores(Path.of(path))).isEqualTo(ignored);
+  }
+
   @org.junit.jupiter.api.Test
   void theRootIsNeverIgnored() {
     assertThat(rules.ignores(Path.of(""))).isFalse();

@@ -96,6 +96,25 @@ class WorkspaceWatchIntegrationTests extends IntegrationTest {
     awaitChange(id, "CREATE", "bundle/deep/later.txt");
   }
 
+  /** A moved directory keeps its inotify watch (same inode): its new place must keep it too. */
+  @Test
+  void directoryMovedWithinTheWorkspaceIsWatchedAtItsNewPlace() throws Exception {
+    String id = createManaged();
+    Path workspace = workspaceOf(id);
+    Files.createDirectories(workspace.resolve("old/inner"));
+    awaitChange(id, "CREATE", "old/inner");
+    Files.createDirectory(workspace.resolve("elsewhere"));
+    awaitChange(id, "CREATE", "elsewhere");
+
+    Files.move(workspace.resolve("old"), workspace.resolve("elsewhere/new"), StandardCopyOption.ATOMIC_MOVE);
+    awaitChange(id, "DELETE", "old");
+    awaitChange(id, "CREATE", "elsewhere/new");
+    Files.writeString(workspace.resolve("elsewhere/new/inner/after-move.txt"), "m");
+
+    awaitChange(id, "CREATE", "elsewhere/new/inner/after-move.txt");
+    assertThat(workspace(id, 0).get("watchedDirectories").asInt()).isEqualTo(4);
+  }
+
   @Test
   void sinceReturnsOnlyLaterChanges() throws Exception {
     String id = createManaged();
