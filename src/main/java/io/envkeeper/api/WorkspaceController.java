@@ -2,6 +2,7 @@ package io.envkeeper.api;
 
 import io.envkeeper.runtime.EnvironmentRuntime;
 import io.envkeeper.runtime.RuntimeManager;
+import io.envkeeper.security.CallerContext;
 import java.util.UUID;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,10 +24,12 @@ class WorkspaceController {
 
   private final RuntimeManager runtimes;
   private final ChangeStreams streams;
+  private final CallerContext callers;
 
-  WorkspaceController(RuntimeManager runtimes, ChangeStreams streams) {
+  WorkspaceController(RuntimeManager runtimes, ChangeStreams streams, CallerContext callers) {
     this.runtimes = runtimes;
     this.streams = streams;
+    this.callers = callers;
   }
 
   @GetMapping(path = "/workspace", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -44,6 +47,6 @@ class WorkspaceController {
     Long resumeAfter = RequestParameters.lastEventId(lastEventId);
     EnvironmentRuntime runtime = runtimes.ensure(environmentId);
     long after = resumeAfter != null ? resumeAfter : runtime.watcher().changes().lastSeq();
-    return streams.open(environmentId, runtime.watcher().changes(), after);
+    return streams.open(environmentId, runtime.watcher().changes(), after, callers.current());
   }
 }
