@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  * ({@code unshare -U}, PostgreSQL refuses to run as root); so do we, on the same condition.
  */
 final class PostgresBinaries {
+
+  private static final Set<String> INHERITED_ENVIRONMENT = Set.of("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ");
 
   private final Path home;
   private final Duration timeout;
@@ -72,7 +75,10 @@ final class PostgresBinaries {
     }
     command.add(home.resolve("bin").resolve(program).toString());
     command.addAll(arguments);
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    // Only what the programs need (paths, locale): none of the service's own environment.
+    builder.environment().keySet().retainAll(INHERITED_ENVIRONMENT);
+    Process process = builder.start();
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     Thread reader = new Thread(() -> copy(process.getInputStream(), output), "embedded-db-" + program);
     reader.setDaemon(true);
