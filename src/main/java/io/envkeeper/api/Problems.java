@@ -37,7 +37,6 @@ final class Problems {
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
       case 406 -> "not_acceptable";
-      case 409 -> "conflict";
       case 413 -> "payload_too_large";
       case 415 -> "unsupported_media_type";
       case 429 -> "rate_limited";
