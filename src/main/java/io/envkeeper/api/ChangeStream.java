@@ -45,12 +45,7 @@ final class ChangeStream implements ChangeSubscriber {
     this.sender = sender;
     this.onFinish = onFinish;
     emitter.onCompletion(this::finish);
-    // Completed here, the stream ends with its final chunk; left open, the container would answer
-    // the timeout as an error on a response already committed.
-    emitter.onTimeout(() -> {
-      emitter.complete();
-      finish();
-    });
+    emitter.onTimeout(this::finish);
     emitter.onError(error -> finish());
   }
 
