@@ -28,12 +28,14 @@ class RevokedTokenStreamIntegrationTests extends IntegrationTest {
   private static final String ENVIRONMENTS = "/api/v1/environments";
 
   @Autowired JdbcTemplate jdbc;
+  @Autowired OpenStreams openStreams;
 
   @Test
   void revokingATokenEndsItsOpenStreams() {
     Response issued = api().post(TOKENS, "{\"tenant\":\"" + TestTokens.TENANT_A + "\",\"role\":\"client\"}");
     String token = issued.json().get("token").asString();
     String environment = create(api().as(token));
+    int registeredBefore = openStreams.size();
     try (EventStreamClient revoked = connect(environment, token);
         EventStreamClient other = connect(environment, TestTokens.CLIENT_A)) {
 
@@ -44,6 +46,8 @@ class RevokedTokenStreamIntegrationTests extends IntegrationTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> other.named("comment").size() > heartbeats + 2);
       assertThat(other.ended()).isFalse();
     }
+    // Streams that end by themselves leave the registry too.
+    await().atMost(Duration.ofSeconds(5)).until(() -> openStreams.size() == registeredBefore);
     destroy(environment);
   }
 
