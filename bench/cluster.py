@@ -22,7 +22,8 @@ class Peer(Service):
 
     def __init__(self, first, name, jar, tmp, pids):
         super().__init__(jar, os.path.join(tmp, name), pids, False, node_id=f"bench-{name}",
-                         token=first.token, database_url=first.database_url())
+                         token=first.token, database_url=first.database_url(),
+                         database_password=first.database_password())
         self.node_id = f"bench-{name}"
 
 

@@ -13,7 +13,7 @@ import java.util.Map;
  * @param name 1-100 characters of {@code [A-Za-z0-9._-]}
  * @param path an existing directory under a workspace root; absent for a managed workspace
  * @param labels up to 32 labels; keys 1-63 characters of {@code [A-Za-z0-9._/-]}, values up to 256
- *     characters, no control characters
+ *     characters, no control characters, no lone surrogates
  * @param node the node to create it on (a live one); absent: placed by the service
  */
 public record CreateEnvironmentRequest(
@@ -32,7 +32,10 @@ public record CreateEnvironmentRequest(
                 @NotNull
                 @Size(max = 256, message = "label values must be at most 256 characters")
                 // PostgreSQL cannot store NUL in text or jsonb; no control character belongs in a label.
-                @Pattern(regexp = "\\P{Cc}*", message = "label values must not contain control characters")
+                // A lone surrogate is not text at all: stored, it would come back changed.
+                @Pattern(
+                    regexp = "[^\\p{Cc}\\p{Cs}]*",
+                    message = "label values must not contain control characters or lone surrogates")
                 String>
             labels,
     @Schema(description = "The id of the live node to create it on (`envkeeper.node.id`); absent: the service places"

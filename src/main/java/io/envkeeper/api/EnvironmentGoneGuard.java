@@ -3,6 +3,7 @@ package io.envkeeper.api;
 import io.envkeeper.cluster.OwnerRouting;
 import io.envkeeper.environment.EnvironmentQueries;
 import io.envkeeper.security.CallerContext;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.servlet.HandlerInterceptor;
@@ -31,6 +32,11 @@ class EnvironmentGoneGuard implements HandlerInterceptor {
 
   @Override
   public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+    if (request.getDispatcherType() == DispatcherType.ASYNC) {
+      // The dispatch that completes an event stream: the request passed this guard when it began.
+      // Checking again would refuse the very stream that ends because its environment is going.
+      return true;
+    }
     String path = request.getRequestURI().substring(request.getContextPath().length());
     if (!path.startsWith(PREFIX)) {
       return true;

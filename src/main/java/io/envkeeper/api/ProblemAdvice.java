@@ -47,6 +47,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
@@ -252,9 +253,11 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
           "unknown field '" + unknown.getPropertyName() + "'"));
     }
     if (cause instanceof StreamConstraintsException) {
-      return asObject(problem(HttpStatus.BAD_REQUEST, ProblemCode.BODY_TOO_COMPLEX, cause.getMessage()));
+      // Jackson's own message names its classes and settings; say it in the API's terms.
+      return asObject(problem(HttpStatus.BAD_REQUEST, ProblemCode.BODY_TOO_COMPLEX,
+          "the request body is nested too deeply or holds a number or name that is too long"));
     }
-    if (cause instanceof StreamReadException || cause == e) {
+    if (cause instanceof StreamReadException || cause == e || isTrailingContent(cause)) {
       return asObject(problem(HttpStatus.BAD_REQUEST, ProblemCode.MALFORMED_JSON, "the request body is not valid JSON"));
     }
     return asObject(problem(HttpStatus.BAD_REQUEST, ProblemCode.INVALID_FIELD, wrongType(cause)));
@@ -274,22 +277,36 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   @Override
   protected ResponseEntity<Object> handleHandlerMethodValidationException(
       HandlerMethodValidationException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-    return asObject(problem(HttpStatus.BAD_REQUEST, ProblemCode.VALIDATION_FAILED, e.getMessage()));
+    return asObject(problem(HttpStatus.BAD_REQUEST, ProblemCode.VALIDATION_FAILED, "a parameter of the request is not valid"));
   }
 
-  /** Framework errors: keep Spring's status and detail, add the code this API promises. */
+  /**
+   * Framework errors: keep Spring's status, add the code this API promises, and say what failed in
+   * the API's terms. Spring's own details quote library internals (a parser's complaint about a
+   * media type, a conversion's type names), so they are replaced, never passed on.
+   */
   @Override
   protected ResponseEntity<Object> handleExceptionInternal(
       Exception e, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-    ProblemDetail problem =
-        body instanceof ProblemDetail detail ? detail : ProblemDetail.forStatusAndDetail(status, e.getMessage());
+    ProblemDetail problem = body instanceof ProblemDetail detail ? detail : ProblemDetail.forStatus(status);
     if (problem.getProperties() == null || !problem.getProperties().containsKey(Problems.CODE)) {
+      problem.setDetail(FrameworkErrors.detail(e, status));
       Problems.withCode(problem, Problems.codeForStatus(status.value()));
     }
     HttpHeaders problemHeaders = new HttpHeaders();
     problemHeaders.putAll(headers);
     problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
     return super.handleExceptionInternal(e, problem, problemHeaders, status, request);
+  }
+
+  /**
+   * Content after the body's one JSON value ({@code {"name":"a"} {}}): Jackson reports it as a
+   * binding mismatch, but the body is simply not one JSON document.
+   */
+  private static boolean isTrailingContent(Throwable cause) {
+    return cause instanceof MismatchedInputException mismatch
+        && mismatch.getOriginalMessage() != null
+        && mismatch.getOriginalMessage().startsWith("Trailing token");
   }
 
   private static Map<String, String> fieldError(FieldError error) {

@@ -2,6 +2,7 @@ package io.envkeeper.api;
 
 import io.envkeeper.runtime.EnvironmentRuntime;
 import io.envkeeper.runtime.RuntimeManager;
+import io.envkeeper.security.CallerContext;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -32,10 +33,12 @@ class WorkspaceController {
 
   private final RuntimeManager runtimes;
   private final ChangeStreams streams;
+  private final CallerContext callers;
 
-  WorkspaceController(RuntimeManager runtimes, ChangeStreams streams) {
+  WorkspaceController(RuntimeManager runtimes, ChangeStreams streams, CallerContext callers) {
     this.runtimes = runtimes;
     this.streams = streams;
+    this.callers = callers;
   }
 
   @Operation(operationId = "getWorkspace", summary = "Read the workspace watcher and its changes",
@@ -78,6 +81,6 @@ class WorkspaceController {
     Long resumeAfter = RequestParameters.lastEventId(lastEventId);
     EnvironmentRuntime runtime = runtimes.ensure(environmentId);
     long after = resumeAfter != null ? resumeAfter : runtime.watcher().changes().lastSeq();
-    return streams.open(environmentId, runtime.watcher().changes(), after);
+    return streams.open(environmentId, runtime.watcher().changes(), after, callers.current());
   }
 }

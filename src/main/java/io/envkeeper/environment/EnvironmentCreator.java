@@ -14,7 +14,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -141,8 +143,8 @@ public class EnvironmentCreator {
           status -> {
             ownership.fence(); // the row names this node as owner: only a lease holder may write it
             checkTenantLimit(tenant);
-            if (!managed && environments.existsByPathAndStatusNot(clientPath.toString(), EnvironmentStatus.DESTROYED)) {
-              throw new PathInUseException(clientPath.toString());
+            if (!managed) {
+              checkNotNested(clientPath);
             }
             if (!managed) {
               // Last look before the row commits: a component swapped for a symlink since the
@@ -163,6 +165,22 @@ public class EnvironmentCreator {
     } catch (RuntimeException e) {
       removeQuietly(id, createdDirectory[0]);
       throw e;
+    }
+  }
+
+  /**
+   * No live workspace, of any tenant, may be this path, lie inside it or contain it. Checked under
+   * the client-path lock, in a statement that starts after the lock is held: a concurrent create on
+   * a nested path has then either committed (and is seen) or waits for this one.
+   */
+  private void checkNotNested(Path clientPath) {
+    environments.lockClientPaths();
+    List<String> selfAndAncestors = new ArrayList<>();
+    for (Path path = clientPath; path != null; path = path.getParent()) {
+      selfAndAncestors.add(path.toString());
+    }
+    if (environments.existsLiveNestedWith(selfAndAncestors, clientPath + "/")) {
+      throw new PathInUseException(clientPath.toString());
     }
   }
 

@@ -185,8 +185,24 @@ public class WorkerService {
         throw new WorkerRequestException(Reason.INVALID_ARGS,
             "each arg must be a string of at most " + properties.maxArgLength() + " characters without NUL");
       }
+      if (hasLoneSurrogate(arg)) {
+        // It cannot be encoded as the UTF-8 bytes argv is made of; it would be changed, not passed.
+        throw new WorkerRequestException(Reason.INVALID_ARGS, "each arg must be valid Unicode text (no lone surrogate)");
+      }
     }
     return List.copyOf(args);
+  }
+
+  private static boolean hasLoneSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void awaitQuietly(CompletableFuture<?> stopping, Duration wait) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -70,16 +71,43 @@ public final class ServiceProcess implements AutoCloseable {
     return launchWithoutTestTokens(workDirectory, withTokens);
   }
 
+  /**
+   * Starts the jar as {@link #start} does, run through {@code commandPrefix} (e.g. {@code setpriv}
+   * to run it as another user) and with {@code environment} added to its environment.
+   */
+  public static ServiceProcess start(
+      Path workDirectory, List<String> arguments, List<String> commandPrefix, Map<String, String> environment) {
+    List<String> withTokens = new ArrayList<>(TestTokens.arguments());
+    withTokens.addAll(arguments);
+    ServiceProcess service = launch(workDirectory, withTokens, commandPrefix, environment);
+    service.awaitReady();
+    return service;
+  }
+
   private static ServiceProcess launchWithoutTestTokens(Path workDirectory, List<String> arguments) {
     return launchWithoutTestTokens(workDirectory, arguments, freePort());
   }
 
   private static ServiceProcess launchWithoutTestTokens(Path workDirectory, List<String> arguments, int port) {
+    return launch(workDirectory, arguments, List.of(), Map.of(), port);
+  }
+
+  private static ServiceProcess launch(
+      Path workDirectory, List<String> arguments, List<String> commandPrefix, Map<String, String> environment) {
+    return launch(workDirectory, arguments, commandPrefix, environment, freePort());
+  }
+
+  private static ServiceProcess launch(
+      Path workDirectory,
+      List<String> arguments,
+      List<String> commandPrefix,
+      Map<String, String> environment,
+      int port) {
     String jar = System.getProperty("envkeeper.jar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
       throw new IllegalStateException("system property envkeeper.jar must name the packaged jar, got " + jar);
     }
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(commandPrefix);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     // Start-up dominates these tests: C1 only and the serial collector start fastest.
@@ -94,12 +122,13 @@ public final class ServiceProcess implements AutoCloseable {
     try {
       Files.createDirectories(workDirectory.resolve("tmp"));
       Path log = Files.createTempFile(Files.createDirectories(workDirectory), "service-", ".log");
-      Process process =
+      ProcessBuilder builder =
           new ProcessBuilder(command)
               .directory(workDirectory.toFile())
               .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+              .redirectOutput(log.toFile());
+      builder.environment().putAll(environment);
+      Process process = builder.start();
       return new ServiceProcess(process, port, log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
