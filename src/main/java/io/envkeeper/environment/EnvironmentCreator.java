@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
@@ -42,6 +43,7 @@ public class EnvironmentCreator {
   private final LimitsProperties limits;
   private final Clock clock;
   private final RuntimeManager runtimes;
+  private final ExpiryRules expiryRules;
 
   EnvironmentCreator(
       EnvironmentRepository environments,
@@ -52,7 +54,8 @@ public class EnvironmentCreator {
       NodeProperties node,
       LimitsProperties limits,
       Clock clock,
-      RuntimeManager runtimes) {
+      RuntimeManager runtimes,
+      ExpiryRules expiryRules) {
     this.environments = environments;
     this.idempotencyRecords = idempotencyRecords;
     this.pathPolicy = pathPolicy;
@@ -62,6 +65,7 @@ public class EnvironmentCreator {
     this.limits = limits;
     this.clock = clock;
     this.runtimes = runtimes;
+    this.expiryRules = expiryRules;
   }
 
   /**
@@ -70,6 +74,9 @@ public class EnvironmentCreator {
    */
   public CreatedEnvironment create(CreateEnvironmentCommand command, String idempotencyKey, Caller caller) {
     String tenant = caller.tenant();
+    // Before anything else: a refused ttl or idleTimeout creates nothing and replays nothing.
+    Duration ttl = expiryRules.ttlForCreate(command.ttl());
+    Duration idleTimeout = expiryRules.idleTimeoutForCreate(command.idleTimeout());
     String requestHash = sha256(command.canonicalJson());
     IdempotencyRecord.Key key = idempotencyKey == null ? null : new IdempotencyRecord.Key(tenant, idempotencyKey);
     if (key != null) {
@@ -80,7 +87,7 @@ public class EnvironmentCreator {
     }
     Path clientPath = command.path() == null ? null : pathPolicy.resolve(command.path());
     try {
-      Environment created = insert(tenant, command, clientPath, key, requestHash);
+      Environment created = insert(tenant, command, ttl, idleTimeout, clientPath, key, requestHash);
       log.info("environment {}: created at {} for tenant {} (managed: {})",
           created.getId(), created.getPath(), tenant, created.isManaged());
       startRuntime(created);
@@ -127,8 +134,8 @@ public class EnvironmentCreator {
   }
 
   private Environment insert(
-      String tenant, CreateEnvironmentCommand command, Path clientPath, IdempotencyRecord.Key key,
-      String requestHash) {
+      String tenant, CreateEnvironmentCommand command, Duration ttl, Duration idleTimeout, Path clientPath,
+      IdempotencyRecord.Key key, String requestHash) {
     UUID id = UUID.randomUUID();
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     boolean managed = clientPath == null;
@@ -150,6 +157,9 @@ public class EnvironmentCreator {
             Environment environment =
                 new Environment(
                     id, tenant, command.name(), path.toString(), managed, command.labels(), node.id(), now);
+            if (ttl != null || idleTimeout != null) {
+              environment.changeExpiry(ttl == null ? null : now.plus(ttl), idleTimeout, now);
+            }
             environments.saveAndFlush(environment);
             if (key != null) {
               idempotencyRecords.saveAndFlush(new IdempotencyRecord(key, requestHash, id, now));
