@@ -1,5 +1,8 @@
 package io.envkeeper.api;
 
+import io.envkeeper.expiry.ActivityHold;
+import io.envkeeper.expiry.ActivityTracker;
+import io.envkeeper.runtime.events.EnvironmentEvents;
 import io.envkeeper.runtime.watch.ChangeLog;
 import io.envkeeper.runtime.watch.WatchProperties;
 import java.util.Set;
@@ -17,7 +20,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * Every open {@code /events} stream: sends their heartbeats and closes them all on shutdown,
  * before the web server starts draining requests (an open stream would hold the drain for its whole
- * timeout otherwise).
+ * timeout otherwise). An open stream keeps its environment alive (activity {@code stream}).
  */
 @Component
 class ChangeStreams implements SmartLifecycle {
@@ -27,20 +30,28 @@ class ChangeStreams implements SmartLifecycle {
   private static final int SENDER_THREADS = 4;
 
   private final WatchProperties properties;
+  private final EnvironmentEvents events;
+  private final ActivityTracker activity;
   private final Set<ChangeStream> open = ConcurrentHashMap.newKeySet();
   private final ExecutorService sender =
       Executors.newFixedThreadPool(SENDER_THREADS, daemon("event-stream-sender"));
   private ScheduledExecutorService heartbeats;
   private volatile boolean running;
 
-  ChangeStreams(WatchProperties properties) {
+  ChangeStreams(WatchProperties properties, EnvironmentEvents events, ActivityTracker activity) {
     this.properties = properties;
+    this.events = events;
+    this.activity = activity;
   }
 
   /** Opens a stream that continues after {@code lastEventId}. */
   SseEmitter open(UUID environmentId, ChangeLog log, long lastEventId) {
     SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
-    ChangeStream stream = new ChangeStream(environmentId, log, lastEventId, emitter, sender, open::remove);
+    ActivityHold hold = activity.hold(environmentId, ActivityTracker.STREAM);
+    ChangeStream stream = new ChangeStream(environmentId, log, events, lastEventId, emitter, sender, finished -> {
+      open.remove(finished);
+      hold.close();
+    });
     open.add(stream);
     if (!running) {
       stream.close();

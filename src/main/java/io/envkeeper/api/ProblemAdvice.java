@@ -5,6 +5,8 @@ import io.envkeeper.environment.EnvironmentLimitReachedException;
 import io.envkeeper.environment.EnvironmentNotFoundException;
 import io.envkeeper.environment.IdempotencyKeyReusedException;
 import io.envkeeper.environment.PathInUseException;
+import io.envkeeper.environment.PreconditionFailedException;
+import io.envkeeper.expiry.ExpiryRequestException;
 import io.envkeeper.runtime.EnvironmentLocks.EnvironmentBusyException;
 import io.envkeeper.runtime.RuntimeRefusedException;
 import io.envkeeper.runtime.process.SpawnFailedException;
@@ -101,6 +103,16 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   @ExceptionHandler(IdempotencyKeyReusedException.class)
   ResponseEntity<ProblemDetail> idempotencyKeyReused(IdempotencyKeyReusedException e) {
     return problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused", e.getMessage());
+  }
+
+  @ExceptionHandler(ExpiryRequestException.class)
+  ResponseEntity<ProblemDetail> expiryRefused(ExpiryRequestException e) {
+    return problem(HttpStatus.BAD_REQUEST, e.code(), e.getMessage());
+  }
+
+  @ExceptionHandler(PreconditionFailedException.class)
+  ResponseEntity<ProblemDetail> preconditionFailed(PreconditionFailedException e) {
+    return problem(HttpStatus.PRECONDITION_FAILED, "precondition_failed", e.getMessage());
   }
 
   @ExceptionHandler(InvalidWorkspacePathException.class)

@@ -38,6 +38,7 @@ final class Problems {
       case 405 -> "method_not_allowed";
       case 406 -> "not_acceptable";
       case 409 -> "conflict";
+      case 412 -> "precondition_failed";
       case 413 -> "payload_too_large";
       case 415 -> "unsupported_media_type";
       case 429 -> "rate_limited";
