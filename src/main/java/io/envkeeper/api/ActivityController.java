@@ -2,6 +2,7 @@ package io.envkeeper.api;
 
 import io.envkeeper.expiry.ActivityService;
 import io.envkeeper.security.CallerContext;
+import java.util.Set;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -20,6 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
 class ActivityController {
 
   static final String ACTIVITY = "activity";
+  static final String KEEPALIVE = "keepalive";
+  /** Sub-resources that are not activity as requests: reading it is not, a keepalive records itself. */
+  static final Set<String> OWN_ACTIVITY = Set.of(ACTIVITY, KEEPALIVE);
 
   private final ActivityService activity;
   private final CallerContext callers;
@@ -34,7 +38,7 @@ class ActivityController {
     return ActivityResponse.of(activity.activity(RequestParameters.environmentId(id), callers.current()));
   }
 
-  @PostMapping("/keepalive")
+  @PostMapping("/" + KEEPALIVE)
   ActivityResponse keepalive(@PathVariable String id) {
     return ActivityResponse.of(activity.keepalive(RequestParameters.environmentId(id), callers.current()));
   }

@@ -10,8 +10,10 @@ import org.springframework.web.servlet.AsyncHandlerInterceptor;
 /**
  * Every call under {@code /environments/{id}/…} is activity of the environment, except reading
  * {@code …/activity} itself: it holds the environment alive while it is served (a long
- * {@code ?wait=} included) and its end counts as activity. Registered after the 410 guard, so only
- * READY environments of the caller's tenant are touched, and only in memory.
+ * {@code ?wait=} included) and its end counts as activity. {@code …/keepalive} records its own
+ * activity, so that its answer shows the environment as the keepalive leaves it, not as held by
+ * the keepalive request. Registered after the 410 guard, so only READY environments of the
+ * caller's tenant are touched, and only in memory.
  */
 class ActivityInterceptor implements AsyncHandlerInterceptor {
 
@@ -31,7 +33,7 @@ class ActivityInterceptor implements AsyncHandlerInterceptor {
     }
     String path = request.getRequestURI().substring(request.getContextPath().length());
     int slash = path.indexOf('/', PREFIX.length());
-    if (!path.startsWith(PREFIX) || slash < 0 || path.substring(slash + 1).equals(ActivityController.ACTIVITY)) {
+    if (!path.startsWith(PREFIX) || slash < 0 || ActivityController.OWN_ACTIVITY.contains(path.substring(slash + 1))) {
       return true;
     }
     String id = path.substring(PREFIX.length(), slash);

@@ -95,6 +95,13 @@ final class Activity {
     persisted = latest(persisted, value);
   }
 
+  static Instant earliest(Instant a, Instant b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.isBefore(b) ? a : b;
+  }
+
   static Instant latest(Instant a, Instant b) {
     if (a == null) {
       return b;

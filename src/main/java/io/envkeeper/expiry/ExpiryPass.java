@@ -77,20 +77,20 @@ public class ExpiryPass {
     int overdue = 0;
     Instant oldestDue = null;
     for (Environment environment : ready) {
+      ExpiryOutlook outlook = null;
       try {
-        ExpiryOutlook outlook = outlooks.of(environment);
+        outlook = outlooks.of(environment);
         warnings.update(environment.getId(), outlook, now);
-        if (!outlook.isDue(now)) {
+        if (outlook.isDue(now) && expire(environment, outlook)) {
+          expiredNow++;
           continue;
         }
-        if (expire(environment, outlook)) {
-          expiredNow++;
-        } else {
-          overdue++;
-          oldestDue = oldestDue == null || outlook.destroyAt().isBefore(oldestDue) ? outlook.destroyAt() : oldestDue;
-        }
       } catch (RuntimeException e) {
-        log.warn("environment {}: expiry check failed, retried next pass: {}", environment.getId(), e.toString());
+        log.warn("environment {}: expiry failed, retried next pass: {}", environment.getId(), e.toString());
+      }
+      if (outlook != null && outlook.isDue(now)) {
+        overdue++;
+        oldestDue = Activity.earliest(oldestDue, outlook.destroyAt());
       }
     }
     Set<UUID> readyIds = ready.stream().map(Environment::getId).collect(Collectors.toSet());
