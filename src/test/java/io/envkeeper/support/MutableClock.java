@@ -7,7 +7,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 
@@ -48,8 +47,11 @@ public final class MutableClock extends Clock {
     return this;
   }
 
-  /** Makes a {@link MutableClock} standing at the context's start the application's clock. */
-  @TestConfiguration(proxyBeanMethods = false)
+  /**
+   * Makes a {@link MutableClock} standing at the context's start the application's clock. Not a
+   * {@code @TestConfiguration}: it is only ever imported, so component scanning of an application
+   * started by hand ({@link TestApplication}) never picks it up.
+   */
   public static class Config {
     @Bean
     @Primary
