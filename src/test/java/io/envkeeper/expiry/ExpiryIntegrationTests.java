@@ -137,6 +137,37 @@ class ExpiryIntegrationTests extends IntegrationTest {
   }
 
   @Test
+  void callsUnderAnEnvironmentAreKeptInMemoryAndWriteItsRowOncePerFlush() {
+    String id = create("{\"name\":\"busy\",\"idleTimeout\":\"PT10M\"}");
+    String counter = "count_" + id.replace("-", "");
+    jdbc.execute("CREATE TABLE " + counter + " (n int)");
+    jdbc.execute("CREATE FUNCTION " + counter + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        + " INSERT INTO " + counter + " VALUES (1); RETURN NEW; END $$");
+    jdbc.execute("CREATE TRIGGER " + counter + " AFTER UPDATE ON environment FOR EACH ROW"
+        + " WHEN (NEW.id = '" + id + "') EXECUTE FUNCTION " + counter + "()");
+    try {
+      Instant busyAt = clock.advance(Duration.ofMinutes(1));
+      for (int i = 0; i < 200; i++) {
+        assertThat(api().get(BASE + "/" + id + "/workspace").status()).isEqualTo(200);
+        api().get(BASE + "/" + id);
+        api().get(BASE + "/" + id + "/activity");
+      }
+      await().atMost(WAIT).until(() -> busyAt.equals(instant(env(id), "lastActivityAt")));
+      long flushes = meters.timer("envkeeper.activity.flush.duration").count();
+      await().atMost(WAIT).until(() -> meters.timer("envkeeper.activity.flush.duration").count() >= flushes + 3);
+
+      Integer writes = jdbc.queryForObject("SELECT count(*) FROM " + counter, Integer.class);
+      System.out.printf("600 requests on one environment (200 of them activity): %d write(s) of its row%n", writes);
+      assertThat(writes).isEqualTo(1);
+    } finally {
+      jdbc.execute("DROP TRIGGER " + counter + " ON environment");
+      jdbc.execute("DROP FUNCTION " + counter + "()");
+      jdbc.execute("DROP TABLE " + counter);
+    }
+    destroy(id);
+  }
+
+  @Test
   void fileChangeInTheWorkspaceIsActivity() throws Exception {
     String id = create("{\"name\":\"files\",\"idleTimeout\":\"PT10M\"}");
     Path workspace = Path.of(env(id).get("path").asString());
