@@ -39,17 +39,20 @@ public class ActivityTracker {
   private final Map<UUID, Activity> activities = new ConcurrentHashMap<>();
   private final RuntimeManager runtimes;
   private final NodeClock nodeClock;
+  private final ExpiryWarnings warnings;
   private final Clock clock;
 
-  ActivityTracker(RuntimeManager runtimes, NodeClock nodeClock, Clock clock) {
+  ActivityTracker(RuntimeManager runtimes, NodeClock nodeClock, ExpiryWarnings warnings, Clock clock) {
     this.runtimes = runtimes;
     this.nodeClock = nodeClock;
+    this.warnings = warnings;
     this.clock = clock;
   }
 
   /** Something happened in the environment now (a finished call, a keepalive). */
   public void touch(UUID environmentId) {
     activity(environmentId).touch(now());
+    warnings.activity(environmentId);
   }
 
   /**
@@ -61,6 +64,7 @@ public class ActivityTracker {
   public ActivityHold hold(UUID environmentId, String holder) {
     Activity activity = activity(environmentId);
     activity.hold(holder, now());
+    warnings.activity(environmentId);
     AtomicBoolean open = new AtomicBoolean(true);
     return () -> {
       if (open.compareAndSet(true, false)) {

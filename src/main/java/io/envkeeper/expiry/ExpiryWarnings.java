@@ -1,5 +1,6 @@
 package io.envkeeper.expiry;
 
+import io.envkeeper.environment.DestroyReason;
 import io.envkeeper.runtime.events.EnvironmentEvent;
 import io.envkeeper.runtime.events.EnvironmentEvents;
 import java.time.Duration;
@@ -16,7 +17,9 @@ import org.springframework.stereotype.Component;
  * The {@code expiring} events: one per deadline, once it is within {@code expiry-warning}, sent to
  * the environment's open streams and to any stream opened while it stands. A deadline that moves
  * (a PATCH, new activity) is announced again when the new one comes within reach; one that moves
- * out of reach is withdrawn, so later streams do not hear of it.
+ * out of reach is withdrawn, so later streams do not hear of it. An announced idle expiry is
+ * withdrawn at once by new activity (a stream opening must not be told of an expiry its own opening
+ * called off).
  */
 @Component
 class ExpiryWarnings {
@@ -30,7 +33,7 @@ class ExpiryWarnings {
 
   private final EnvironmentEvents events;
   private final Duration warning;
-  private final Map<UUID, Instant> announced = new ConcurrentHashMap<>();
+  private final Map<UUID, Expiring> announced = new ConcurrentHashMap<>();
 
   ExpiryWarnings(EnvironmentEvents events, ExpiryProperties properties) {
     this.events = events;
@@ -44,11 +47,20 @@ class ExpiryWarnings {
       forget(id);
       return;
     }
-    if (destroyAt.equals(announced.put(id, destroyAt))) {
+    Expiring expiring = new Expiring(destroyAt, outlook.reason().wireName());
+    if (expiring.equals(announced.put(id, expiring))) {
       return;
     }
-    log.info("environment {}: expiring at {} ({})", id, destroyAt, outlook.reason().wireName());
-    events.publishCurrent(id, new EnvironmentEvent(EXPIRING, new Expiring(destroyAt, outlook.reason().wireName())));
+    log.info("environment {}: expiring at {} ({})", id, destroyAt, expiring.reason());
+    events.publishCurrent(id, new EnvironmentEvent(EXPIRING, expiring));
+  }
+
+  /** New activity: an announced idle expiry no longer stands (the next pass announces anew if due). */
+  void activity(UUID id) {
+    Expiring current = announced.get(id);
+    if (current != null && current.reason().equals(DestroyReason.IDLE.wireName()) && announced.remove(id, current)) {
+      events.withdraw(id, EXPIRING);
+    }
   }
 
   void forget(UUID id) {

@@ -184,6 +184,26 @@ class ExpiryIntegrationTests extends IntegrationTest {
   }
 
   @Test
+  void aStreamOpeningOnAnAnnouncedIdleExpiryIsNotToldOfIt() {
+    String id = create("{\"name\":\"announced\",\"idleTimeout\":\"PT10M\"}");
+    try (EventStreamClient early = openEvents(id)) {
+      // (the early stream holds it: nothing is announced while it is open)
+      advanceAndPass(Duration.ofMinutes(1));
+    }
+    await().atMost(WAIT).until(() -> activity(id).get("keptAliveBy").isEmpty());
+    Instant idleSince = clock.instant();
+    advanceAndPass(Duration.ofMinutes(6)); // within 5 minutes of the idle deadline: announced
+    assertThat(instant(activity(id), "destroyAt")).isEqualTo(idleSince.plus(Duration.ofMinutes(10)));
+
+    try (EventStreamClient late = openEvents(id)) {
+      await().atMost(WAIT).until(() -> late.named("comment").size() >= 2); // a heartbeat after the replay
+      assertThat(late.named("expiring")).as("its own opening called the idle expiry off").isEmpty();
+      assertThat(activity(id).get("destroyAt").isNull()).isTrue();
+    }
+    destroy(id);
+  }
+
+  @Test
   void openStreamKeepsItAliveAndActivitySaysSo() {
     String id = create("{\"name\":\"streamed\",\"idleTimeout\":\"PT10M\"}");
     Instant closedAt;

@@ -42,8 +42,8 @@ class ExpiryJarTests {
   void environmentsExpireByIdleTimeoutAndTtlInTheRealService() {
     try (ServiceProcess service = ServiceProcess.start(sandbox.home(), arguments())) {
       ApiClient api = service.api();
-      String streamed = create(api, "{\"name\":\"streamed\",\"idleTimeout\":\"PT3S\"}");
-      String working = create(api, "{\"name\":\"working\",\"idleTimeout\":\"PT3S\"}");
+      String streamed = create(api, "{\"name\":\"streamed\",\"idleTimeout\":\"PT4S\"}");
+      String working = create(api, "{\"name\":\"working\",\"idleTimeout\":\"PT4S\"}");
       String leased = create(api, "{\"name\":\"leased\",\"ttl\":\"PT5S\"}");
       JsonNode worker = api.post(BASE + "/" + working + "/workers", "{\"profile\":\"sleeper\"}").json();
       sandbox.track(worker.get("pid").asInt());
@@ -61,7 +61,7 @@ class ExpiryJarTests {
         assertThat(env(api, leased).get("destroyReason").asString()).isEqualTo("ttl");
 
         // Twice their idle timeout later, the stream and the worker still hold theirs.
-        await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8)).until(() ->
+        await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).until(() ->
             status(api, streamed).equals("READY") && status(api, working).equals("READY"));
         assertThat(idleStream.named("expiring")).isEmpty();
       }
@@ -89,7 +89,7 @@ class ExpiryJarTests {
     arguments.addAll(List.of(
         "--envkeeper.reconcile.interval=500ms",
         "--envkeeper.environments.activity-flush-interval=500ms",
-        "--envkeeper.environments.expiry-warning=3s",
+        "--envkeeper.environments.expiry-warning=2s",
         "--envkeeper.watch.heartbeat=200ms",
         "--envkeeper.workers.profiles.sleeper.command=sleep,1000"));
     return arguments;
