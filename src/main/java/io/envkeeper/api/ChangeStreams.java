@@ -1,5 +1,8 @@
 package io.envkeeper.api;
 
+import io.envkeeper.expiry.ActivityHold;
+import io.envkeeper.expiry.ActivityTracker;
+import io.envkeeper.runtime.events.EnvironmentEvents;
 import io.envkeeper.runtime.watch.ChangeLog;
 import io.envkeeper.runtime.watch.WatchProperties;
 import io.envkeeper.security.Caller;
@@ -21,7 +24,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Every open {@code /events} stream: sends their heartbeats, ends those of a revoked token (through
  * {@link OpenStreams}) and closes them all on shutdown,
  * before the web server starts draining requests (an open stream would hold the drain for its whole
- * timeout otherwise).
+ * timeout otherwise). An open stream keeps its environment alive (activity {@code stream}).
  */
 @Component
 class ChangeStreams implements SmartLifecycle {
@@ -32,15 +35,20 @@ class ChangeStreams implements SmartLifecycle {
 
   private final WatchProperties properties;
   private final OpenStreams tokenStreams;
+  private final EnvironmentEvents events;
+  private final ActivityTracker activity;
   private final Set<ChangeStream> open = ConcurrentHashMap.newKeySet();
   private final ExecutorService sender =
       Executors.newFixedThreadPool(SENDER_THREADS, daemon("event-stream-sender"));
   private ScheduledExecutorService heartbeats;
   private volatile boolean running;
 
-  ChangeStreams(WatchProperties properties, OpenStreams tokenStreams) {
+  ChangeStreams(
+      WatchProperties properties, OpenStreams tokenStreams, EnvironmentEvents events, ActivityTracker activity) {
     this.properties = properties;
     this.tokenStreams = tokenStreams;
+    this.events = events;
+    this.activity = activity;
   }
 
   /**
@@ -50,8 +58,10 @@ class ChangeStreams implements SmartLifecycle {
   SseEmitter open(UUID environmentId, ChangeLog log, long lastEventId, Caller caller) {
     SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
     AtomicReference<OpenStreams.Registration> registration = new AtomicReference<>();
-    ChangeStream stream = new ChangeStream(environmentId, log, lastEventId, emitter, sender, finished -> {
+    ActivityHold hold = activity.hold(environmentId, ActivityTracker.STREAM);
+    ChangeStream stream = new ChangeStream(environmentId, log, events, lastEventId, emitter, sender, finished -> {
       open.remove(finished);
+      hold.close();
       OpenStreams.Registration registered = registration.getAndSet(null);
       if (registered != null) {
         registered.close();

@@ -8,6 +8,7 @@ import io.envkeeper.environment.EnvironmentDestroyer;
 import io.envkeeper.environment.EnvironmentQueries;
 import io.envkeeper.environment.EnvironmentQuery;
 import io.envkeeper.environment.EnvironmentStatus;
+import io.envkeeper.environment.EnvironmentUpdater;
 import io.envkeeper.security.CallerContext;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -21,11 +22,13 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
+import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -35,7 +38,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@code /api/v1/environments}: create, list, get and destroy, each for the calling tenant. */
+/** {@code /api/v1/environments}: create, list, get, update and destroy, each for the calling tenant. */
 @RestController
 @RequestMapping(path = EnvironmentController.BASE_PATH, produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Environments", description = "Create, list, read and destroy environments (a workspace directory"
@@ -43,20 +46,23 @@ import tools.jackson.databind.json.JsonMapper;
 class EnvironmentController {
 
   static final String BASE_PATH = "/api/v1/environments";
+  static final String MERGE_PATCH_JSON = "application/merge-patch+json";
 
   private final EnvironmentCreator creator;
   private final EnvironmentQueries queries;
   private final EnvironmentDestroyer destroyer;
+  private final EnvironmentUpdater updater;
   private final CallerContext callers;
   private final EnvironmentPlacement placement;
   private final JsonMapper json;
 
   EnvironmentController(
       EnvironmentCreator creator, EnvironmentQueries queries, EnvironmentDestroyer destroyer,
-      CallerContext callers, EnvironmentPlacement placement, JsonMapper json) {
+      EnvironmentUpdater updater, CallerContext callers, EnvironmentPlacement placement, JsonMapper json) {
     this.creator = creator;
     this.queries = queries;
     this.destroyer = destroyer;
+    this.updater = updater;
     this.callers = callers;
     this.placement = placement;
     this.json = json;
@@ -131,6 +137,21 @@ class EnvironmentController {
   @GetMapping("/{id}")
   EnvironmentResponse get(@Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id) {
     return EnvironmentResponse.of(queries.get(RequestParameters.environmentId(id), callers.current()));
+  }
+
+  /**
+   * Changes {@code ttl} (counted from now), {@code idleTimeout} and {@code labels} of a READY
+   * environment; {@code If-Match: <version>} makes it conditional (412 when stale). Not activity.
+   */
+  @PatchMapping(path = "/{id}", consumes = {MediaType.APPLICATION_JSON_VALUE, MERGE_PATCH_JSON})
+  EnvironmentResponse updateEnvironment(
+      @PathVariable String id,
+      @Valid @RequestBody UpdateEnvironmentRequest request,
+      @RequestHeader(name = "If-Match", required = false) String ifMatch) {
+    UUID environmentId = RequestParameters.environmentId(id);
+    Long expectedVersion = RequestParameters.ifMatch(ifMatch);
+    return EnvironmentResponse.of(
+        updater.update(environmentId, request.toCommand(), expectedVersion, callers.current()));
   }
 
   /** 202 while DESTROYING, 200 once DESTROYED; repeats answer the same and start nothing new. */

@@ -7,7 +7,12 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** An environment as API.md shows it, plus the {@code tenant} it belongs to. */
+/**
+ * An environment as API.md shows it, plus the {@code tenant} it belongs to. {@code idleTimeout} is
+ * an ISO-8601 duration; {@code lastActivityAt} is the value the owner last persisted (live:
+ * {@code GET …/activity}); {@code destroyReason} is {@code client}, {@code ttl}, {@code idle} or
+ * {@code node_retired} once it left READY.
+ */
 public record EnvironmentResponse(
     UUID id,
     String tenant,
@@ -23,6 +28,10 @@ public record EnvironmentResponse(
     @Nullable Instant destroyedAt,
     int destroyAttempts,
     @Nullable String lastError,
+    @Nullable Instant expiresAt,
+    @Nullable String idleTimeout,
+    @Nullable Instant lastActivityAt,
+    @Nullable String destroyReason,
     long version) {
 
   static EnvironmentResponse of(Environment environment) {
@@ -41,6 +50,10 @@ public record EnvironmentResponse(
         environment.getDestroyedAt(),
         environment.getDestroyAttempts(),
         environment.getLastError(),
+        environment.getExpiresAt(),
+        environment.getIdleTimeout() == null ? null : environment.getIdleTimeout().toString(),
+        environment.getLastActivityAt(),
+        environment.getDestroyReason() == null ? null : environment.getDestroyReason().wireName(),
         environment.getVersion());
   }
 }

@@ -10,6 +10,8 @@ import io.envkeeper.environment.EnvironmentNotFoundException;
 import io.envkeeper.environment.IdempotencyKeyReusedException;
 import io.envkeeper.environment.NotOwnerException;
 import io.envkeeper.environment.PathInUseException;
+import io.envkeeper.environment.PreconditionFailedException;
+import io.envkeeper.expiry.ExpiryRequestException;
 import io.envkeeper.runtime.EnvironmentLocks.EnvironmentBusyException;
 import io.envkeeper.runtime.RuntimeRefusedException;
 import io.envkeeper.runtime.process.SpawnFailedException;
@@ -139,6 +141,21 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   @ExceptionHandler(IdempotencyKeyReusedException.class)
   ResponseEntity<ProblemDetail> idempotencyKeyReused(IdempotencyKeyReusedException e) {
     return problem(HttpStatus.UNPROCESSABLE_CONTENT, ProblemCode.IDEMPOTENCY_KEY_REUSED, e.getMessage());
+  }
+
+  @ExceptionHandler(ExpiryRequestException.class)
+  ResponseEntity<ProblemDetail> expiryRefused(ExpiryRequestException e) {
+    ProblemCode code = switch (e.reason()) {
+      case INVALID_DURATION -> ProblemCode.INVALID_DURATION;
+      case TTL_ABOVE_MAX -> ProblemCode.TTL_ABOVE_MAX;
+      case IDLE_TIMEOUT_ABOVE_MAX -> ProblemCode.IDLE_TIMEOUT_ABOVE_MAX;
+    };
+    return problem(HttpStatus.BAD_REQUEST, code, e.getMessage());
+  }
+
+  @ExceptionHandler(PreconditionFailedException.class)
+  ResponseEntity<ProblemDetail> preconditionFailed(PreconditionFailedException e) {
+    return problem(HttpStatus.PRECONDITION_FAILED, ProblemCode.PRECONDITION_FAILED, e.getMessage());
   }
 
   @ExceptionHandler(InvalidWorkspacePathException.class)

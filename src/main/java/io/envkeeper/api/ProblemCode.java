@@ -22,6 +22,11 @@ public enum ProblemCode {
   INVALID_PARAMETER("a query parameter or header is malformed or out of range"),
   INVALID_CURSOR("the `cursor` is not one this service issued"),
   INVALID_IDEMPOTENCY_KEY("`Idempotency-Key` is not 1-255 visible ASCII characters"),
+  INVALID_DURATION("`ttl` or `idleTimeout` is not an ISO-8601 duration, or is zero, negative, not whole seconds,"
+      + " or a century or more"),
+  TTL_ABOVE_MAX("`ttl` is above `envkeeper.environments.max-ttl`, or a PATCH removes it while that cap is set"),
+  IDLE_TIMEOUT_ABOVE_MAX("`idleTimeout` is above `envkeeper.environments.max-idle-timeout`, or a PATCH removes it"
+      + " while that cap is set"),
   INVALID_URL("the URL holds an encoded slash, `..`, `;`, `//`, a backslash or a control character"),
   UNKNOWN_PROFILE("no configured worker profile has this name"),
   INVALID_ARGS("`args` for a profile without `allow-args`, or beyond the argument caps"),
@@ -40,6 +45,7 @@ public enum ProblemCode {
   WORKER_LIMIT_REACHED("the profile's, environment's or tenant's most running workers already run"),
   NODE_LIVE("the node still holds a live lease: only a node that is down can be retired"),
   ENVIRONMENT_DESTROYED("the environment is DESTROYING or DESTROYED: nothing under it answers any more"),
+  PRECONDITION_FAILED("the `If-Match` version is not the environment's current `version`: read it again and retry"),
   PAYLOAD_TOO_LARGE("the body is over `envkeeper.api.max-body-size`"),
   UNSUPPORTED_MEDIA_TYPE("the body's `Content-Type` is not `application/json`"),
   IDEMPOTENCY_KEY_REUSED("the `Idempotency-Key` came back with another body"),

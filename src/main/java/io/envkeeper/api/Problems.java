@@ -43,6 +43,7 @@ final class Problems {
       case 405 -> ProblemCode.METHOD_NOT_ALLOWED;
       case 406 -> ProblemCode.NOT_ACCEPTABLE;
       case 409 -> ProblemCode.CONFLICT;
+      case 412 -> ProblemCode.PRECONDITION_FAILED;
       case 413 -> ProblemCode.PAYLOAD_TOO_LARGE;
       case 415 -> ProblemCode.UNSUPPORTED_MEDIA_TYPE;
       case 429 -> ProblemCode.RATE_LIMITED;

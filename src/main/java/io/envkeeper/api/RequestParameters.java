@@ -173,6 +173,47 @@ final class RequestParameters {
         ProblemCode.INVALID_PARAMETER, "wait must be an ISO-8601 duration from PT0S to PT60S, got '" + abbreviate(raw) + "'");
   }
 
+  /**
+   * A {@code ttl} or {@code idleTimeout} of a request body: an ISO-8601 duration ({@code PT30M},
+   * {@code P1DT12H}), or {@code null} when absent. Whether its value is allowed is the expiry rules'
+   * call; this only refuses what is not a duration at all.
+   */
+  static Duration duration(String field, String raw) {
+    if (raw == null) {
+      return null;
+    }
+    try {
+      return Duration.parse(raw);
+    } catch (DateTimeParseException | ArithmeticException e) {
+      throw new InvalidRequestException(
+          ProblemCode.INVALID_DURATION, field + " must be an ISO-8601 duration such as PT30M or P1D, got '" + abbreviate(raw) + "'");
+    }
+  }
+
+  /**
+   * {@code If-Match}: the {@code version} of the environment as its JSON shows it, bare or quoted
+   * ({@code 3}, {@code "3"}); {@code *} or no header asks for no check ({@code null}).
+   */
+  static Long ifMatch(String raw) {
+    if (raw == null || raw.trim().equals("*")) {
+      return null;
+    }
+    String value = raw.trim();
+    if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+      value = value.substring(1, value.length() - 1);
+    }
+    try {
+      long version = Long.parseLong(value);
+      if (version >= 0) {
+        return version;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the problem below
+    }
+    throw new InvalidRequestException(
+        ProblemCode.INVALID_PARAMETER, "If-Match must be the environment's version (e.g. 3 or \"3\"), got '" + abbreviate(raw) + "'");
+  }
+
   /** A client-chosen key: 1-255 visible ASCII characters. */
   static String idempotencyKey(String raw) {
     if (raw == null) {

@@ -60,16 +60,18 @@ class WorkspaceController {
   @Operation(operationId = "streamEvents", summary = "Follow the environment's events (Server-Sent Events)",
       description = "A `text/event-stream`: a `change` event per workspace change (`id:` = its seq), a comment"
           + " heartbeat every `envkeeper.watch.heartbeat` (15 s), and a final `destroyed` event when the environment"
-          + " starts destroying, after which the stream ends. Without `Last-Event-ID` the stream starts with the"
+          + " starts destroying, after which the stream ends. An `expiring` event (no `id:`) comes"
+          + " `envkeeper.environments.expiry-warning` before expiry destroys the environment. Without `Last-Event-ID` the stream starts with the"
           + " changes made from now on. The stream is closed after `envkeeper.watch.stream-timeout`: reconnect with"
           + " `Last-Event-ID`. Each message is described by `EnvironmentEvent`.")
   @ApiResponse(responseCode = "200", description = "The event stream; one message per event, by event name",
       content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
-          schema = @Schema(implementation = EnvironmentEvents.class),
-          examples = @ExampleObject(name = "stream", summary = "A heartbeat, two changes and the end",
+          schema = @Schema(implementation = EventStreamMessages.class),
+          examples = @ExampleObject(name = "stream", summary = "A heartbeat, two changes, an expiry warning and the end",
               value = ": envkeeper 2b1c0e8e-4f4e-4a8e-9d53-0f4d1c6a7b21\n\n"
                   + "id:1\nevent:change\ndata:{\"seq\":1,\"kind\":\"CREATE\",\"path\":\"src\",\"at\":\"2026-12-07T10:15:30Z\"}\n\n"
                   + "id:2\nevent:change\ndata:{\"seq\":2,\"kind\":\"MODIFY\",\"path\":\"src/a.txt\",\"at\":\"2026-12-07T10:15:31Z\"}\n\n"
+                  + "event:expiring\ndata:{\"destroyAt\":\"2026-12-07T10:20:31Z\",\"reason\":\"idle\"}\n\n"
                   + "event:destroyed\ndata:{\"environmentId\":\"2b1c0e8e-4f4e-4a8e-9d53-0f4d1c6a7b21\"}\n\n")))
   @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   SseEmitter events(

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ public class EnvironmentCreator {
   private final Clock clock;
   private final RuntimeManager runtimes;
   private final Ownership ownership;
+  private final ExpiryRules expiryRules;
 
   EnvironmentCreator(
       EnvironmentRepository environments,
@@ -56,7 +58,8 @@ public class EnvironmentCreator {
       LimitsProperties limits,
       Clock clock,
       RuntimeManager runtimes,
-      Ownership ownership) {
+      Ownership ownership,
+      ExpiryRules expiryRules) {
     this.environments = environments;
     this.idempotencyRecords = idempotencyRecords;
     this.pathPolicy = pathPolicy;
@@ -67,6 +70,7 @@ public class EnvironmentCreator {
     this.clock = clock;
     this.runtimes = runtimes;
     this.ownership = ownership;
+    this.expiryRules = expiryRules;
   }
 
   /**
@@ -75,6 +79,9 @@ public class EnvironmentCreator {
    */
   public CreatedEnvironment create(CreateEnvironmentCommand command, String idempotencyKey, Caller caller) {
     String tenant = caller.tenant();
+    // Before anything else: a refused ttl or idleTimeout creates nothing and replays nothing.
+    Duration ttl = expiryRules.ttlForCreate(command.ttl());
+    Duration idleTimeout = expiryRules.idleTimeoutForCreate(command.idleTimeout());
     String requestHash = sha256(command.canonicalJson());
     IdempotencyRecord.Key key = idempotencyKey == null ? null : new IdempotencyRecord.Key(tenant, idempotencyKey);
     if (key != null) {
@@ -85,7 +92,7 @@ public class EnvironmentCreator {
     }
     Path clientPath = command.path() == null ? null : pathPolicy.resolve(command.path());
     try {
-      Environment created = insert(tenant, command, clientPath, key, requestHash);
+      Environment created = insert(tenant, command, ttl, idleTimeout, clientPath, key, requestHash);
       log.info("environment {}: created at {} for tenant {} (managed: {})",
           created.getId(), created.getPath(), tenant, created.isManaged());
       startRuntime(created);
@@ -132,8 +139,8 @@ public class EnvironmentCreator {
   }
 
   private Environment insert(
-      String tenant, CreateEnvironmentCommand command, Path clientPath, IdempotencyRecord.Key key,
-      String requestHash) {
+      String tenant, CreateEnvironmentCommand command, Duration ttl, Duration idleTimeout, Path clientPath,
+      IdempotencyRecord.Key key, String requestHash) {
     UUID id = UUID.randomUUID();
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     boolean managed = clientPath == null;
@@ -156,6 +163,9 @@ public class EnvironmentCreator {
             Environment environment =
                 new Environment(
                     id, tenant, command.name(), path.toString(), managed, command.labels(), node.id(), now);
+            if (ttl != null || idleTimeout != null) {
+              environment.changeExpiry(ttl == null ? null : now.plus(ttl), idleTimeout, now);
+            }
             environments.saveAndFlush(environment);
             if (key != null) {
               idempotencyRecords.saveAndFlush(new IdempotencyRecord(key, requestHash, id, now));

@@ -101,6 +101,42 @@ public class EnvironmentDestroyer {
   }
 
   /**
+   * Expiry's destroy: READY -> DESTROYING with {@code reason}, but only if the row is still READY at
+   * {@code expectedVersion}, the version the caller based its decision on. The move is an
+   * optimistic update of that version, so of two nodes or two passes acting on the same decision
+   * exactly one wins, and a change made since the decision (a PATCH putting the deadline off, a
+   * client's destroy) makes it lose. The winner starts the teardown as a client's destroy does and
+   * does not wait for it.
+   *
+   * @return whether this call moved the environment to DESTROYING
+   */
+  public boolean expire(UUID id, long expectedVersion, DestroyReason reason) {
+    boolean moved;
+    try {
+      moved = Boolean.TRUE.equals(transaction.execute(status -> {
+        Environment environment = environments.findById(id).orElse(null);
+        if (environment == null
+            || environment.getStatus() != EnvironmentStatus.READY
+            || environment.getVersion() != expectedVersion) {
+          return false;
+        }
+        environment.beginDestroy(now(), reason);
+        environments.saveAndFlush(environment);
+        return true;
+      }));
+    } catch (ObjectOptimisticLockingFailureException e) {
+      moved = false; // another node, pass or request changed the row first: its outcome stands
+    }
+    if (!moved) {
+      return false;
+    }
+    crashPoints.reached(CrashPoints.AFTER_DESTROYING_COMMIT);
+    events.publishEvent(new DestroyAcceptedEvent(id));
+    tearDown(id);
+    return true;
+  }
+
+  /**
    * Starts the teardown of a DESTROYING environment unless one is already running here, and
    * returns the running one. Completes normally also when the attempt failed (it was recorded).
    */
@@ -154,7 +190,7 @@ public class EnvironmentDestroyer {
                       .filter(row -> caller.canAccess(row.getTenant()))
                       .orElseThrow(() -> new EnvironmentNotFoundException(id));
               if (environment.getStatus() == EnvironmentStatus.READY) {
-                environment.beginDestroy(now());
+                environment.beginDestroy(now(), DestroyReason.CLIENT);
                 environments.saveAndFlush(environment);
                 if (!environment.getNode().equals(ownership.localNode())) {
                   ownership.announceDestroy(id, environment.getNode()); // delivered on commit

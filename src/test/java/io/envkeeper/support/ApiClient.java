@@ -138,6 +138,11 @@ public final class ApiClient {
     return URI.create(base + path);
   }
 
+  /** Parses JSON text (an SSE event's data, say). */
+  public static JsonNode parse(String json) {
+    return JSON.readTree(json);
+  }
+
   /** JSON for a string literal. */
   public static String quote(String text) {
     return JSON.writeValueAsString(text);
