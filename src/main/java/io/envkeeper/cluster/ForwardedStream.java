@@ -13,6 +13,7 @@ final class ForwardedStream {
   private volatile long lastActivityNanos = System.nanoTime();
   private volatile boolean cancelled;
   private volatile boolean idledOut;
+  private volatile boolean revoked;
 
   void attach(Closeable upstream) {
     this.upstream = upstream;
@@ -39,7 +40,17 @@ final class ForwardedStream {
     return idledOut;
   }
 
-  /** The client went away, the node shuts down, or the stream idled out. */
+  /** The caller's token was revoked: the copy ends here, whatever the owner does. */
+  void revoke() {
+    revoked = true;
+    cancel();
+  }
+
+  boolean revoked() {
+    return revoked;
+  }
+
+  /** The client went away, the node shuts down, the stream idled out or its token was revoked. */
   void cancel() {
     cancelled = true;
     closeUpstream();

@@ -1,6 +1,8 @@
 package io.envkeeper.cluster;
 
 import io.envkeeper.config.NodeProperties;
+import io.envkeeper.security.Caller;
+import io.envkeeper.security.OpenStreams;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -51,7 +53,10 @@ import tools.jackson.databind.json.JsonMapper;
  * support). The blocking copy is the back-pressure: a slow client stops the reads from the owner.
  * Either side going away ends it: a client that left fails the next write (the owner's 15 s
  * heartbeat comes through at the latest) and the upstream answer is closed; an owner that left
- * ends the read. A stream silent for {@code stream-idle-timeout} is closed by a watchdog.
+ * ends the read. A stream silent for {@code stream-idle-timeout} is closed by a watchdog. A stream
+ * is also registered with {@link OpenStreams} under the caller's token: the owner ends its own
+ * stream when the token is revoked (and this copy ends with it), and a revocation made through this
+ * node ends the copy here at once, without waiting for the owner's re-validation.
  */
 @Component
 class Forwarder implements SmartLifecycle {
@@ -65,6 +70,7 @@ class Forwarder implements SmartLifecycle {
   private final ClusterProperties properties;
   private final ForwardMetrics metrics;
   private final JsonMapper json;
+  private final OpenStreams tokenStreams;
   private final RestClient calls;
   private final RestClient streams;
   private final Semaphore streamSlots;
@@ -77,11 +83,13 @@ class Forwarder implements SmartLifecycle {
   private ScheduledExecutorService watchdog;
   private volatile boolean running;
 
-  Forwarder(NodeProperties node, ClusterProperties properties, ForwardMetrics metrics, JsonMapper json) {
+  Forwarder(NodeProperties node, ClusterProperties properties, ForwardMetrics metrics, JsonMapper json,
+      OpenStreams tokenStreams) {
     this.node = node;
     this.properties = properties;
     this.metrics = metrics;
     this.json = json;
+    this.tokenStreams = tokenStreams;
     this.streamSlots = new Semaphore(properties.maxForwardedStreams());
     HttpClient http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
@@ -130,7 +138,8 @@ class Forwarder implements SmartLifecycle {
    * Forwards an event stream: the request thread returns at once (servlet async); a stream thread
    * copies until either side ends.
    */
-  void forwardStream(HttpServletRequest request, HttpServletResponse response, ClusterView.Member owner) {
+  void forwardStream(HttpServletRequest request, HttpServletResponse response, ClusterView.Member owner,
+      Caller caller) {
     if (!running || !streamSlots.tryAcquire()) {
       metrics.outcome(ForwardMetrics.Outcome.REFUSED);
       throw new NodeUnavailableException(
@@ -149,9 +158,11 @@ class Forwarder implements SmartLifecycle {
       throw e;
     }
     open.add(stream);
+    OpenStreams.Registration registration = tokenStreams.register(caller, stream::revoke);
     try {
-      streamThreads.execute(() -> copyStream(stream, async, target, headers, owner));
+      streamThreads.execute(() -> copyStream(stream, registration, async, target, headers, owner));
     } catch (RejectedExecutionException e) {
+      registration.close();
       open.remove(stream);
       streamSlots.release();
       writeUnavailable((HttpServletResponse) async.getResponse(), "this node is shutting down");
@@ -159,8 +170,8 @@ class Forwarder implements SmartLifecycle {
     }
   }
 
-  private void copyStream(ForwardedStream stream, AsyncContext async, URI target, HttpHeaders headers,
-      ClusterView.Member owner) {
+  private void copyStream(ForwardedStream stream, OpenStreams.Registration registration, AsyncContext async,
+      URI target, HttpHeaders headers, ClusterView.Member owner) {
     HttpServletResponse response = (HttpServletResponse) async.getResponse();
     long started = System.nanoTime();
     try {
@@ -172,7 +183,9 @@ class Forwarder implements SmartLifecycle {
       });
       metrics.outcome(stream.idledOut() ? ForwardMetrics.Outcome.TIMEOUT : ForwardMetrics.Outcome.ANSWERED);
     } catch (RestClientException e) {
-      ForwardMetrics.Outcome outcome = stream.idledOut() ? ForwardMetrics.Outcome.TIMEOUT : classify(e);
+      // A revoked token's copy was ended here on purpose: the stream ended as the service meant it to.
+      ForwardMetrics.Outcome outcome = stream.idledOut() ? ForwardMetrics.Outcome.TIMEOUT
+          : stream.revoked() ? ForwardMetrics.Outcome.ANSWERED : classify(e);
       metrics.outcome(outcome);
       log.info("forwarded stream {} from node {} ended ({}): {}", target.getPath(), owner.id(), outcome,
           e.getMostSpecificCause().toString());
@@ -180,6 +193,7 @@ class Forwarder implements SmartLifecycle {
         writeUnavailable(response, "node " + owner.id() + ", which owns this environment, " + describe(outcome));
       }
     } finally {
+      registration.close();
       open.remove(stream);
       streamSlots.release();
       try {

@@ -72,7 +72,10 @@ public class NodeAdministration {
       String reason = "node " + id + " was retired: its workspace and workers are gone with it";
       jdbc.update("UPDATE node SET retired_at = COALESCE(retired_at, ?) WHERE id = ?", now, id);
       int environments = jdbc.update(
+          // destroy_reason says why it left READY: one still READY leaves it now, for the retirement;
+          // one already DESTROYING keeps the reason it left with (a client's destroy, its TTL, ...).
           "UPDATE environment SET status = 'DESTROYED', destroy_requested_at = COALESCE(destroy_requested_at, ?),"
+              + " destroy_reason = COALESCE(destroy_reason, 'node_retired'),"
               + " destroyed_at = ?, updated_at = ?, last_error = ?, version = version + 1"
               + " WHERE node = ? AND status <> 'DESTROYED'",
           now, now, now, reason, id);

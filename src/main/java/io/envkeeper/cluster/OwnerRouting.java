@@ -6,6 +6,7 @@ import io.envkeeper.environment.EnvironmentNotFoundException;
 import io.envkeeper.environment.EnvironmentQueries;
 import io.envkeeper.environment.EnvironmentStatus;
 import io.envkeeper.security.CallerContext;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -63,6 +64,11 @@ public class OwnerRouting implements HandlerInterceptor {
   @Override
   public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
       throws IOException {
+    if (request.getDispatcherType() == DispatcherType.ASYNC) {
+      // The dispatch that completes a stream served here: it was routed when it began (and a lease
+      // lost since must not turn the stream's clean end into an error).
+      return true;
+    }
     String path = request.getRequestURI().substring(request.getContextPath().length());
     if (!path.startsWith(PREFIX)) {
       return true;
@@ -82,7 +88,7 @@ public class OwnerRouting implements HandlerInterceptor {
     }
     ClusterView.Member owner = liveOwner(environment, request);
     if (isStream(request, path)) {
-      forwarder.forwardStream(request, response, owner);
+      forwarder.forwardStream(request, response, owner, callers.current());
     } else {
       forwarder.forward(request, response, owner, request.getInputStream().readAllBytes());
     }

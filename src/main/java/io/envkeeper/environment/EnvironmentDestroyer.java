@@ -106,14 +106,18 @@ public class EnvironmentDestroyer {
    * optimistic update of that version, so of two nodes or two passes acting on the same decision
    * exactly one wins, and a change made since the decision (a PATCH putting the deadline off, a
    * client's destroy) makes it lose. The winner starts the teardown as a client's destroy does and
-   * does not wait for it.
+   * does not wait for it. Like every owner action it commits under the node's lease ({@link
+   * Ownership#fence()}: a node that lost it expires nothing).
    *
    * @return whether this call moved the environment to DESTROYING
+   * @throws NotOwnerException if this process does not hold its node's lease
    */
   public boolean expire(UUID id, long expectedVersion, DestroyReason reason) {
     boolean moved;
     try {
       moved = Boolean.TRUE.equals(transaction.execute(status -> {
+        // An owner's decision (made from this node's activity): committed only under its lease.
+        ownership.fence();
         Environment environment = environments.findById(id).orElse(null);
         if (environment == null
             || environment.getStatus() != EnvironmentStatus.READY
@@ -122,6 +126,9 @@ public class EnvironmentDestroyer {
         }
         environment.beginDestroy(now(), reason);
         environments.saveAndFlush(environment);
+        if (!environment.getNode().equals(ownership.localNode())) {
+          ownership.announceDestroy(id, environment.getNode()); // as a client's destroy does; on commit
+        }
         return true;
       }));
     } catch (ObjectOptimisticLockingFailureException e) {

@@ -81,6 +81,9 @@ class ClusterJarTests {
           "--envkeeper.cluster.lease-duration=" + LEASE.toSeconds() + "s",
           // Long: what is woken within seconds here was woken through NOTIFY, not by a pass.
           "--envkeeper.reconcile.interval=60s",
+          // Long too: a revoked token's stream that ends within seconds was ended by a revocation
+          // made through this node or the owner, not found by a re-validation.
+          "--envkeeper.security.stream-revalidation-interval=60s",
           "--envkeeper.test.heartbeat-stall-file=" + stallFile,
           "--envkeeper.workers.profiles.sleep.command[0]=sleep",
           "--envkeeper.workers.profiles.sleep.command[1]=300",
@@ -325,11 +328,63 @@ class ClusterJarTests {
     JsonNode retired = admin.get(BASE + "/" + id).json();
     assertThat(retired.get("status").asString()).isEqualTo("DESTROYED");
     assertThat(retired.get("lastError").asString()).contains("retired");
+    assertThat(retired.get("destroyReason").asString()).isEqualTo("node_retired");
     assertThat(admin.get("/api/v1/admin/nodes").json().get("items").findValuesAsString("id")).doesNotContain(gone.id);
     assertProblem(createPinnedTo(admin, gone.id), 409, "node_unavailable");
     for (int i = 0; i < 4; i++) {
       assertThat(admin.post(BASE, "{\"name\":\"after-" + i + "\"}").json().get("node").asString()).isNotEqualTo(gone.id);
     }
+  }
+
+  @Test
+  @Order(7)
+  void aRevokedTokensStreamThroughAnotherNodeEndsWhetherRevokedThereOrOnTheOwner() {
+    Node owner = node("b");
+    Node forwarding = node("a");
+    for (Node revokingNode : List.of(forwarding, owner)) {
+      Response issued = forwarding.api().post("/api/v1/admin/tokens", "{\"tenant\":\"tenant-a\",\"role\":\"client\"}");
+      assertThat(issued.status()).as(issued.body()).isEqualTo(201);
+      String token = issued.json().get("token").asString();
+      Response created = forwarding.api().as(token).post(BASE, "{\"name\":\"revoked\",\"node\":\"" + owner.id + "\"}");
+      assertThat(created.status()).as(created.body()).isEqualTo(201);
+      String id = created.json().get("id").asString();
+      try (EventStreamClient stream = EventStreamClient.connect(
+              forwarding.api().uri(BASE + "/" + id + "/events"), null, Map.of("Authorization", "Bearer " + token));
+          EventStreamClient kept = EventStreamClient.connect(forwarding.api().uri(BASE + "/" + id + "/events"), null)) {
+        assertThat(stream.ended()).isFalse();
+
+        Response revoked = revokingNode.api().delete("/api/v1/admin/tokens/" + issued.json().get("id").asString());
+        assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
+
+        // Well inside the 60 s re-validation: ended by the revocation itself, on whichever node it was made.
+        await("stream revoked through " + revokingNode.id).atMost(Duration.ofSeconds(10)).until(stream::ended);
+        assertThat(kept.ended()).as("another token's stream goes on").isFalse();
+      }
+      assertThat(forwarding.api().delete(BASE + "/" + id + "?wait=PT30S").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  @Order(8)
+  void aPatchThroughAnotherNodeIsWhatTheOwnersExpiryGoesBy() {
+    Node owner = node("b");
+    ApiClient other = node("a").api();
+    JsonNode created = other.post(BASE, "{\"name\":\"patched\",\"node\":\"" + owner.id + "\",\"ttl\":\"PT5H\"}").json();
+    String id = created.get("id").asString();
+
+    Response patched = other.send(HttpRequest.newBuilder(other.uri(BASE + "/" + id))
+        .header("Content-Type", "application/merge-patch+json")
+        .header("If-Match", created.get("version").asString())
+        .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"ttl\":\"PT2H\"}")));
+    assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+    String expiresAt = patched.json().get("expiresAt").asString();
+
+    // The owner's in-memory view (activity is forwarded to it) reads the deadline the PATCH wrote.
+    Response activity = other.get(BASE + "/" + id + "/activity");
+    assertThat(activity.status()).as(activity.body()).isEqualTo(200);
+    assertThat(java.time.Instant.parse(activity.json().get("destroyAt").asString()))
+        .isEqualTo(java.time.Instant.parse(expiresAt));
+    assertThat(other.delete(BASE + "/" + id + "?wait=PT30S").status()).isEqualTo(200);
   }
 
   private Response createPinnedTo(ApiClient api, String node) {

@@ -128,11 +128,15 @@ class LeaseFencingIntegrationTests {
     jdbc.update("INSERT INTO environment (id, name, path, managed, status, node, tenant, created_at, updated_at, version)"
         + " VALUES (?, 'left', ?, true, 'READY', ?, ?, now(), now(), 0)",
         environment, "/nowhere/" + environment, gone, TestTokens.TENANT_A);
+    UUID destroying = UUID.randomUUID();
+    jdbc.update("INSERT INTO environment (id, name, path, managed, status, node, tenant, created_at, updated_at,"
+        + " destroy_requested_at, destroy_reason, version) VALUES (?, 'going', ?, true, 'DESTROYING', ?, ?, now(), now(),"
+        + " now(), 'ttl', 1)", destroying, "/nowhere/" + destroying, gone, TestTokens.TENANT_A);
     assertProblem(api.post("/api/v1/admin/nodes/" + gone + "/retire", "{}"), 409, "node_live");
     assertThat(api.get("/api/v1/admin/nodes").json().get("items").findValuesAsString("id")).contains(gone, nodeId);
     JsonNode listed = nodeNamed(api.get("/api/v1/admin/nodes").json().get("items"), gone);
     assertThat(listed.at("/environments/READY").asLong()).isEqualTo(1);
-    assertThat(listed.at("/environments/DESTROYING").asLong()).isZero();
+    assertThat(listed.at("/environments/DESTROYING").asLong()).isEqualTo(1);
 
     jdbc.update("UPDATE node SET lease_expires_at = clock_timestamp() WHERE id = ?", gone);
     ApiClient.Response retired = api.post("/api/v1/admin/nodes/" + gone + "/retire", "{}");
@@ -142,9 +146,36 @@ class LeaseFencingIntegrationTests {
     JsonNode row = api.get("/api/v1/environments/" + environment).json();
     assertThat(row.get("status").asString()).isEqualTo("DESTROYED");
     assertThat(row.get("lastError").asString()).contains("retired");
+    assertThat(row.get("destroyReason").asString()).isEqualTo("node_retired");
+    JsonNode wasDestroying = api.get("/api/v1/environments/" + destroying).json();
+    assertThat(wasDestroying.get("status").asString()).isEqualTo("DESTROYED");
+    // It left READY for its TTL before the node was retired: that stays its reason.
+    assertThat(wasDestroying.get("destroyReason").asString()).isEqualTo("ttl");
     assertThat(api.get("/api/v1/admin/nodes").json().get("items").findValuesAsString("id")).doesNotContain(gone);
     assertProblem(api.post("/api/v1/environments", "{\"name\":\"x\",\"node\":\"" + gone + "\"}"), 409, "node_unavailable");
     assertProblem(api.as(TestTokens.CLIENT_A).get("/api/v1/admin/nodes"), 403, "forbidden");
+  }
+
+  @Test
+  @Order(3)
+  void aDestroyAcceptedForAnotherNodeIsTheClientsAndWaitsForThatNode() throws SQLException {
+    String elsewhere = "elsewhere-" + UUID.randomUUID();
+    UUID environment = UUID.randomUUID();
+    try (Connection other = connect()) {
+      NodeTable.acquire(other, elsewhere, "http://elsewhere:1", LEASE, 0);
+    }
+    jdbc.update("UPDATE node SET lease_expires_at = clock_timestamp() WHERE id = ?", elsewhere);
+    jdbc.update("INSERT INTO environment (id, name, path, managed, status, node, tenant, created_at, updated_at, version)"
+        + " VALUES (?, 'remote', ?, true, 'READY', ?, ?, now(), now(), 0)",
+        environment, "/nowhere/" + environment, elsewhere, TestTokens.TENANT_A);
+
+    ApiClient.Response accepted = api.as(TestTokens.CLIENT_A).delete("/api/v1/environments/" + environment);
+
+    assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+    assertThat(accepted.json().get("status").asString()).isEqualTo("DESTROYING");
+    assertThat(accepted.json().get("destroyReason").asString()).isEqualTo("client");
+    assertThat(jdbc.queryForObject("SELECT destroy_reason FROM environment WHERE id = ?", String.class, environment))
+        .isEqualTo("client");
   }
 
   private static JsonNode nodeNamed(JsonNode items, String id) {
