@@ -41,8 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** {@code /api/v1/environments}: create, list, get, update and destroy, each for the calling tenant. */
 @RestController
 @RequestMapping(path = EnvironmentController.BASE_PATH, produces = MediaType.APPLICATION_JSON_VALUE)
-@Tag(name = "Environments", description = "Create, list, read and destroy environments (a workspace directory"
-    + " with its watcher and workers), each for the calling tenant.")
+@Tag(name = "Environments", description = "Create, list, read, change and destroy environments (a workspace"
+    + " directory with its watcher and workers), each for the calling tenant.")
 class EnvironmentController {
 
   static final String BASE_PATH = "/api/v1/environments";
@@ -80,7 +80,8 @@ class EnvironmentController {
       headers = @Header(name = "Location", description = "The environment's URL", schema = @Schema(type = "string")))
   @ProblemResponse(status = 400, codes = {
     ProblemCode.INVALID_PATH, ProblemCode.PATH_NOT_FOUND, ProblemCode.PATH_NOT_DIRECTORY,
-    ProblemCode.PATH_NOT_ALLOWED, ProblemCode.INVALID_IDEMPOTENCY_KEY})
+    ProblemCode.PATH_NOT_ALLOWED, ProblemCode.INVALID_IDEMPOTENCY_KEY, ProblemCode.INVALID_DURATION,
+    ProblemCode.TTL_ABOVE_MAX, ProblemCode.IDLE_TIMEOUT_ABOVE_MAX})
   @ProblemResponse(status = 409, codes = {
     ProblemCode.PATH_IN_USE, ProblemCode.ENVIRONMENT_LIMIT_REACHED, ProblemCode.NODE_UNAVAILABLE})
   @ProblemResponse(status = 422, codes = ProblemCode.IDEMPOTENCY_KEY_REUSED)
@@ -142,11 +143,26 @@ class EnvironmentController {
   /**
    * Changes {@code ttl} (counted from now), {@code idleTimeout} and {@code labels} of a READY
    * environment; {@code If-Match: <version>} makes it conditional (412 when stale). Not activity.
+   * Answered by whichever node receives it (a database write guarded by the version, not an owner
+   * action): the owner's next expiry pass reads the new deadlines.
    */
+  @Operation(operationId = "updateEnvironment", summary = "Change an environment's TTL, idle timeout or labels",
+      description = "A JSON merge patch of `ttl`, `idleTimeout` and `labels`: a field left out is kept, `null` removes"
+          + " it. `ttl` counts from this request; `labels` replaces every label. Only a READY environment can be"
+          + " changed (a destroy that has begun is never put off: `410`). With `If-Match: <version>` the change"
+          + " applies only to that version (`412 precondition_failed` otherwise: read it again and retry); without it,"
+          + " to the current one. A patch that changes nothing keeps the version. Not activity.")
+  @ApiResponse(responseCode = "200", description = "The environment after the change", useReturnTypeSchema = true)
+  @ProblemResponse(status = 400, codes = {
+    ProblemCode.INVALID_DURATION, ProblemCode.TTL_ABOVE_MAX, ProblemCode.IDLE_TIMEOUT_ABOVE_MAX})
+  @ProblemResponse(status = 410, codes = ProblemCode.ENVIRONMENT_DESTROYED)
+  @ProblemResponse(status = 412, codes = ProblemCode.PRECONDITION_FAILED)
   @PatchMapping(path = "/{id}", consumes = {MediaType.APPLICATION_JSON_VALUE, MERGE_PATCH_JSON})
   EnvironmentResponse updateEnvironment(
-      @PathVariable String id,
+      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
       @Valid @RequestBody UpdateEnvironmentRequest request,
+      @Parameter(description = "Apply only if the environment is still at this `version` (bare or quoted: `3` or"
+          + " `\"3\"`); `*` or absent: whatever its version", schema = @Schema(type = "string", example = "3"))
       @RequestHeader(name = "If-Match", required = false) String ifMatch) {
     UUID environmentId = RequestParameters.environmentId(id);
     Long expectedVersion = RequestParameters.ifMatch(ifMatch);

@@ -2,6 +2,7 @@ package io.envkeeper.api;
 
 import io.envkeeper.environment.Environment;
 import io.envkeeper.environment.EnvironmentStatus;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.annotation.Nullable;
 import java.time.Instant;
 import java.util.Map;
@@ -28,10 +29,16 @@ public record EnvironmentResponse(
     @Nullable Instant destroyedAt,
     int destroyAttempts,
     @Nullable String lastError,
-    @Nullable Instant expiresAt,
-    @Nullable String idleTimeout,
-    @Nullable Instant lastActivityAt,
-    @Nullable String destroyReason,
+    @Schema(description = "When its TTL destroys it; `null`: no TTL") @Nullable Instant expiresAt,
+    @Schema(description = "How long it may stay without activity, an ISO-8601 duration; `null`: no idle timeout",
+        format = "duration", example = "PT30M")
+        @Nullable String idleTimeout,
+    @Schema(description = "The last activity its node persisted (at most `activity-flush-interval` old; live:"
+        + " `getActivity`)")
+        @Nullable Instant lastActivityAt,
+    @Schema(description = "Why it left READY; `null` while READY",
+        allowableValues = {"client", "ttl", "idle", "node_retired"})
+        @Nullable String destroyReason,
     long version) {
 
   static EnvironmentResponse of(Environment environment) {

@@ -2,6 +2,8 @@ package io.envkeeper.api;
 
 import io.envkeeper.environment.UpdateEnvironmentCommand;
 import io.envkeeper.environment.UpdateEnvironmentCommand.Change;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.annotation.Nullable;
 import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import java.util.Map;
@@ -11,6 +13,7 @@ import java.util.Map;
  * A field left out stays as it is; {@code null} removes it (no TTL, no idle timeout, no labels).
  * A class rather than a record: only setters can tell a field sent as {@code null} from one not sent.
  */
+@Schema(description = "A JSON merge patch of an environment: a field left out is kept, `null` removes it.")
 public final class UpdateEnvironmentRequest {
 
   private String ttl;
@@ -24,7 +27,10 @@ public final class UpdateEnvironmentRequest {
   private boolean labelsGiven;
 
   /** A new time to live, counted from this request (ISO-8601, e.g. {@code PT2H}). */
-  public String getTtl() {
+  @Schema(description = "A new time to live counted from this request, an ISO-8601 duration of whole seconds"
+      + " (`PT2H`); `null` removes the TTL (refused while `envkeeper.environments.max-ttl` is set)",
+      format = "duration", example = "PT2H")
+  public @Nullable String getTtl() {
     return ttl;
   }
 
@@ -34,7 +40,9 @@ public final class UpdateEnvironmentRequest {
   }
 
   /** A new idle timeout (ISO-8601, e.g. {@code PT30M}). */
-  public String getIdleTimeout() {
+  @Schema(description = "A new idle timeout, an ISO-8601 duration of whole seconds (`PT30M`); `null` removes it"
+      + " (refused while `envkeeper.environments.max-idle-timeout` is set)", format = "duration", example = "PT30M")
+  public @Nullable String getIdleTimeout() {
     return idleTimeout;
   }
 
@@ -44,7 +52,9 @@ public final class UpdateEnvironmentRequest {
   }
 
   /** Labels replacing the current ones, as on create. */
-  public Map<String, String> getLabels() {
+  @Schema(description = "Labels replacing all current ones, with the rules of create; `null` or `{}` removes them",
+      example = "{\"team\": \"b\"}")
+  public @Nullable Map<String, String> getLabels() {
     return labels;
   }
 

@@ -2,6 +2,7 @@ package io.envkeeper.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.envkeeper.expiry.ExpiryRequestException;
 import io.envkeeper.worker.WorkerRequestException;
 import io.envkeeper.workspace.InvalidWorkspacePathException;
 import java.io.IOException;
@@ -90,6 +91,7 @@ class ErrorCodesDocumentationTests {
     }
     Arrays.stream(InvalidWorkspacePathException.Reason.values()).map(InvalidWorkspacePathException.Reason::code).forEach(codes::add);
     Arrays.stream(WorkerRequestException.Reason.values()).map(WorkerRequestException.Reason::code).forEach(codes::add);
+    Arrays.stream(ExpiryRequestException.Reason.values()).map(ExpiryRequestException.Reason::code).forEach(codes::add);
     for (int status = 400; status < 600; status++) {
       codes.add(Problems.codeForStatus(status).code());
     }

@@ -2,6 +2,7 @@ package io.envkeeper.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.envkeeper.expiry.ExpiryRequestException;
 import io.envkeeper.worker.WorkerRequestException;
 import io.envkeeper.workspace.InvalidWorkspacePathException;
 import java.util.Arrays;
@@ -24,6 +25,8 @@ class ProblemCodeTests {
         .forEach(reason -> assertThat(ProblemCode.valueOf(reason.name()).code()).isEqualTo(reason.code()));
     Arrays.stream(InvalidWorkspacePathException.Reason.values())
         .forEach(reason -> assertThat(ProblemCode.valueOf(reason.name()).code()).isEqualTo(reason.code()));
+    Arrays.stream(ExpiryRequestException.Reason.values())
+        .forEach(reason -> assertThat(ProblemCode.valueOf(reason.name()).code()).isEqualTo(reason.code()));
   }
 
   @Test
@@ -31,6 +34,7 @@ class ProblemCodeTests {
     assertThat(Problems.codeForStatus(404)).isEqualTo(ProblemCode.NOT_FOUND);
     assertThat(Problems.codeForStatus(418)).isEqualTo(ProblemCode.BAD_REQUEST);
     assertThat(Problems.codeForStatus(502)).isEqualTo(ProblemCode.INTERNAL_ERROR);
+    assertThat(Problems.codeForStatus(412)).isEqualTo(ProblemCode.PRECONDITION_FAILED);
     assertThat(Problems.of(org.springframework.http.HttpStatus.GONE, ProblemCode.ENVIRONMENT_DESTROYED, "gone")
         .getProperties()).containsEntry("code", "environment_destroyed");
   }

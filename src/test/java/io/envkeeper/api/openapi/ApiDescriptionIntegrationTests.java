@@ -54,6 +54,9 @@ class ApiDescriptionIntegrationTests extends IntegrationTest {
     expected.put("get " + ENVIRONMENTS, "listEnvironments");
     expected.put("get " + ENVIRONMENT, "getEnvironment");
     expected.put("delete " + ENVIRONMENT, "destroyEnvironment");
+    expected.put("patch " + ENVIRONMENT, "updateEnvironment");
+    expected.put("get " + ENVIRONMENT + "/activity", "getActivity");
+    expected.put("post " + ENVIRONMENT + "/keepalive", "keepalive");
     expected.put("get " + ENVIRONMENT + "/workspace", "getWorkspace");
     expected.put("get " + ENVIRONMENT + "/events", "streamEvents");
     expected.put("post " + WORKERS, "startWorker");
@@ -79,7 +82,7 @@ class ApiDescriptionIntegrationTests extends IntegrationTest {
     document.get("tags").forEach(tag -> definedTags.add(tag.get("name").asString()));
 
     List<String> operations = apiOperations();
-    assertThat(operations).hasSizeGreaterThanOrEqualTo(16);
+    assertThat(operations).hasSizeGreaterThanOrEqualTo(19);
     for (String name : operations) {
       JsonNode operation = operation(name);
       assertThat(operation.at("/security/0/bearer").isArray()).as(name).isTrue();
@@ -136,6 +139,37 @@ class ApiDescriptionIntegrationTests extends IntegrationTest {
   }
 
   @Test
+  void expiryCallsDocumentTheirConditionsAndProblems() {
+    assertThat(statuses("patch " + ENVIRONMENT)).contains("200", "400", "404", "410", "412").doesNotContain("201");
+    assertProblem("patch " + ENVIRONMENT, "412", ProblemCode.PRECONDITION_FAILED);
+    assertProblem("patch " + ENVIRONMENT, "410", ProblemCode.ENVIRONMENT_DESTROYED);
+    assertProblem("patch " + ENVIRONMENT, "400", ProblemCode.INVALID_DURATION, ProblemCode.TTL_ABOVE_MAX,
+        ProblemCode.IDLE_TIMEOUT_ABOVE_MAX, ProblemCode.INVALID_PARAMETER, ProblemCode.VALIDATION_FAILED);
+    assertThat(parameter("patch " + ENVIRONMENT, "If-Match").path("in").asString()).isEqualTo("header");
+    JsonNode patchBody = operation("patch " + ENVIRONMENT).at("/requestBody/content");
+    assertThat(patchBody.propertyNames()).contains("application/json", "application/merge-patch+json");
+    assertThat(document.at("/components/schemas/UpdateEnvironmentRequest/properties").propertyNames())
+        .containsExactlyInAnyOrder("ttl", "idleTimeout", "labels");
+    assertThat(document.at("/components/schemas/UpdateEnvironmentRequest/properties/ttl/type").toString())
+        .contains("null");
+    assertProblem("post " + ENVIRONMENTS, "400", ProblemCode.INVALID_DURATION, ProblemCode.TTL_ABOVE_MAX);
+    assertThat(document.at("/components/schemas/CreateEnvironmentRequest/properties").propertyNames())
+        .contains("ttl", "idleTimeout");
+
+    for (String expiry : List.of("get " + ENVIRONMENT + "/activity", "post " + ENVIRONMENT + "/keepalive")) {
+      assertProblem(expiry, "410", ProblemCode.ENVIRONMENT_DESTROYED);
+      assertProblem(expiry, "503", ProblemCode.NODE_UNAVAILABLE);
+      assertThat(operation(expiry).at("/responses/200/content/application~1json/schema/$ref").asString())
+          .as(expiry).isEqualTo("#/components/schemas/ActivityResponse");
+    }
+    assertThat(document.at("/components/schemas/ActivityResponse/required").toString())
+        .contains("\"lastActivityAt\"", "\"idleSince\"", "\"destroyAt\"", "\"keptAliveBy\"");
+    JsonNode environment = document.at("/components/schemas/EnvironmentResponse/properties");
+    assertThat(environment.propertyNames()).contains("expiresAt", "idleTimeout", "lastActivityAt", "destroyReason");
+    assertThat(environment.at("/destroyReason/enum").toString()).contains("client", "ttl", "idle", "node_retired");
+  }
+
+  @Test
   void clusterCallsDocumentTheirNodesAndProblems() {
     for (String forwarded : List.of("get " + ENVIRONMENT + "/workspace", "get " + ENVIRONMENT + "/events",
         "post " + WORKERS, "delete " + WORKER, "get " + WORKER + "/log", "delete " + ENVIRONMENT)) {
@@ -174,7 +208,12 @@ class ApiDescriptionIntegrationTests extends IntegrationTest {
         .isEqualTo("#/components/schemas/EnvironmentEvent");
     JsonNode event = document.at("/components/schemas/EnvironmentEvent");
     assertThat(event.at("/discriminator/propertyName").asString()).isEqualTo("event");
-    assertThat(event.get("oneOf").toString()).contains("ChangeEvent", "DestroyedEvent");
+    assertThat(event.get("oneOf").toString()).contains("ChangeEvent", "ExpiringEvent", "DestroyedEvent");
+    assertThat(event.at("/discriminator/mapping/expiring").asString()).isEqualTo("#/components/schemas/ExpiringEvent");
+    assertThat(document.at("/components/schemas/ExpiringEvent/properties/data/$ref").asString())
+        .isEqualTo("#/components/schemas/ExpiringEventData");
+    assertThat(document.at("/components/schemas/ExpiringEventData/properties").propertyNames())
+        .containsExactlyInAnyOrder("destroyAt", "reason");
     assertThat(document.at("/components/schemas/ChangeEvent/properties/data/$ref").asString())
         .isEqualTo("#/components/schemas/WorkspaceChange");
     assertThat(document.at("/components/schemas/ChangeEvent/properties/event/enum/0").asString()).isEqualTo("change");
