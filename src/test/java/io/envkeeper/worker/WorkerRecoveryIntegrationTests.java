@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.envkeeper.config.NodeProperties;
 import io.envkeeper.runtime.process.ProcStat;
 import io.envkeeper.support.IntegrationTest;
+import io.envkeeper.support.TestDirectories;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,6 +79,40 @@ class WorkerRecoveryIntegrationTests extends IntegrationTest {
     } finally {
       survivor.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * A leftover worker is handled once however many paths reach it at the same time: here a client's
+   * stop and a recovery pass (the reconciler's) meet while the process ignores SIGTERM. The process
+   * records every SIGTERM it gets; a second handling would send another one during the grace.
+   */
+  @Test
+  void leftoverWorkerIsStoppedOnceWhenAStopAndARecoveryPassMeet() throws Exception {
+    Path directory = TestDirectories.create("leftover");
+    Path terms = directory.resolve("terms");
+    Path ready = directory.resolve("ready");
+    Process leftover = new ProcessBuilder("setsid", "sh", "-c",
+        "trap 'echo term >> " + terms + "' TERM; : > " + ready + "; while :; do sleep 0.01; done").start();
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(ready));
+      int pid = (int) leftover.pid();
+      UUID worker = insertEarlierRunWorker(pid, ProcStat.of(pid).orElseThrow().startTicks(), ProcStat.bootId());
+      String env = jdbc.queryForObject("SELECT environment_id FROM worker WHERE id = ?", String.class, worker);
+
+      assertThat(api().delete(BASE + "/" + env + "/workers/" + worker).status()).isEqualTo(202);
+      await().atMost(Duration.ofSeconds(10)).until(() -> lines(terms) >= 1);
+      recovery.recoverAll();
+
+      assertThat(leftover.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      await().atMost(Duration.ofSeconds(20)).until(() -> statusOf(worker).equals("EXITED"));
+      assertThat(lines(terms)).as("SIGTERMs the leftover received").isEqualTo(1);
+    } finally {
+      leftover.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static long lines(Path file) throws java.io.IOException {
+    return Files.exists(file) ? Files.readAllLines(file).size() : 0;
   }
 
   @Test

@@ -49,7 +49,11 @@ public class OrphanedWorkerStopper {
     try {
       if (leader.isAlive()) {
         posix.kill(-pgid, signal);
-        // The leader too, in case it left its group.
+        // The leader too if it left its group (one signal per process: a handler counts them).
+        boolean leftGroup = ProcStat.of(leader.pid()).map(ProcStat::pgrp).orElse(pgid) != pgid;
+        if (!leftGroup) {
+          return;
+        }
         if (pidfd >= 0) {
           natives.pidfdSignal(pidfd, signal);
         } else {
