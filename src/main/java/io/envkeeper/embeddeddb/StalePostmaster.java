@@ -1,5 +1,6 @@
 package io.envkeeper.embeddeddb;
 
+import io.envkeeper.deadline.Await;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -9,8 +10,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import jnr.constants.platform.Signal;
 import jnr.posix.POSIX;
 import org.slf4j.Logger;
@@ -29,6 +28,8 @@ class StalePostmaster {
   private static final Logger log = LoggerFactory.getLogger(StalePostmaster.class);
   /** Zonky's lock file, held by the JVM that runs the embedded server. */
   private static final String OWNER_LOCK_FILE = "epg-lock";
+  /** A stopping postmaster takes tens of milliseconds at least: checking more often gains nothing. */
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
 
   private final POSIX posix;
   private final Duration stopTimeout;
@@ -102,16 +103,6 @@ class StalePostmaster {
 
   /** Polls: the postmaster is not our child, so there is nothing to wait on but its absence. */
   private static boolean awaitExit(long pid, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-      if (System.nanoTime() - deadline > 0) {
-        return false;
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-      if (Thread.currentThread().isInterrupted()) {
-        return false;
-      }
-    }
-    return true;
+    return Await.until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), timeout, POLL_INTERVAL);
   }
 }

@@ -1,6 +1,7 @@
 package io.envkeeper.environment;
 
 import io.envkeeper.config.CrashPoints;
+import io.envkeeper.deadline.Await;
 import io.envkeeper.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -13,10 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +85,7 @@ public class EnvironmentDestroyer {
     events.publishEvent(new DestroyAcceptedEvent(id));
     CompletableFuture<Void> teardown = tearDown(id);
     if (!wait.isZero() && !wait.isNegative()) {
-      awaitQuietly(teardown, wait);
+      Await.completion(teardown, wait); // past it, answered with the row as it stands: DESTROYING
     }
     return environments.findById(id).orElseThrow(() -> new EnvironmentNotFoundException(id));
   }
@@ -194,16 +192,6 @@ public class EnvironmentDestroyer {
           change.accept(row);
           environments.saveAndFlush(row);
         });
-  }
-
-  private static void awaitQuietly(CompletableFuture<Void> teardown, Duration wait) {
-    try {
-      teardown.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (TimeoutException | ExecutionException e) {
-      // The caller answers with the row as it stands: still DESTROYING.
-    }
   }
 
   private Instant now() {

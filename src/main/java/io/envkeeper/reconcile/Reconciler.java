@@ -1,6 +1,7 @@
 package io.envkeeper.reconcile;
 
 import io.envkeeper.config.NodeProperties;
+import io.envkeeper.deadline.Backoff;
 import io.envkeeper.environment.Environment;
 import io.envkeeper.environment.EnvironmentDestroyer;
 import io.envkeeper.environment.EnvironmentRepository;
@@ -134,15 +135,9 @@ public class Reconciler {
 
   /** Per-environment exponential backoff, read from the row itself so it survives restarts. */
   private boolean isDue(Environment environment, Instant now) {
-    int attempts = environment.getDestroyAttempts();
-    if (attempts == 0) {
-      return true; // never attempted (e.g. crashed right after DESTROYING was committed)
-    }
-    long factor = 1L << Math.min(attempts - 1, 20);
-    Duration backoff = properties.destroyRetryBase().multipliedBy(factor);
-    if (backoff.compareTo(properties.destroyRetryMax()) > 0) {
-      backoff = properties.destroyRetryMax();
-    }
+    // Zero attempts: never tried (e.g. crashed right after DESTROYING was committed), due at once.
+    Duration backoff = new Backoff(properties.destroyRetryBase(), properties.destroyRetryMax())
+        .delay(environment.getDestroyAttempts());
     return !now.isBefore(environment.getUpdatedAt().plus(backoff));
   }
 
