@@ -8,6 +8,7 @@ import io.envkeeper.environment.PathInUseException;
 import io.envkeeper.runtime.EnvironmentLocks.EnvironmentBusyException;
 import io.envkeeper.runtime.RuntimeRefusedException;
 import io.envkeeper.runtime.process.SpawnFailedException;
+import io.envkeeper.runtime.process.WorkspaceUnusableException;
 import io.envkeeper.worker.WorkerNotFoundException;
 import io.envkeeper.worker.WorkerRequestException;
 import io.envkeeper.security.ClientTokenNotFoundException;
@@ -91,6 +92,11 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   ResponseEntity<ProblemDetail> spawnFailed(SpawnFailedException e) {
     log.error("{}", e.getMessage());
     return problem(HttpStatus.INTERNAL_SERVER_ERROR, "spawn_failed", e.getMessage());
+  }
+
+  @ExceptionHandler(WorkspaceUnusableException.class)
+  ResponseEntity<ProblemDetail> workspaceUnusable(WorkspaceUnusableException e) {
+    return problem(HttpStatus.CONFLICT, e.code(), e.getMessage());
   }
 
   @ExceptionHandler(PathInUseException.class)

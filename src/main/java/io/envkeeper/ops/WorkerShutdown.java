@@ -1,6 +1,6 @@
 package io.envkeeper.ops;
 
-import io.envkeeper.runtime.process.WorkerSupervisor;
+import io.envkeeper.runtime.process.WorkerProcesses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -19,12 +19,12 @@ class WorkerShutdown implements SmartLifecycle {
   /** Below the web server's phases ({@code Integer.MAX_VALUE - 1024} and {@code - 2048}). */
   private static final int PHASE = Integer.MAX_VALUE - 4096;
 
-  private final WorkerSupervisor supervisor;
+  private final WorkerProcesses workers;
   private final ShutdownDeadline deadline;
   private volatile boolean running;
 
-  WorkerShutdown(WorkerSupervisor supervisor, ShutdownDeadline deadline) {
-    this.supervisor = supervisor;
+  WorkerShutdown(WorkerProcesses workers, ShutdownDeadline deadline) {
+    this.workers = workers;
     this.deadline = deadline;
   }
 
@@ -36,7 +36,7 @@ class WorkerShutdown implements SmartLifecycle {
   @Override
   public void stop() {
     running = false;
-    int stopped = supervisor.stopEveryWorker(deadline.remaining());
+    int stopped = workers.stopEveryWorker(deadline.remaining());
     if (stopped > 0) {
       log.info("shutdown: {} worker(s) stopped", stopped);
     }

@@ -7,7 +7,7 @@ import io.envkeeper.environment.EnvironmentDestroyer;
 import io.envkeeper.environment.EnvironmentRepository;
 import io.envkeeper.environment.EnvironmentStatus;
 import io.envkeeper.runtime.RuntimeManager;
-import io.envkeeper.runtime.process.WorkerSupervisor;
+import io.envkeeper.runtime.process.WorkerProcesses;
 import io.envkeeper.worker.WorkerRecovery;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -57,7 +57,7 @@ public class Reconciler {
   private final EnvironmentDestroyer destroyer;
   private final RuntimeManager runtimes;
   private final WorkerRecovery workerRecovery;
-  private final WorkerSupervisor workerSupervisor;
+  private final WorkerProcesses workerProcesses;
   private final ReconcileProperties properties;
   private final NodeProperties node;
   private final Clock clock;
@@ -69,7 +69,7 @@ public class Reconciler {
       EnvironmentDestroyer destroyer,
       RuntimeManager runtimes,
       WorkerRecovery workerRecovery,
-      WorkerSupervisor workerSupervisor,
+      WorkerProcesses workerProcesses,
       ReconcileProperties properties,
       NodeProperties node,
       Clock clock,
@@ -78,7 +78,7 @@ public class Reconciler {
     this.destroyer = destroyer;
     this.runtimes = runtimes;
     this.workerRecovery = workerRecovery;
-    this.workerSupervisor = workerSupervisor;
+    this.workerProcesses = workerProcesses;
     this.properties = properties;
     this.node = node;
     this.clock = clock;
@@ -122,7 +122,7 @@ public class Reconciler {
       }
     }
     pass.act(null, ACTION_WORKERS_RECOVERED, unused -> {
-      workerSupervisor.recordPendingEnds();
+      workerProcesses.recordPendingEnds();
       return workerRecovery.recoverAll() > 0;
     });
 

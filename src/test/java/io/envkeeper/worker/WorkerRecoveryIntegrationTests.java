@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.envkeeper.config.NodeProperties;
-import io.envkeeper.runtime.process.ProcStat;
 import io.envkeeper.support.IntegrationTest;
+import io.envkeeper.support.OsProcesses;
 import io.envkeeper.support.TestDirectories;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +35,8 @@ class WorkerRecoveryIntegrationTests extends IntegrationTest {
     Process bystander = new ProcessBuilder("sleep", "1000").start();
     try {
       int pid = (int) bystander.pid();
-      long realTicks = ProcStat.of(pid).orElseThrow().startTicks();
-      UUID worker = insertEarlierRunWorker(pid, realTicks - 1, ProcStat.bootId());
+      long realTicks = OsProcesses.of(pid).orElseThrow().startTicks();
+      UUID worker = insertEarlierRunWorker(pid, realTicks - 1, OsProcesses.bootId());
 
       recovery.recoverAll();
 
@@ -53,7 +53,7 @@ class WorkerRecoveryIntegrationTests extends IntegrationTest {
     Process bystander = new ProcessBuilder("sleep", "1000").start();
     try {
       int pid = (int) bystander.pid();
-      UUID worker = insertEarlierRunWorker(pid, ProcStat.of(pid).orElseThrow().startTicks(), "another-boot");
+      UUID worker = insertEarlierRunWorker(pid, OsProcesses.of(pid).orElseThrow().startTicks(), "another-boot");
 
       recovery.recoverAll();
 
@@ -70,7 +70,7 @@ class WorkerRecoveryIntegrationTests extends IntegrationTest {
     Process survivor = new ProcessBuilder("setsid", "sleep", "1000").start();
     try {
       int pid = (int) survivor.pid();
-      UUID worker = insertEarlierRunWorker(pid, ProcStat.of(pid).orElseThrow().startTicks(), ProcStat.bootId());
+      UUID worker = insertEarlierRunWorker(pid, OsProcesses.of(pid).orElseThrow().startTicks(), OsProcesses.bootId());
 
       recovery.recoverAll();
 
@@ -96,7 +96,7 @@ class WorkerRecoveryIntegrationTests extends IntegrationTest {
     try {
       await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(ready));
       int pid = (int) leftover.pid();
-      UUID worker = insertEarlierRunWorker(pid, ProcStat.of(pid).orElseThrow().startTicks(), ProcStat.bootId());
+      UUID worker = insertEarlierRunWorker(pid, OsProcesses.of(pid).orElseThrow().startTicks(), OsProcesses.bootId());
       String env = jdbc.queryForObject("SELECT environment_id FROM worker WHERE id = ?", String.class, worker);
 
       assertThat(api().delete(BASE + "/" + env + "/workers/" + worker).status()).isEqualTo(202);
@@ -117,7 +117,7 @@ class WorkerRecoveryIntegrationTests extends IntegrationTest {
 
   @Test
   void reconcilerRunsRecoveryOnItsOwn() throws Exception {
-    UUID worker = insertEarlierRunWorker(999_999, 1, ProcStat.bootId()); // no such pid
+    UUID worker = insertEarlierRunWorker(999_999, 1, OsProcesses.bootId()); // no such pid
     await().atMost(Duration.ofSeconds(20)).until(() -> statusOf(worker).equals("LOST"));
   }
 

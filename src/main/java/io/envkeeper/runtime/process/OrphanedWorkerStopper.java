@@ -1,11 +1,9 @@
 package io.envkeeper.runtime.process;
 
+import io.envkeeper.deadline.Await;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import jnr.constants.platform.Signal;
 import jnr.posix.POSIX;
-import org.springframework.stereotype.Component;
 
 /**
  * Stops a worker process known only from its record, after a restart of the service: it is not our
@@ -14,17 +12,16 @@ import org.springframework.stereotype.Component;
  * leader's pid is pinned by an open pidfd while the group is signalled, so it cannot be recycled in
  * between. A pid whose start time does not match is never signalled.
  */
-@Component
-public class OrphanedWorkerStopper {
-
-  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+final class OrphanedWorkerStopper {
 
   private final NativeProcesses natives;
   private final POSIX posix;
+  private final Duration pollInterval;
 
-  OrphanedWorkerStopper(NativeProcesses natives) {
+  OrphanedWorkerStopper(NativeProcesses natives, Duration pollInterval) {
     this.natives = natives;
     this.posix = natives.posix();
+    this.pollInterval = pollInterval;
   }
 
   /**
@@ -32,28 +29,28 @@ public class OrphanedWorkerStopper {
    *
    * @return whether the process is gone (a zombie counts as gone)
    */
-  public boolean stop(ProcessRef leader, int pgid, Duration stopGrace, Duration killTimeout) {
+  boolean stop(ProcessRef leader, int pgid, Duration stopGrace, Duration killTimeout) {
     if (!leader.isAlive()) {
       return true;
     }
     signalGroup(leader, pgid, Signal.SIGTERM.intValue());
-    if (awaitGone(leader, stopGrace)) {
+    if (Await.until(() -> !leader.isAlive(), stopGrace, pollInterval)) {
       return true;
     }
     signalGroup(leader, pgid, Signal.SIGKILL.intValue());
-    return awaitGone(leader, killTimeout);
+    return Await.until(() -> !leader.isAlive(), killTimeout, pollInterval);
   }
 
   private void signalGroup(ProcessRef leader, int pgid, int signal) {
     int pidfd = natives.pidfdOpen(leader.pid());
     try {
-      if (leader.isAlive()) {
-        posix.kill(-pgid, signal);
-        // The leader too if it left its group (one signal per process: a handler counts them).
-        boolean leftGroup = ProcStat.of(leader.pid()).map(ProcStat::pgrp).orElse(pgid) != pgid;
-        if (!leftGroup) {
-          return;
-        }
+      if (!leader.isAlive()) {
+        return;
+      }
+      posix.kill(-pgid, signal);
+      // The leader too if it left its group (one signal per process: a handler counts them).
+      boolean leftGroup = ProcStat.of(leader.pid()).map(ProcStat::pgrp).orElse(pgid) != pgid;
+      if (leftGroup) {
         if (pidfd >= 0) {
           natives.pidfdSignal(pidfd, signal);
         } else {
@@ -61,20 +58,7 @@ public class OrphanedWorkerStopper {
         }
       }
     } finally {
-      if (pidfd >= 0) {
-        posix.close(pidfd);
-      }
+      natives.closeAll(pidfd);
     }
-  }
-
-  private static boolean awaitGone(ProcessRef process, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (process.isAlive()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      LockSupport.parkNanos(POLL_NANOS);
-    }
-    return true;
   }
 }

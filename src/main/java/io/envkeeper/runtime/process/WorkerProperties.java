@@ -27,6 +27,15 @@ import org.springframework.validation.annotation.Validated;
  *     process group, e.g. with {@code setsid}, are still killed with their environment).
  * @param logDir Where worker logs live ({@code <log-dir>/<environment id>/<worker id>.log}).
  *     Default: {@code <data-dir>/worker-logs}.
+ * @param exitAfterAck Time a worker that acknowledged the shutdown message gets to exit by itself
+ *     before SIGTERM.
+ * @param exitPollInterval How often the end of a process that is not our child (a leftover of an
+ *     earlier run, a descendant, an adopted orphan) is checked while a stop waits for it.
+ * @param orphanKillTimeout Wait, at an environment's teardown, for adopted orphans in its workspace
+ *     to be gone after SIGKILL.
+ * @param defaultStopGrace Time between SIGTERM and SIGKILL for a worker whose profile is no longer
+ *     configured (a leftover of an earlier run with another configuration).
+ * @param defaultKillTimeout Wait after SIGKILL for such a worker.
  */
 @ConfigurationProperties("envkeeper.workers")
 @Validated
@@ -37,11 +46,24 @@ public record WorkerProperties(
     @DefaultValue("1024") @Min(1) int maxArgLength,
     @NotNull @DefaultValue("30s") Duration destroyTimeout,
     @NotNull @DefaultValue("500ms") Duration trackInterval,
-    java.nio.file.Path logDir) {
+    java.nio.file.Path logDir,
+    @NotNull @DefaultValue("250ms") Duration exitAfterAck,
+    @NotNull @DefaultValue("10ms") Duration exitPollInterval,
+    @NotNull @DefaultValue("2s") Duration orphanKillTimeout,
+    @NotNull @DefaultValue("5s") Duration defaultStopGrace,
+    @NotNull @DefaultValue("2s") Duration defaultKillTimeout) {
 
   public WorkerProperties {
     profiles = Map.copyOf(profiles);
     inheritEnv = List.copyOf(inheritEnv);
+  }
+
+  /** The stop bounds of {@code profile}, or the defaults when it is unknown (null) or no longer configured. */
+  public StopTimeouts stopTimeoutsOf(String profile) {
+    Profile configured = profile == null ? null : profiles.get(profile);
+    return configured != null
+        ? configured.stopTimeouts()
+        : StopTimeouts.withoutMessage(defaultStopGrace, defaultKillTimeout);
   }
 
   /**
