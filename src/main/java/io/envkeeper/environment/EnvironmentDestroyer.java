@@ -1,6 +1,7 @@
 package io.envkeeper.environment;
 
-import io.envkeeper.config.CrashPoints;
+import io.envkeeper.config.FaultInjection;
+import io.envkeeper.config.FaultPoint;
 import io.envkeeper.deadline.Await;
 import io.envkeeper.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,7 +43,7 @@ public class EnvironmentDestroyer {
   private final TransactionTemplate transaction;
   private final Executor teardownExecutor;
   private final Clock clock;
-  private final CrashPoints crashPoints;
+  private final FaultInjection faults;
   private final ApplicationEventPublisher events;
   private final Timer destroyDuration;
   private final ConcurrentMap<UUID, CompletableFuture<Void>> teardownsInFlight = new ConcurrentHashMap<>();
@@ -53,7 +54,7 @@ public class EnvironmentDestroyer {
       TransactionTemplate transaction,
       @Qualifier(TeardownExecutorConfiguration.TEARDOWN_EXECUTOR) Executor teardownExecutor,
       Clock clock,
-      CrashPoints crashPoints,
+      FaultInjection faults,
       ApplicationEventPublisher events,
       MeterRegistry meters) {
     this.environments = environments;
@@ -61,7 +62,7 @@ public class EnvironmentDestroyer {
     this.transaction = transaction;
     this.teardownExecutor = teardownExecutor;
     this.clock = clock;
-    this.crashPoints = crashPoints;
+    this.faults = faults;
     this.events = events;
     this.destroyDuration =
         Timer.builder("envkeeper.destroy.duration")
@@ -81,7 +82,7 @@ public class EnvironmentDestroyer {
     if (environment.getStatus() != EnvironmentStatus.DESTROYING) {
       return environment;
     }
-    crashPoints.reached(CrashPoints.AFTER_DESTROYING_COMMIT);
+    faults.reached(FaultPoint.AFTER_DESTROYING_COMMIT);
     events.publishEvent(new DestroyAcceptedEvent(id));
     CompletableFuture<Void> teardown = tearDown(id);
     if (!wait.isZero() && !wait.isNegative()) {
@@ -180,7 +181,7 @@ public class EnvironmentDestroyer {
         return;
       }
     }
-    crashPoints.reached(CrashPoints.AFTER_DIRECTORY_REMOVAL);
+    faults.reached(FaultPoint.AFTER_DIRECTORY_REMOVAL);
     update(id, row -> row.markDestroyed(now()));
     destroyDuration.record(Duration.between(environment.getDestroyRequestedAt(), now()));
   }

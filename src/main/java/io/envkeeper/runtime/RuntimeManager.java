@@ -1,9 +1,9 @@
 package io.envkeeper.runtime;
 
-import io.envkeeper.config.CrashPoints;
+import io.envkeeper.config.FaultInjection;
+import io.envkeeper.config.FaultPoint;
 import io.envkeeper.runtime.process.WorkerHandle;
 import io.envkeeper.runtime.process.WorkerProcesses;
-import io.envkeeper.runtime.process.WorkerProperties;
 import io.envkeeper.runtime.process.WorkerSet;
 import io.envkeeper.runtime.watch.WorkspaceWatchers;
 import io.micrometer.core.instrument.Counter;
@@ -41,8 +41,7 @@ public class RuntimeManager {
   private final ReadyWorkspaces readyWorkspaces;
   private final WorkspaceWatchers watchers;
   private final WorkerProcesses processes;
-  private final WorkerProperties workerProperties;
-  private final CrashPoints crashPoints;
+  private final FaultInjection faults;
   private final Counter resurrectionsBlocked;
 
   RuntimeManager(
@@ -51,16 +50,14 @@ public class RuntimeManager {
       ReadyWorkspaces readyWorkspaces,
       WorkspaceWatchers watchers,
       WorkerProcesses processes,
-      WorkerProperties workerProperties,
-      CrashPoints crashPoints,
+      FaultInjection faults,
       MeterRegistry meters) {
     this.locks = locks;
     this.tombstones = tombstones;
     this.readyWorkspaces = readyWorkspaces;
     this.watchers = watchers;
     this.processes = processes;
-    this.workerProperties = workerProperties;
-    this.crashPoints = crashPoints;
+    this.faults = faults;
     this.resurrectionsBlocked =
         Counter.builder("envkeeper.resurrections.blocked")
             .description("Attempts to create a runtime for an environment that is not READY")
@@ -107,7 +104,7 @@ public class RuntimeManager {
     return locks.withLock(id, () -> {
       EnvironmentRuntime runtime = ensure(id);
       WorkerHandle worker = processes.start(start.prepare(runtime), spawned -> {
-        crashPoints.reached(CrashPoints.AFTER_SPAWN_BEFORE_COMMIT);
+        faults.reached(FaultPoint.AFTER_SPAWN_BEFORE_COMMIT);
         start.record(spawned);
       });
       runtime.workers().add(worker);
@@ -194,7 +191,7 @@ public class RuntimeManager {
   private void stopEverything(UUID id, EnvironmentRuntime runtime) {
     watchers.close(runtime.watcher());
     WorkerProcesses.StopAll stopped = processes.stopAll(
-        runtime.workers().all(), workerProperties.destroyTimeout(), runtime.workspace(), runtime.workers().everStarted());
+        runtime.workers().all(), runtime.workspace(), runtime.workers().everStarted());
     List<String> failures = new ArrayList<>();
     stopped.outcomes().forEach((worker, outcome) -> {
       if (!outcome.reaped() || outcome.error() != null) {

@@ -1,5 +1,6 @@
 package io.envkeeper.support;
 
+import io.envkeeper.config.FaultPoint;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -48,12 +50,42 @@ public final class ServiceProcess implements AutoCloseable {
 
   /** Starts the jar (test tokens configured) without waiting for readiness: for runs expected to fail. */
   public static ServiceProcess launch(Path workDirectory, List<String> arguments) {
+    return launch(workDirectory, arguments, Map.of());
+  }
+
+  /** {@link #launch(Path, List)} with these variables added to the jar's environment. */
+  public static ServiceProcess launch(Path workDirectory, List<String> arguments, Map<String, String> environment) {
     List<String> withTokens = new ArrayList<>(TestTokens.arguments());
     withTokens.addAll(arguments);
-    return launchWithoutTestTokens(workDirectory, withTokens);
+    return launchWithoutTestTokens(workDirectory, withTokens, environment);
+  }
+
+  /** {@link #start(Path, List)} with these variables added to the jar's environment. */
+  public static ServiceProcess start(Path workDirectory, List<String> arguments, Map<String, String> environment) {
+    ServiceProcess service = launch(workDirectory, arguments, environment);
+    service.awaitReady();
+    return service;
+  }
+
+  /**
+   * The command-line arguments of a fault-injection run that halts the jar (as kill -9 would) at
+   * {@code point}: the {@code fault-injection} profile and the point, both on the command line, the
+   * only place they count (see FaultInjectionConfiguration).
+   */
+  public static List<String> crashingAt(FaultPoint point) {
+    return List.of("--spring.profiles.active=fault-injection", "--envkeeper.test.crash-at=" + point.id());
+  }
+
+  /** Likewise, for a run whose thread reaching {@code point} hangs for good. */
+  public static List<String> hangingAt(FaultPoint point) {
+    return List.of("--spring.profiles.active=fault-injection", "--envkeeper.test.hang-at=" + point.id());
   }
 
   private static ServiceProcess launchWithoutTestTokens(Path workDirectory, List<String> arguments) {
+    return launchWithoutTestTokens(workDirectory, arguments, Map.of());
+  }
+
+  private static ServiceProcess launchWithoutTestTokens(Path workDirectory, List<String> arguments, Map<String, String> environment) {
     String jar = System.getProperty("envkeeper.jar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
       throw new IllegalStateException("system property envkeeper.jar must name the packaged jar, got " + jar);
@@ -74,12 +106,13 @@ public final class ServiceProcess implements AutoCloseable {
     try {
       Files.createDirectories(workDirectory.resolve("tmp"));
       Path log = Files.createTempFile(Files.createDirectories(workDirectory), "service-", ".log");
-      Process process =
+      ProcessBuilder builder =
           new ProcessBuilder(command)
               .directory(workDirectory.toFile())
               .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+              .redirectOutput(log.toFile());
+      builder.environment().putAll(environment);
+      Process process = builder.start();
       return new ServiceProcess(process, port, log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

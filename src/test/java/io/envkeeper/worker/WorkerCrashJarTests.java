@@ -3,7 +3,7 @@ package io.envkeeper.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.envkeeper.config.CrashPoints;
+import io.envkeeper.config.FaultPoint;
 import io.envkeeper.support.OsProcesses;
 import java.io.UncheckedIOException;
 import io.envkeeper.support.ApiClient;
@@ -83,7 +83,7 @@ class WorkerCrashJarTests {
   void workerSpawnedJustBeforeACrashIsStoppedAfterTheRestart() {
     String env;
     List<String> crashing = new ArrayList<>(arguments());
-    crashing.add("--envkeeper.test.crash-at=" + CrashPoints.AFTER_SPAWN_BEFORE_COMMIT);
+    crashing.addAll(ServiceProcess.crashingAt(FaultPoint.AFTER_SPAWN_BEFORE_COMMIT));
     try (ServiceProcess first = ServiceProcess.start(sandbox.home(), crashing)) {
       ApiClient api = first.api();
       env = api.post(BASE, "{\"name\":\"spawn-crash\"}").json().get("id").asString();

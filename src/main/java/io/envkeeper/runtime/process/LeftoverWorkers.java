@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import jnr.constants.platform.Signal;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,14 +38,16 @@ public class LeftoverWorkers {
   /** A live process carrying a worker's identity variables, as they were at its start. */
   public record Tagged(Recorded process, Instant startedAt, Map<String, String> variables) {}
 
-  private final OrphanedWorkerStopper stopper;
+  private final NativeProcesses natives;
+  private final ReaperProperties reaperProperties;
   private final WorkerProperties properties;
   private final String bootId = ProcStat.bootId();
   /** Stops under way, by process: a second caller joins the first instead of signalling again. */
   private final Map<ProcessRef, CompletableFuture<Boolean>> stopsInFlight = new ConcurrentHashMap<>();
 
-  LeftoverWorkers(ScopedReaper reaper, WorkerProperties properties) {
-    this.stopper = new OrphanedWorkerStopper(reaper.natives(), properties.exitPollInterval());
+  LeftoverWorkers(ScopedReaper reaper, ReaperProperties reaperProperties, WorkerProperties properties) {
+    this.natives = reaper.natives();
+    this.reaperProperties = reaperProperties;
     this.properties = properties;
   }
 
@@ -76,12 +79,52 @@ public class LeftoverWorkers {
       return Await.completion(running, bound) && running.getNow(false);
     }
     try {
-      boolean gone = stopper.stop(process, recorded.pgid(), bounds.stopGrace(), bounds.killTimeout());
+      boolean gone = stopGroup(process, recorded.pgid(), bounds);
       mine.complete(gone);
       return gone;
     } finally {
       mine.complete(false); // a stop that threw: a joiner must not wait for nothing
       stopsInFlight.remove(process, mine);
+    }
+  }
+
+  /**
+   * SIGTERM to the group, up to the grace; SIGKILL, up to the kill timeout. Not our child: its end
+   * is watched in {@code /proc} (a zombie counts as gone).
+   */
+  private boolean stopGroup(ProcessRef leader, int pgid, StopTimeouts bounds) {
+    if (!leader.isAlive()) {
+      return true;
+    }
+    signalGroup(leader, pgid, Signal.SIGTERM.intValue());
+    if (Await.until(() -> !leader.isAlive(), bounds.stopGrace(), reaperProperties.exitPollInterval())) {
+      return true;
+    }
+    signalGroup(leader, pgid, Signal.SIGKILL.intValue());
+    return Await.until(() -> !leader.isAlive(), bounds.killTimeout(), reaperProperties.exitPollInterval());
+  }
+
+  /**
+   * Signals the group only while its leader is verified to be the recorded process (pid and start
+   * time); with pidfds the leader's pid is pinned by an open pidfd meanwhile, so it cannot be
+   * recycled in between. The leader itself is signalled apart only if it left its group (one signal
+   * per process: a handler may count them).
+   */
+  private void signalGroup(ProcessRef leader, int pgid, int signal) {
+    int pidfd = natives.pidfdOpen(leader.pid());
+    try {
+      if (!leader.isAlive()) {
+        return;
+      }
+      natives.posix().kill(-pgid, signal);
+      boolean leftGroup = ProcStat.of(leader.pid()).map(ProcStat::pgrp).orElse(pgid) != pgid;
+      if (leftGroup && pidfd >= 0) {
+        natives.pidfdSignal(pidfd, signal);
+      } else if (leftGroup) {
+        natives.posix().kill(leader.pid(), signal);
+      }
+    } finally {
+      natives.closeAll(pidfd);
     }
   }
 

@@ -66,6 +66,40 @@ record ProcStat(int pid, char state, int ppid, int pgrp, int session, long start
         Long.parseLong(fields[19]));
   }
 
+  /**
+   * The children of process {@code pid}, from {@code /proc/<pid>/task/<tid>/children} (each thread
+   * lists the ones it parents): a few small reads, where {@link #all} reads every process of the
+   * host. Empty when the kernel has no such files (built without {@code CONFIG_PROC_CHILDREN}).
+   */
+  static Optional<List<Integer>> childrenOf(int pid) {
+    List<Integer> children = new ArrayList<>();
+    Path tasks = PROC.resolve(Integer.toString(pid)).resolve("task");
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(tasks)) {
+      for (Path task : entries) {
+        Path file = task.resolve("children");
+        if (!Files.exists(file)) {
+          return Optional.empty();
+        }
+        readChildren(file, children);
+      }
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    return Optional.of(children);
+  }
+
+  private static void readChildren(Path file, List<Integer> into) {
+    try {
+      for (String child : Files.readString(file).trim().split(" ")) {
+        if (!child.isEmpty()) {
+          into.add(Integer.parseInt(child));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // the thread ended meanwhile: it parents nobody any more
+    }
+  }
+
   private static boolean isNumeric(String name) {
     return !name.isEmpty() && name.chars().allMatch(Character::isDigit);
   }

@@ -4,10 +4,12 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.ToDoubleFunction;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The JVM's reaper as a bean of this context, and its meters. */
+/** The JVM's reaper as a bean of this context, its meters and its health. */
 @Configuration(proxyBeanMethods = false)
 class ProcessCoreConfiguration {
 
@@ -25,6 +27,18 @@ class ProcessCoreConfiguration {
     gauge(meters, reaper, "envkeeper.reaper.worker.alive", "1 while the reaper loop runs", s -> s.workerAlive() ? 1 : 0);
     gauge(meters, reaper, "envkeeper.reaper.outputs", "Output pipes the reaper loop reads", s -> s.outputs());
     return reaper;
+  }
+
+  /**
+   * Health component {@code reaper}: DOWN when its loop is dead or no sweep ran for 3 ticks while
+   * pids are registered. It only reads: a dead loop is restarted by the next spawn, never by a probe.
+   */
+  @Bean
+  HealthIndicator reaperHealthIndicator(ScopedReaper reaper) {
+    return () -> {
+      ScopedReaper.Stats stats = reaper.stats();
+      return (stats.workerAlive() && !reaper.isStalled() ? Health.up() : Health.down()).withDetails(stats.details()).build();
+    };
   }
 
   private static void counter(MeterRegistry meters, ScopedReaper reaper, String name, String description,

@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +50,27 @@ final class ScopedReaper {
   /** A consistent copy of the reaper's counters. */
   record Stats(
       int registered, long reapedTotal, long vanishedTotal, long adoptedTotal, long sweeps,
-      Instant lastSweepAt, boolean workerAlive, long respawns, int zombies, boolean subreaper, int outputs) {}
+      Instant lastSweepAt, boolean workerAlive, long respawns, int zombies, boolean subreaper, int outputs) {
+
+    /** The details of the {@code reaper} health component, named as the API contract names them. */
+    Map<String, Object> details() {
+      Map<String, Object> details = new java.util.LinkedHashMap<>();
+      details.put("registered", registered);
+      details.put("reapedTotal", reapedTotal);
+      details.put("vanishedTotal", vanishedTotal);
+      details.put("adoptedTotal", adoptedTotal);
+      details.put("sweeps", sweeps);
+      if (lastSweepAt != null) {
+        details.put("lastSweepAt", lastSweepAt);
+      }
+      details.put("workerAlive", workerAlive);
+      details.put("respawns", respawns);
+      details.put("zombies", zombies);
+      details.put("subreaper", subreaper);
+      details.put("outputs", outputs);
+      return details;
+    }
+  }
 
   private final NativeProcesses natives;
   private final POSIX posix;
@@ -232,7 +254,11 @@ final class ScopedReaper {
     /** Adopted zombies by pid, with when each was first seen. */
     private final Map<Integer, Long> zombiesSeenAt = new HashMap<>();
     private int[] fds = new int[64];
+    /** The child of each pidfd entry of the poll set (entries 1 .. pidfdsEnd-1). */
+    private Child[] polledChildren = new Child[64];
     private int pidfdsEnd;
+    /** Whether some registered child has no pidfd (old kernel): only a full sweep finds its end. */
+    private boolean unpolledChildren;
     private int count;
     private long lastOrphanScanNanos = System.nanoTime();
 
@@ -242,8 +268,15 @@ final class ScopedReaper {
       while (loop == self && !self.isInterrupted()) {
         try {
           boolean woken = awaitSomething();
+          // With pidfds, poll names the children that exited; the full sweep is the tick's backup.
+          boolean fullSweep = !woken || unpolledChildren;
           natives.drainWakePipe(wakePipe);
-          reapRegistered();
+          if (fullSweep) {
+            reapRegistered();
+          } else {
+            reapExited();
+          }
+          Arrays.fill(polledChildren, 0, pidfdsEnd, null);
           passOnOutput();
           adoptOrphansPastTheGrace(!woken);
           recordSweep();
@@ -257,11 +290,18 @@ final class ScopedReaper {
     /** Wait: the wake pipe, every registered child's pidfd and every output pipe, up to a tick. */
     private boolean awaitSomething() {
       count = 0;
+      unpolledChildren = false;
       add(wakePipe[0]);
       for (Child child : registered.values()) {
         int pidfd = child.pidfd();
         if (pidfd >= 0) {
+          if (count >= polledChildren.length) {
+            polledChildren = Arrays.copyOf(polledChildren, polledChildren.length * 2);
+          }
+          polledChildren[count] = child;
           add(pidfd);
+        } else {
+          unpolledChildren = true;
         }
       }
       pidfdsEnd = count;
@@ -277,7 +317,19 @@ final class ScopedReaper {
       fds[count++] = fd;
     }
 
-    /** Reap the registered: every one, on every wake (signals and wake-ups coalesce). */
+    /**
+     * Reap the children whose pidfd says they exited: a worker's output or another's exit costs no
+     * waitpid of every registered child (the loop wakes for output far more often than for exits).
+     */
+    private void reapExited() {
+      for (int i = 1; i < pidfdsEnd; i++) {
+        if (pollBuffer.isReady(i)) {
+          reap(polledChildren[i].pid(), polledChildren[i]);
+        }
+      }
+    }
+
+    /** Reap the registered, every one: at each tick, and on every wake on a kernel without pidfds. */
     private void reapRegistered() {
       for (Map.Entry<Integer, Child> entry : registered.entrySet()) {
         reap(entry.getKey(), entry.getValue());
@@ -367,12 +419,7 @@ final class ScopedReaper {
         return;
       }
       lastOrphanScanNanos = now;
-      Set<Integer> current = new HashSet<>();
-      for (ProcStat process : ProcStat.all()) {
-        if (process.ppid() == selfPid && process.isZombie() && !registered.containsKey(process.pid())) {
-          current.add(process.pid());
-        }
-      }
+      Set<Integer> current = unregisteredZombieChildren();
       zombiesSeenAt.keySet().retainAll(current);
       // Read after the scan: a zombie seen there that is a pending spawn's child keeps the count up
       // until it is registered, and a registered one is skipped below.
@@ -385,6 +432,30 @@ final class ScopedReaper {
         }
       }
       zombies = zombiesSeenAt.size();
+    }
+
+    /**
+     * Our zombie children nobody registered. Read from the children lists of our own threads (a few
+     * small files); a scan of every process of the host (which took this loop, and everyone's output,
+     * tens of milliseconds on a busy host) only where the kernel lacks those lists.
+     */
+    private Set<Integer> unregisteredZombieChildren() {
+      Set<Integer> zombies = new HashSet<>();
+      Optional<List<Integer>> children = ProcStat.childrenOf(selfPid);
+      if (children.isPresent()) {
+        for (int pid : children.get()) {
+          if (!registered.containsKey(pid) && ProcStat.of(pid).filter(ProcStat::isZombie).isPresent()) {
+            zombies.add(pid);
+          }
+        }
+        return zombies;
+      }
+      for (ProcStat process : ProcStat.all()) {
+        if (process.ppid() == selfPid && process.isZombie() && !registered.containsKey(process.pid())) {
+          zombies.add(process.pid());
+        }
+      }
+      return zombies;
     }
 
     private void adopt(int pid) {

@@ -1,6 +1,7 @@
 package io.envkeeper.runtime.process;
 
-import io.envkeeper.config.CrashPoints;
+import io.envkeeper.config.FaultInjection;
+import io.envkeeper.config.FaultPoint;
 import io.envkeeper.deadline.Await;
 import java.util.List;
 import java.util.Set;
@@ -23,13 +24,15 @@ class StopProtocol {
   private static final Logger log = LoggerFactory.getLogger(StopProtocol.class);
 
   private final NativeProcesses natives;
-  private final CrashPoints crashPoints;
+  private final FaultInjection faults;
   private final WorkerProperties properties;
+  private final ReaperProperties reaperProperties;
 
-  StopProtocol(ScopedReaper reaper, CrashPoints crashPoints, WorkerProperties properties) {
+  StopProtocol(ScopedReaper reaper, FaultInjection faults, WorkerProperties properties, ReaperProperties reaperProperties) {
     this.natives = reaper.natives();
-    this.crashPoints = crashPoints;
+    this.faults = faults;
     this.properties = properties;
+    this.reaperProperties = reaperProperties;
   }
 
   StopOutcome stop(WorkerHandle worker, StopTimeouts timeouts) {
@@ -47,7 +50,7 @@ class StopProtocol {
     }
     if (!worker.hasExited()) {
       worker.signalGroup(Signal.SIGTERM.intValue());
-      crashPoints.reached(CrashPoints.MID_WORKER_STOP);
+      faults.reached(FaultPoint.MID_WORKER_STOP);
       Await.completion(worker.exit(), timeouts.stopGrace());
     }
     if (!worker.hasExited()) {
@@ -79,7 +82,7 @@ class StopProtocol {
     }
     log.info("environment {}: worker {}: killing {} leftover descendant(s)", worker.environmentId(), worker.workerId(), leftovers.size());
     leftovers.forEach(process -> natives.signalVerified(process, Signal.SIGKILL.intValue()));
-    if (Await.until(() -> survivors(worker).isEmpty(), timeout, properties.exitPollInterval())) {
+    if (Await.until(() -> survivors(worker).isEmpty(), timeout, reaperProperties.exitPollInterval())) {
       return null;
     }
     return "descendants survived SIGKILL: "

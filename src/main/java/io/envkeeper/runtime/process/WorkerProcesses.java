@@ -63,11 +63,11 @@ public class WorkerProcesses {
   }
 
   /**
-   * Stops these workers in parallel within one overall bound, then kills adopted orphans still in
-   * {@code workspace}; see {@link StopAll}.
+   * An environment's teardown: stops these workers in parallel within {@code destroy-timeout}, then
+   * kills adopted orphans still in {@code workspace}; see {@link StopAll}.
    */
-  public StopAll stopAll(Collection<WorkerHandle> workers, Duration overall, Path workspace, boolean workersEverStarted) {
-    Map<WorkerHandle, StopOutcome> outcomes = supervisor.stopAll(workers, overall);
+  public StopAll stopAll(Collection<WorkerHandle> workers, Path workspace, boolean workersEverStarted) {
+    Map<WorkerHandle, StopOutcome> outcomes = supervisor.stopAll(workers, properties.destroyTimeout());
     List<Integer> survivors = workersEverStarted ? orphans.killThoseIn(workspace) : List.of();
     return new StopAll(outcomes, survivors);
   }

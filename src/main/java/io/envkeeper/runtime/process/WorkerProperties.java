@@ -29,13 +29,8 @@ import org.springframework.validation.annotation.Validated;
  *     Default: {@code <data-dir>/worker-logs}.
  * @param exitAfterAck Time a worker that acknowledged the shutdown message gets to exit by itself
  *     before SIGTERM.
- * @param exitPollInterval How often the end of a process that is not our child (a leftover of an
- *     earlier run, a descendant, an adopted orphan) is checked while a stop waits for it.
- * @param orphanKillTimeout Wait, at an environment's teardown, for adopted orphans in its workspace
- *     to be gone after SIGKILL.
- * @param defaultStopGrace Time between SIGTERM and SIGKILL for a worker whose profile is no longer
- *     configured (a leftover of an earlier run with another configuration).
- * @param defaultKillTimeout Wait after SIGKILL for such a worker.
+ * @param unconfigured Stop bounds of a worker whose profile is not configured (any more): a leftover
+ *     of an earlier run with another configuration, or one no record names.
  */
 @ConfigurationProperties("envkeeper.workers")
 @Validated
@@ -48,10 +43,7 @@ public record WorkerProperties(
     @NotNull @DefaultValue("500ms") Duration trackInterval,
     java.nio.file.Path logDir,
     @NotNull @DefaultValue("250ms") Duration exitAfterAck,
-    @NotNull @DefaultValue("10ms") Duration exitPollInterval,
-    @NotNull @DefaultValue("2s") Duration orphanKillTimeout,
-    @NotNull @DefaultValue("5s") Duration defaultStopGrace,
-    @NotNull @DefaultValue("2s") Duration defaultKillTimeout) {
+    @NotNull @Valid @DefaultValue Unconfigured unconfigured) {
 
   public WorkerProperties {
     profiles = Map.copyOf(profiles);
@@ -63,8 +55,17 @@ public record WorkerProperties(
     Profile configured = profile == null ? null : profiles.get(profile);
     return configured != null
         ? configured.stopTimeouts()
-        : StopTimeouts.withoutMessage(defaultStopGrace, defaultKillTimeout);
+        : StopTimeouts.withoutMessage(unconfigured.stopGrace(), unconfigured.killTimeout());
   }
+
+  /**
+   * Stop bounds for a worker whose profile is not configured.
+   *
+   * @param stopGrace Time between SIGTERM and SIGKILL.
+   * @param killTimeout Wait after SIGKILL for the process to be gone.
+   */
+  public record Unconfigured(
+      @NotNull @DefaultValue("5s") Duration stopGrace, @NotNull @DefaultValue("2s") Duration killTimeout) {}
 
   /**
    * One kind of worker.

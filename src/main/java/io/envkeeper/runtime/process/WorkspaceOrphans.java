@@ -19,10 +19,10 @@ class WorkspaceOrphans {
 
   private final ScopedReaper reaper;
   private final NativeProcesses natives;
-  private final WorkerProperties properties;
+  private final ReaperProperties properties;
   private final int selfPid;
 
-  WorkspaceOrphans(ScopedReaper reaper, WorkerProperties properties) {
+  WorkspaceOrphans(ScopedReaper reaper, ReaperProperties properties) {
     this.reaper = reaper;
     this.natives = reaper.natives();
     this.properties = properties;
