@@ -14,7 +14,7 @@ import jnr.ffi.annotations.Out;
 
 /**
  * The Linux and glibc calls jnr-posix lacks or gets wrong, bound here with jnr-ffi: pidfds (kernel
- * 5.3+), the child-subreaper flag, {@code poll}, {@code pipe2}, and {@code posix_spawnp} with the
+ * 5.3+), the child-subreaper flag, epoll, {@code pipe2}, and {@code posix_spawnp} with the
  * file actions and attributes a worker needs ({@code adddup2}, {@code addfchdir_np} (glibc 2.29),
  * {@code addclosefrom_np} (glibc 2.34), process group, signal mask and dispositions). Pidfds and the
  * subreaper flag go through {@code syscall}/{@code prctl} so they work with any glibc.
@@ -26,12 +26,17 @@ final class LinuxProcessCalls {
   private static final long SYS_PIDFD_OPEN = 434;
   private static final int PR_SET_CHILD_SUBREAPER = 36;
   private static final int PR_GET_CHILD_SUBREAPER = 37;
-  /** {@code struct pollfd}: int fd, short events, short revents. */
-  private static final int POLLFD_SIZE = 8;
-  private static final short POLLIN = 0x1;
-  private static final short POLLERR = 0x8;
-  private static final short POLLHUP = 0x10;
-  private static final short POLLNVAL = 0x20;
+  private static final int EPOLL_CTL_ADD = 1;
+  private static final int EPOLL_CTL_DEL = 2;
+  private static final int EPOLLIN = 0x1;
+  /**
+   * {@code struct epoll_event}: uint32 events, then uint64 data. x86_64 packs it (12 bytes, data at
+   * offset 4); other architectures align data (16 bytes, data at offset 8).
+   */
+  private static final boolean PACKED_EPOLL_EVENT =
+      Platform.getNativePlatform().getCPU() == Platform.CPU.X86_64;
+  private static final int EPOLL_EVENT_SIZE = PACKED_EPOLL_EVENT ? 12 : 16;
+  private static final int EPOLL_DATA_OFFSET = PACKED_EPOLL_EVENT ? 4 : 8;
   /** glibc's {@code <spawn.h>} flags. */
   private static final short POSIX_SPAWN_SETPGROUP = 0x02;
   private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
@@ -52,7 +57,11 @@ final class LinuxProcessCalls {
 
     int prctl(int option, @Out int[] result, long arg3, long arg4, long arg5);
 
-    int poll(Pointer fds, long count, int timeoutMillis);
+    int epoll_create1(int flags);
+
+    int epoll_ctl(int epfd, int op, int fd, Pointer event);
+
+    int epoll_wait(int epfd, Pointer events, int maxEvents, int timeoutMillis);
 
     int pipe2(@Out int[] fds, int flags);
 
@@ -124,48 +133,59 @@ final class LinuxProcessCalls {
     return fds;
   }
 
-  /**
-   * Blocks until one of {@code fds} is readable (or hung up) or {@code timeoutMillis} passes
-   * ({@code poll(2)}). A pidfd turns readable when its process exits; a pipe when a byte is written
-   * to it or its last writer is gone. Which ones did is then asked with {@link PollBuffer#isReady}.
-   *
-   * @param buffer the caller's native {@code struct pollfd} array, reused from call to call
-   * @return how many are ready (0 on timeout or EINTR)
-   */
-  int awaitReadable(PollBuffer buffer, int[] fds, int count, int timeoutMillis) {
-    Pointer pollfds = buffer.forEntries(count);
-    for (int i = 0; i < count; i++) {
-      pollfds.putInt((long) POLLFD_SIZE * i, fds[i]);
-      pollfds.putShort((long) POLLFD_SIZE * i + 4, POLLIN);
-      pollfds.putShort((long) POLLFD_SIZE * i + 6, (short) 0);
+  /** A close-on-exec epoll instance. */
+  int epollCreate() {
+    int epfd = libc.epoll_create1(jnr.constants.platform.OpenFlags.O_CLOEXEC.intValue());
+    if (epfd < 0) {
+      throw new IllegalStateException("cannot create an epoll instance (" + errnoName(runtimeErrno()) + ")");
     }
-    int ready = libc.poll(pollfds, count, timeoutMillis);
-    // The kernel writes into this memory until poll returns: it must not be freed before. Without
-    // this fence the JIT may treat the buffer as dead once its address is passed, and the garbage
-    // collector may free it while poll still runs (seen as heap corruption under load).
-    Reference.reachabilityFence(pollfds);
-    Reference.reachabilityFence(buffer);
-    return Math.max(0, ready);
+    return epfd;
   }
 
-  /** Native memory for a {@code struct pollfd} array, grown as needed and kept by its one owner. */
-  final class PollBuffer {
+  /**
+   * Watches {@code fd} for input (level-triggered): a pidfd turns readable when its process exits, a
+   * pipe when bytes arrive or its last writer is gone. {@code token} comes back with its events. A
+   * descriptor leaves the set by itself when it is closed.
+   *
+   * @return 0, or the errno
+   */
+  int epollAdd(int epfd, int fd, long token) {
+    Pointer event = Memory.allocateDirect(runtime, EPOLL_EVENT_SIZE, true);
+    event.putInt(0, EPOLLIN);
+    event.putLong(EPOLL_DATA_OFFSET, token);
+    int result = libc.epoll_ctl(epfd, EPOLL_CTL_ADD, fd, event);
+    Reference.reachabilityFence(event);
+    return result == 0 ? 0 : runtimeErrno();
+  }
 
-    private Pointer memory;
-    private int capacity;
+  /** Stops watching {@code fd} (before it is closed, so no event of it can come after). */
+  void epollDelete(int epfd, int fd) {
+    libc.epoll_ctl(epfd, EPOLL_CTL_DEL, fd, null);
+  }
 
-    private Pointer forEntries(int entries) {
-      if (entries > capacity) {
-        capacity = Math.max(entries, Math.max(16, capacity * 2));
-        memory = Memory.allocateDirect(runtime, POLLFD_SIZE * capacity);
-      }
-      return memory;
+  /** Native memory for the events of {@code epoll_wait}, owned (and reused) by one waiting thread. */
+  final class EventBuffer {
+
+    private static final int CAPACITY = 256;
+    private final Pointer memory = Memory.allocateDirect(runtime, EPOLL_EVENT_SIZE * CAPACITY, true);
+
+    /**
+     * Blocks until something is ready or {@code timeoutMillis} passes.
+     *
+     * @return how many events are ready (0 on timeout or EINTR); read them with {@link #token}
+     */
+    int await(int epfd, int timeoutMillis) {
+      int ready = libc.epoll_wait(epfd, memory, CAPACITY, timeoutMillis);
+      // The kernel writes into this memory until epoll_wait returns: it must not be freed before.
+      // Without this fence the JIT may treat the buffer as dead once its address is passed, and the
+      // garbage collector may free it while the call still runs (seen as heap corruption under load).
+      Reference.reachabilityFence(memory);
+      Reference.reachabilityFence(this);
+      return Math.max(0, ready);
     }
 
-    /** After {@link #awaitReadable}: whether entry {@code index} has something to read or hung up. */
-    boolean isReady(int index) {
-      short revents = memory.getShort((long) POLLFD_SIZE * index + 6);
-      return (revents & (POLLIN | POLLERR | POLLHUP | POLLNVAL)) != 0;
+    long token(int index) {
+      return memory.getLong((long) EPOLL_EVENT_SIZE * index + EPOLL_DATA_OFFSET);
     }
   }
 
@@ -205,7 +225,7 @@ final class LinuxProcessCalls {
       }
     } finally {
       libc.posix_spawn_file_actions_destroy(actions);
-      // glibc reads all of these until posix_spawnp returns; see awaitReadable for why this matters.
+      // glibc reads all of these until posix_spawnp returns; see EventBuffer.await for why this matters.
       Reference.reachabilityFence(actions);
       Reference.reachabilityFence(attributes);
       Reference.reachabilityFence(noSignals);

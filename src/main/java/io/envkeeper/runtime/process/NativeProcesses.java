@@ -103,17 +103,33 @@ final class NativeProcesses {
     return posix.kill(-pgid, 0) == 0 || posix.errno() != Errno.ESRCH.intValue();
   }
 
-  /** Native memory for {@link #awaitReadable}, owned (and reused) by one waiting thread. */
-  LinuxProcessCalls.PollBuffer pollBuffer() {
-    return linux.new PollBuffer();
+  int epollCreate() {
+    return linux.epollCreate();
   }
 
-  /** Blocks until one of the first {@code count} of {@code fds} is ready or the timeout passes. */
-  int awaitReadable(LinuxProcessCalls.PollBuffer buffer, int[] fds, int count, int timeoutMillis) {
-    return linux.awaitReadable(buffer, fds, count, timeoutMillis);
+  /**
+   * Watches {@code fd} for input in {@code epfd}; see {@link LinuxProcessCalls#epollAdd}.
+   *
+   * @return whether it is watched (false: the kernel refused, e.g. out of memory, and said so in the log)
+   */
+  boolean epollAdd(int epfd, int fd, long token) {
+    int errno = linux.epollAdd(epfd, fd, token);
+    if (errno != 0) {
+      log.warn("cannot watch descriptor {} ({}); the reaper's tick finds its events", fd, LinuxProcessCalls.errnoName(errno));
+    }
+    return errno == 0;
   }
 
-  /** A close-on-exec, non-blocking pipe whose write end wakes an {@link #awaitReadable} waiter. */
+  void epollDelete(int epfd, int fd) {
+    linux.epollDelete(epfd, fd);
+  }
+
+  /** Native memory for the events of one waiting thread. */
+  LinuxProcessCalls.EventBuffer eventBuffer() {
+    return linux.new EventBuffer();
+  }
+
+  /** A close-on-exec, non-blocking pipe whose write end wakes the reaper's loop. */
   int[] wakePipe() {
     return pipe(true, true);
   }

@@ -1,7 +1,6 @@
 package io.envkeeper.runtime.process;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,8 +30,8 @@ import sun.misc.Signal;
  * codes from the JDK's own process reaper. As child subreaper it also adopts orphaned descendants of
  * workers: an unregistered zombie child is reaped once it has been a zombie for {@code adopt-grace},
  * and never while a spawn is between {@code posix_spawn} and its registration. Its loop, like tini's
- * main loop: wait (poll on the children's pidfds, the output pipes and a wake pipe; SIGCHLD and a
- * tick as backups), reap the registered, pass on their output, adopt orphans past the grace, repeat.
+ * main loop: wait (epoll on the children's pidfds, the output pipes and a wake pipe, up to a tick),
+ * reap the children that exited, pass on their output, adopt orphans past the grace, repeat.
  */
 final class ScopedReaper {
 
@@ -42,6 +41,10 @@ final class ScopedReaper {
   /** Most bytes read from one output pipe per turn of the loop, so no chatty worker starves the rest. */
   private static final int OUTPUT_CHUNK = 16 * 1024;
   private static final long JOIN_MILLIS = TimeUnit.SECONDS.toMillis(2);
+  /** What an epoll event is about: the high half of its token; the low half is the pid or descriptor. */
+  private static final long WAKE = 0;
+  private static final long CHILD = 1L << 32;
+  private static final long OUTPUT = 2L << 32;
 
   private static final class Holder {
     static final ScopedReaper JVM = new ScopedReaper(new NativeProcesses());
@@ -77,6 +80,8 @@ final class ScopedReaper {
   private final int selfPid;
   private final Map<Integer, Child> registered = new ConcurrentHashMap<>();
   private final Map<Integer, OutputSink> outputs = new ConcurrentHashMap<>();
+  /** Registered children epoll cannot watch (no pidfd: kernel < 5.3): every turn sweeps them. */
+  private final Set<Integer> unwatched = ConcurrentHashMap.newKeySet();
   /** Spawns between {@code posix_spawn} and their registration: no adoption while there are any. */
   private final AtomicInteger spawnsInFlight = new AtomicInteger();
   private final AtomicLong reaped = new AtomicLong();
@@ -94,6 +99,7 @@ final class ScopedReaper {
   /** The loop's thread; a loop whose thread is no longer this one ends (stopped or replaced). */
   private volatile Thread loop;
   private volatile int[] wakePipe;
+  private volatile int epfd = -1;
   private volatile boolean subreaper;
   private volatile long tickNanos = TimeUnit.SECONDS.toNanos(1);
 
@@ -128,9 +134,11 @@ final class ScopedReaper {
     settings = properties;
     tickNanos = properties.tick().toNanos();
     if (wakePipe == null) {
+      epfd = natives.epollCreate();
       wakePipe = natives.wakePipe();
-      // SIGCHLD has one handler per JVM, and this is the one: it only wakes the loop (signals
-      // coalesce, so the loop sweeps every registered pid on each wake).
+      natives.epollAdd(epfd, wakePipe[0], WAKE);
+      // SIGCHLD has one handler per JVM, and this is the one: it only wakes the loop. With pidfds
+      // the loop learns of exits from them; the signal matters for children it cannot watch.
       Signal.handle(new Signal("CHLD"), signal -> wake());
     }
     if (properties.subreaper() && !subreaper) {
@@ -179,9 +187,16 @@ final class ScopedReaper {
       int pid = natives.spawn(spec);
       beforeRegistration.accept(pid);
       long startTicks = ProcStat.of(pid).map(ProcStat::startTicks).orElse(-1L);
-      Child child = new Child(natives, pid, startTicks, natives.pidfdOpen(pid));
+      int pidfd = natives.pidfdOpen(pid);
+      Child child = new Child(natives, pid, startTicks, pidfd);
+      // Watched before it is registered: the loop reaps (and closes the pidfd of) registered ones only.
+      if (pidfd < 0 || !natives.epollAdd(epfd, pidfd, CHILD | pid)) {
+        unwatched.add(pid);
+      }
       registered.put(pid, child);
-      wake(); // its SIGCHLD may have come before it was registered
+      if (unwatched.contains(pid)) {
+        wake(); // its SIGCHLD may have come before it was registered
+      }
       return child;
     } finally {
       spawnsInFlight.decrementAndGet();
@@ -189,12 +204,18 @@ final class ScopedReaper {
   }
 
   /**
-   * Passes everything read from {@code fd} (a non-blocking read end this reaper now owns and closes)
-   * to {@code sink}, on the loop, until EOF.
+   * Passes everything read from {@code fd} (a non-blocking read end this reaper then owns and
+   * closes) to {@code sink}, on the loop, until EOF.
+   *
+   * @return false if the kernel refused to watch it (out of memory): the caller keeps the descriptor
    */
-  void pump(int fd, OutputSink sink) {
+  boolean pump(int fd, OutputSink sink) {
     outputs.put(fd, sink);
-    wake();
+    if (natives.epollAdd(epfd, fd, OUTPUT | fd)) {
+      return true;
+    }
+    outputs.remove(fd);
+    return false;
   }
 
   /** Whether {@code pid} is one of the children this reaper spawned and has not collected yet. */
@@ -246,40 +267,21 @@ final class ScopedReaper {
     thread.start();
   }
 
-  /** The loop's own state: its poll buffer, read buffer and orphan bookkeeping never leave it. */
+  /** The loop's own state: its event buffer, read buffer and orphan bookkeeping never leave it. */
   private final class Loop implements Runnable {
 
-    private final LinuxProcessCalls.PollBuffer pollBuffer = natives.pollBuffer();
+    private final LinuxProcessCalls.EventBuffer events = natives.eventBuffer();
     private final byte[] chunk = new byte[OUTPUT_CHUNK];
     /** Adopted zombies by pid, with when each was first seen. */
     private final Map<Integer, Long> zombiesSeenAt = new HashMap<>();
-    private int[] fds = new int[64];
-    /** The child of each pidfd entry of the poll set (entries 1 .. pidfdsEnd-1). */
-    private Child[] polledChildren = new Child[64];
-    private int pidfdsEnd;
-    /** Whether some registered child has no pidfd (old kernel): only a full sweep finds its end. */
-    private boolean unpolledChildren;
-    private int count;
-    private long lastOrphanScanNanos = System.nanoTime();
+    private long lastFullSweepNanos = System.nanoTime();
 
     @Override
     public void run() {
       Thread self = Thread.currentThread();
       while (loop == self && !self.isInterrupted()) {
         try {
-          boolean woken = awaitSomething();
-          // With pidfds, poll names the children that exited; the full sweep is the tick's backup.
-          boolean fullSweep = !woken || unpolledChildren;
-          natives.drainWakePipe(wakePipe);
-          if (fullSweep) {
-            reapRegistered();
-          } else {
-            reapExited();
-          }
-          Arrays.fill(polledChildren, 0, pidfdsEnd, null);
-          passOnOutput();
-          adoptOrphansPastTheGrace(!woken);
-          recordSweep();
+          turn();
         } catch (RuntimeException e) {
           // One bad turn (an unreadable /proc, a failing sink) must not end the loop everyone needs.
           log.error("reaper: a turn of the loop failed; carrying on", e);
@@ -287,49 +289,45 @@ final class ScopedReaper {
       }
     }
 
-    /** Wait: the wake pipe, every registered child's pidfd and every output pipe, up to a tick. */
-    private boolean awaitSomething() {
-      count = 0;
-      unpolledChildren = false;
-      add(wakePipe[0]);
-      for (Child child : registered.values()) {
-        int pidfd = child.pidfd();
-        if (pidfd >= 0) {
-          if (count >= polledChildren.length) {
-            polledChildren = Arrays.copyOf(polledChildren, polledChildren.length * 2);
-          }
-          polledChildren[count] = child;
-          add(pidfd);
-        } else {
-          unpolledChildren = true;
-        }
-      }
-      pidfdsEnd = count;
-      outputs.keySet().forEach(this::add);
-      int tickMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(tickNanos)));
-      return natives.awaitReadable(pollBuffer, fds, count, tickMillis) > 0;
-    }
-
-    private void add(int fd) {
-      if (count == fds.length) {
-        fds = Arrays.copyOf(fds, fds.length * 2);
-      }
-      fds[count++] = fd;
-    }
-
     /**
-     * Reap the children whose pidfd says they exited: a worker's output or another's exit costs no
-     * waitpid of every registered child (the loop wakes for output far more often than for exits).
+     * Wait (up to a tick), then handle what epoll names: exited children are reaped, output is
+     * passed on, the wake pipe drained. Every tick (and every turn while some child has no pidfd)
+     * all registered children are swept and orphans past the grace adopted.
      */
-    private void reapExited() {
-      for (int i = 1; i < pidfdsEnd; i++) {
-        if (pollBuffer.isReady(i)) {
-          reap(polledChildren[i].pid(), polledChildren[i]);
+    private void turn() {
+      int tickMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(tickNanos)));
+      int ready = events.await(epfd, tickMillis);
+      for (int i = 0; i < ready; i++) {
+        handle(events.token(i));
+      }
+      long now = System.nanoTime();
+      boolean tick = ready == 0 || now - lastFullSweepNanos >= tickNanos;
+      if (tick || !unwatched.isEmpty()) {
+        reapRegistered();
+      }
+      if (tick) {
+        lastFullSweepNanos = now;
+        adoptOrphansPastTheGrace(now);
+      }
+      recordSweep();
+    }
+
+    private void handle(long token) {
+      int id = (int) token;
+      long kind = token & ~0xffffffffL;
+      if (kind == CHILD) {
+        Child child = registered.get(id);
+        if (child != null) {
+          reap(id, child);
         }
+      } else if (kind == OUTPUT) {
+        readOnce(id);
+      } else {
+        natives.drainWakePipe(wakePipe);
       }
     }
 
-    /** Reap the registered, every one: at each tick, and on every wake on a kernel without pidfds. */
+    /** Reap the registered, every one (the tick's backup, and the only way for unwatched ones). */
     private void reapRegistered() {
       for (Map.Entry<Integer, Child> entry : registered.entrySet()) {
         reap(entry.getKey(), entry.getValue());
@@ -340,40 +338,36 @@ final class ScopedReaper {
       int[] status = new int[1];
       int result = posix.waitpid(pid, status, WaitFlags.WNOHANG.intValue());
       if (result == pid) {
-        registered.remove(pid);
+        collect(pid, child, ExitStatus.fromWaitStatus(status[0]));
         reaped.incrementAndGet();
-        deliver(child, ExitStatus.fromWaitStatus(status[0]));
       } else if (result == -1) {
         int errno = posix.errno();
         if (errno == Errno.ECHILD.intValue()) {
           // Not our child (any more): someone else took it. "Already gone", not an error.
-          registered.remove(pid);
+          collect(pid, child, ExitStatus.unknown());
           vanished.incrementAndGet();
           log.warn("reaper: pid {} is not our child any more; its exit status is unknown", pid);
-          deliver(child, ExitStatus.unknown());
         } else if (errno != Errno.EINTR.intValue()) {
           log.warn("reaper: waitpid({}) failed with errno {}; retrying next sweep", pid, errno);
         }
       }
     }
 
-    private void deliver(Child child, ExitStatus status) {
+    private void collect(int pid, Child child, ExitStatus status) {
+      registered.remove(pid);
+      unwatched.remove(pid);
+      int pidfd = child.pidfd();
+      if (pidfd >= 0) {
+        natives.epollDelete(epfd, pidfd);
+      }
       try {
         child.collected(status);
       } catch (RuntimeException e) {
-        log.error("reaper: a listener of pid {} failed", child.pid(), e);
+        log.error("reaper: a listener of pid {} failed", pid, e);
       }
     }
 
-    /** Output: one chunk from each pipe that has some, so no pipe starves the others. */
-    private void passOnOutput() {
-      for (int i = pidfdsEnd; i < count; i++) {
-        if (pollBuffer.isReady(i)) {
-          readOnce(fds[i]);
-        }
-      }
-    }
-
+    /** One chunk from a pipe that has some: a chatty worker never starves the others. */
     private void readOnce(int fd) {
       OutputSink sink = outputs.get(fd);
       if (sink == null) {
@@ -404,6 +398,7 @@ final class ScopedReaper {
 
     private void endOutput(int fd, OutputSink sink) {
       outputs.remove(fd);
+      natives.epollDelete(epfd, fd);
       posix.close(fd);
       try {
         sink.ended();
@@ -412,13 +407,8 @@ final class ScopedReaper {
       }
     }
 
-    /** Adopt after the grace: reading all of /proc, so at most once per tick. */
-    private void adoptOrphansPastTheGrace(boolean tick) {
-      long now = System.nanoTime();
-      if (!tick && now - lastOrphanScanNanos < tickNanos) {
-        return;
-      }
-      lastOrphanScanNanos = now;
+    /** Adopt after the grace. */
+    private void adoptOrphansPastTheGrace(long now) {
       Set<Integer> current = unregisteredZombieChildren();
       zombiesSeenAt.keySet().retainAll(current);
       // Read after the scan: a zombie seen there that is a pending spawn's child keeps the count up

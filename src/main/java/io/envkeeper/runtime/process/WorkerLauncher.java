@@ -51,8 +51,12 @@ class WorkerLauncher {
         Thread reader = new Thread(() -> readBlocking(fd, sink), "worker-output-" + handle.pid());
         reader.setDaemon(true);
         reader.start();
-      } else {
-        reaper.pump(fds.output[0], handle.output());
+      } else if (!reaper.pump(fds.output[0], handle.output())) {
+        // Nobody would read its output: it must not run. The reaper collects it.
+        handle.closeStdin();
+        handle.signalGroup(jnr.constants.platform.Signal.SIGKILL.intValue());
+        fds.stdin[1] = -1; // closed with stdin
+        throw new SpawnFailedException("cannot watch the output of " + spec.command().get(0) + "; the worker was killed");
       }
       fds.handedOver = true;
       log.info("environment {}: worker {} ({}) started, pid {}", spec.environmentId(), spec.workerId(), spec.profile(), handle.pid());

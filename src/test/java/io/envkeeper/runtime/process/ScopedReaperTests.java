@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import jnr.constants.platform.OpenFlags;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -161,6 +163,24 @@ class ScopedReaperTests {
     assertThat(reaper.stats().respawns()).isEqualTo(respawnsBefore + 1);
     assertThat(reaper.stats().workerAlive()).isTrue();
     await().atMost(Duration.ofSeconds(5)).until(() -> child.exit().isDone());
+  }
+
+  /** A probe only looks: a dead loop shows DOWN, check after check, until a spawn restarts it. */
+  @Test
+  void healthReportsADeadLoopWithoutRestartingIt() {
+    HealthIndicator health = new ProcessCoreConfiguration().reaperHealthIndicator(reaper);
+    Thread loop = reaper.loopThread();
+    long respawnsBefore = reaper.stats().respawns();
+    loop.interrupt();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !loop.isAlive());
+
+    assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+    assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+    assertThat(health.health().getDetails()).containsEntry("workerAlive", false).containsKeys("registered", "sweeps", "respawns");
+    assertThat(reaper.stats().respawns()).isEqualTo(respawnsBefore);
+
+    spawn("exit 0");
+    await().atMost(Duration.ofSeconds(5)).until(() -> health.health().getStatus().equals(Status.UP));
   }
 
   @Test
