@@ -45,6 +45,8 @@ final class ScopedReaper {
   private static final long WAKE = 0;
   private static final long CHILD = 1L << 32;
   private static final long OUTPUT = 2L << 32;
+  /** Every this many ticks the loop sweeps every registered pid and looks for orphans regardless. */
+  private static final int BACKUP_TICKS = 10;
 
   private static final class Holder {
     static final ScopedReaper JVM = new ScopedReaper(new NativeProcesses());
@@ -274,7 +276,10 @@ final class ScopedReaper {
     private final byte[] chunk = new byte[OUTPUT_CHUNK];
     /** Adopted zombies by pid, with when each was first seen. */
     private final Map<Integer, Long> zombiesSeenAt = new HashMap<>();
-    private long lastFullSweepNanos = System.nanoTime();
+    private long lastTickNanos = System.nanoTime();
+    private long ticks;
+    /** A SIGCHLD (or another wake) came: an orphan may have died, so the next tick scans. */
+    private boolean childSignalled;
 
     @Override
     public void run() {
@@ -291,8 +296,10 @@ final class ScopedReaper {
 
     /**
      * Wait (up to a tick), then handle what epoll names: exited children are reaped, output is
-     * passed on, the wake pipe drained. Every tick (and every turn while some child has no pidfd)
-     * all registered children are swept and orphans past the grace adopted.
+     * passed on, the wake pipe drained. At a tick, orphans are looked for if a SIGCHLD came or some
+     * wait for their grace; and every {@value #BACKUP_TICKS} ticks both full sweeps run anyway. Kept
+     * out of the other turns: each reads files or makes a syscall per child, and the loop also
+     * carries every worker's output.
      */
     private void turn() {
       int tickMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(tickNanos)));
@@ -300,14 +307,20 @@ final class ScopedReaper {
       for (int i = 0; i < ready; i++) {
         handle(events.token(i));
       }
-      long now = System.nanoTime();
-      boolean tick = ready == 0 || now - lastFullSweepNanos >= tickNanos;
-      if (tick || !unwatched.isEmpty()) {
-        reapRegistered();
+      if (!unwatched.isEmpty()) {
+        reapRegistered(); // no pidfd, no event: only a sweep finds their end
       }
-      if (tick) {
-        lastFullSweepNanos = now;
-        adoptOrphansPastTheGrace(now);
+      long now = System.nanoTime();
+      if (ready == 0 || now - lastTickNanos >= tickNanos) {
+        lastTickNanos = now;
+        boolean backup = ++ticks % BACKUP_TICKS == 0;
+        if (backup) {
+          reapRegistered();
+        }
+        if (backup || childSignalled || !zombiesSeenAt.isEmpty()) {
+          childSignalled = false;
+          adoptOrphansPastTheGrace(now);
+        }
       }
       recordSweep();
     }
@@ -324,6 +337,7 @@ final class ScopedReaper {
         readOnce(id);
       } else {
         natives.drainWakePipe(wakePipe);
+        childSignalled = true;
       }
     }
 

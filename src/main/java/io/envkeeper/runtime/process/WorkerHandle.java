@@ -149,13 +149,16 @@ public final class WorkerHandle {
 
   /**
    * Signals the worker's process group. While the leader is unreaped its pid (= the pgid) cannot be
-   * recycled, and the leader itself is signalled through its pidfd. Once it is reaped, the group is
-   * signalled only if a member we saw descend from the worker is still alive in it (which keeps the
-   * pgid from being reused); tracked descendants that left the group are signalled one by one.
+   * recycled; a leader that moved to another group is signalled apart, through its pidfd (one
+   * signal per process: a handler may count them). Once it is reaped, the group is signalled only if
+   * a member we saw descend from the worker is still alive in it (which keeps the pgid from being
+   * reused); tracked descendants that left the group are signalled one by one.
    */
   void signalGroup(int signal) {
     if (!hasExited()) {
-      child.signal(signal);
+      if (ProcStat.of(pid()).map(ProcStat::pgrp).orElse(pgid()) != pgid()) {
+        child.signal(signal);
+      }
       killGroup(signal);
       return;
     }
