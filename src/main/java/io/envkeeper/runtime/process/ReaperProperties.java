@@ -9,8 +9,10 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The scoped reaper.
  *
- * @param tick Safety sweep interval, beside the SIGCHLD wake-ups. Health is DOWN when no sweep ran
- *     for 3 ticks while pids are registered.
+ * @param tick Longest wait of the reaper's loop. Orphans are looked for at a tick (when a SIGCHLD
+ *     came or zombies wait for their grace), and every 10th tick every registered pid is swept as a
+ *     backup of the pidfd events. Health is DOWN when the loop made no turn for 3 ticks while pids
+ *     are registered.
  * @param subreaper Make the service a child subreaper ({@code PR_SET_CHILD_SUBREAPER}), so orphaned
  *     descendants of workers are re-parented to it and reaped, instead of to init.
  * @param adoptGrace An unregistered zombie child (an adopted orphan) is reaped once it has been a

@@ -25,8 +25,6 @@ class WorkerLauncher {
   private final Clock clock;
   private final String bootId = ProcStat.bootId();
 
-  private final boolean threadPerWorker = Boolean.getBoolean("envkeeper.bench.output-threads");
-
   WorkerLauncher(ScopedReaper reaper, Clock clock) {
     this.reaper = reaper;
     this.natives = reaper.natives();
@@ -39,19 +37,13 @@ class WorkerLauncher {
     Descriptors fds = new Descriptors();
     try {
       fds.stdin = natives.pipe(false, true);
-      fds.output = natives.pipe(!threadPerWorker, false);
+      fds.output = natives.pipe(true, false);
       fds.log = new WorkerLog(spec.logFile(), spec.logMaxBytes());
       Child child = reaper.spawn(new ChildSpec(
           spec.command(), environment(spec.environment()), fds.stdin[0], fds.output[1], fds.output[1], directory, true));
       fds.closeChildEnds(); // only the child may hold them now
       WorkerHandle handle = new WorkerHandle(spec, child, natives.posix(), bootId, clock.instant(), fds.stdin[1], fds.log);
-      if (threadPerWorker) {
-        int fd = fds.output[0];
-        OutputSink sink = handle.output();
-        Thread reader = new Thread(() -> readBlocking(fd, sink), "worker-output-" + handle.pid());
-        reader.setDaemon(true);
-        reader.start();
-      } else if (!reaper.pump(fds.output[0], handle.output())) {
+      if (!reaper.pump(fds.output[0], handle.output())) {
         // Nobody would read its output: it must not run. The reaper collects it.
         handle.closeStdin();
         handle.signalGroup(jnr.constants.platform.Signal.SIGKILL.intValue());
@@ -66,24 +58,6 @@ class WorkerLauncher {
       if (!fds.handedOver) {
         fds.closeAll();
       }
-    }
-  }
-
-  private void readBlocking(int fd, OutputSink sink) {
-    byte[] buffer = new byte[8192];
-    try {
-      while (true) {
-        int n = natives.posix().read(fd, buffer, buffer.length);
-        if (n == 0 || (n < 0 && natives.posix().errno() != jnr.constants.platform.Errno.EINTR.intValue())) {
-          return;
-        }
-        if (n > 0 && !sink.received(buffer, n)) {
-          return;
-        }
-      }
-    } finally {
-      natives.closeAll(fd);
-      sink.ended();
     }
   }
 
