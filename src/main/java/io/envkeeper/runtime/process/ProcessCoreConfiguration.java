@@ -36,18 +36,18 @@ class ProcessCoreConfiguration {
   @Bean
   HealthIndicator reaperHealthIndicator(ScopedReaper reaper) {
     return () -> {
-      ScopedReaper.Stats stats = reaper.stats();
+      ReaperStats stats = reaper.stats();
       return (stats.workerAlive() && !reaper.isStalled() ? Health.up() : Health.down()).withDetails(stats.details()).build();
     };
   }
 
   private static void counter(MeterRegistry meters, ScopedReaper reaper, String name, String description,
-      ToDoubleFunction<ScopedReaper.Stats> value) {
+      ToDoubleFunction<ReaperStats> value) {
     FunctionCounter.builder(name, reaper, r -> value.applyAsDouble(r.stats())).description(description).register(meters);
   }
 
   private static void gauge(MeterRegistry meters, ScopedReaper reaper, String name, String description,
-      ToDoubleFunction<ScopedReaper.Stats> value) {
+      ToDoubleFunction<ReaperStats> value) {
     Gauge.builder(name, reaper, r -> value.applyAsDouble(r.stats())).description(description).register(meters);
   }
 }

@@ -1,11 +1,7 @@
 package io.envkeeper.runtime.process;
 
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +34,6 @@ final class ScopedReaper {
   private static final Logger log = LoggerFactory.getLogger(ScopedReaper.class);
   /** Ticks without a sweep, while pids are registered, after which the reaper counts as stalled. */
   static final int STALL_TICKS = 3;
-  /** Most bytes read from one output pipe per turn of the loop, so no chatty worker starves the rest. */
-  private static final int OUTPUT_CHUNK = 16 * 1024;
   private static final long JOIN_MILLIS = TimeUnit.SECONDS.toMillis(2);
   /** What an epoll event is about: the high half of its token; the low half is the pid or descriptor. */
   private static final long WAKE = 0;
@@ -52,46 +46,20 @@ final class ScopedReaper {
     static final ScopedReaper JVM = new ScopedReaper(new NativeProcesses());
   }
 
-  /** A consistent copy of the reaper's counters. */
-  record Stats(
-      int registered, long reapedTotal, long vanishedTotal, long adoptedTotal, long sweeps,
-      Instant lastSweepAt, boolean workerAlive, long respawns, int zombies, boolean subreaper, int outputs) {
-
-    /** The details of the {@code reaper} health component, named as the API contract names them. */
-    Map<String, Object> details() {
-      Map<String, Object> details = new java.util.LinkedHashMap<>();
-      details.put("registered", registered);
-      details.put("reapedTotal", reapedTotal);
-      details.put("vanishedTotal", vanishedTotal);
-      details.put("adoptedTotal", adoptedTotal);
-      details.put("sweeps", sweeps);
-      if (lastSweepAt != null) {
-        details.put("lastSweepAt", lastSweepAt);
-      }
-      details.put("workerAlive", workerAlive);
-      details.put("respawns", respawns);
-      details.put("zombies", zombies);
-      details.put("subreaper", subreaper);
-      details.put("outputs", outputs);
-      return details;
-    }
-  }
-
   private final NativeProcesses natives;
   private final POSIX posix;
   private final int selfPid;
   private final Map<Integer, Child> registered = new ConcurrentHashMap<>();
-  private final Map<Integer, OutputSink> outputs = new ConcurrentHashMap<>();
+  private final OutputPump outputs;
+  private final OrphanAdoption orphans;
   /** Registered children epoll cannot watch (no pidfd: kernel < 5.3): every turn sweeps them. */
   private final Set<Integer> unwatched = ConcurrentHashMap.newKeySet();
   /** Spawns between {@code posix_spawn} and their registration: no adoption while there are any. */
   private final AtomicInteger spawnsInFlight = new AtomicInteger();
   private final AtomicLong reaped = new AtomicLong();
   private final AtomicLong vanished = new AtomicLong();
-  private final AtomicLong adopted = new AtomicLong();
   private final AtomicLong sweeps = new AtomicLong();
   private final AtomicLong respawns = new AtomicLong();
-  private volatile int zombies;
   private volatile Instant lastSweepAt;
   private volatile long lastSweepNanos = System.nanoTime();
 
@@ -109,6 +77,8 @@ final class ScopedReaper {
     this.natives = natives;
     this.posix = natives.posix();
     this.selfPid = posix.getpid();
+    this.outputs = new OutputPump(natives);
+    this.orphans = new OrphanAdoption(posix, selfPid);
   }
 
   /** The one reaper of this process. Nothing runs until someone {@link #retain}s it. */
@@ -212,12 +182,7 @@ final class ScopedReaper {
    * @return false if the kernel refused to watch it (out of memory): the caller keeps the descriptor
    */
   boolean pump(int fd, OutputSink sink) {
-    outputs.put(fd, sink);
-    if (natives.epollAdd(epfd, fd, OUTPUT | fd)) {
-      return true;
-    }
-    outputs.remove(fd);
-    return false;
+    return outputs.add(epfd, fd, OUTPUT | fd, sink);
   }
 
   /** Whether {@code pid} is one of the children this reaper spawned and has not collected yet. */
@@ -234,11 +199,11 @@ final class ScopedReaper {
   }
 
   /** Only reads. */
-  Stats stats() {
+  ReaperStats stats() {
     Thread current = loop;
-    return new Stats(
-        registered.size(), reaped.get(), vanished.get(), adopted.get(), sweeps.get(), lastSweepAt,
-        current != null && current.isAlive(), respawns.get(), zombies, subreaper, outputs.size());
+    return new ReaperStats(
+        registered.size(), reaped.get(), vanished.get(), orphans.adoptedTotal(), sweeps.get(), lastSweepAt,
+        current != null && current.isAlive(), respawns.get(), orphans.zombies(), subreaper, outputs.size());
   }
 
   /** Stalled: pids are waiting but no sweep ran for {@value #STALL_TICKS} ticks. */
@@ -269,13 +234,10 @@ final class ScopedReaper {
     thread.start();
   }
 
-  /** The loop's own state: its event buffer, read buffer and orphan bookkeeping never leave it. */
+  /** The loop; its event buffer never leaves its thread. */
   private final class Loop implements Runnable {
 
     private final LinuxProcessCalls.EventBuffer events = natives.eventBuffer();
-    private final byte[] chunk = new byte[OUTPUT_CHUNK];
-    /** Adopted zombies by pid, with when each was first seen. */
-    private final Map<Integer, Long> zombiesSeenAt = new HashMap<>();
     private long lastTickNanos = System.nanoTime();
     private long ticks;
     /** A SIGCHLD (or another wake) came: an orphan may have died, so the next tick scans. */
@@ -317,9 +279,9 @@ final class ScopedReaper {
         if (backup) {
           reapRegistered();
         }
-        if (backup || childSignalled || !zombiesSeenAt.isEmpty()) {
+        if (backup || childSignalled || orphans.waiting()) {
           childSignalled = false;
-          adoptOrphansPastTheGrace(now);
+          orphans.adoptPastGrace(now, settings().adoptGrace(), registered::containsKey, () -> spawnsInFlight.get() > 0);
         }
       }
       recordSweep();
@@ -334,7 +296,7 @@ final class ScopedReaper {
           reap(id, child);
         }
       } else if (kind == OUTPUT) {
-        readOnce(id);
+        outputs.readOnce(epfd, id);
       } else {
         natives.drainWakePipe(wakePipe);
         childSignalled = true;
@@ -352,14 +314,14 @@ final class ScopedReaper {
       int[] status = new int[1];
       int result = posix.waitpid(pid, status, WaitFlags.WNOHANG.intValue());
       if (result == pid) {
-        collect(pid, child, ExitStatus.fromWaitStatus(status[0]));
         reaped.incrementAndGet();
+        collect(pid, child, ExitStatus.fromWaitStatus(status[0]));
       } else if (result == -1) {
         int errno = posix.errno();
         if (errno == Errno.ECHILD.intValue()) {
           // Not our child (any more): someone else took it. "Already gone", not an error.
-          collect(pid, child, ExitStatus.unknown());
           vanished.incrementAndGet();
+          collect(pid, child, ExitStatus.unknown());
           log.warn("reaper: pid {} is not our child any more; its exit status is unknown", pid);
         } else if (errno != Errno.EINTR.intValue()) {
           log.warn("reaper: waitpid({}) failed with errno {}; retrying next sweep", pid, errno);
@@ -378,96 +340,6 @@ final class ScopedReaper {
         child.collected(status);
       } catch (RuntimeException e) {
         log.error("reaper: a listener of pid {} failed", pid, e);
-      }
-    }
-
-    /** One chunk from a pipe that has some: a chatty worker never starves the others. */
-    private void readOnce(int fd) {
-      OutputSink sink = outputs.get(fd);
-      if (sink == null) {
-        return;
-      }
-      int n = posix.read(fd, chunk, chunk.length);
-      if (n > 0) {
-        if (!accept(sink, n)) {
-          endOutput(fd, sink);
-        }
-        return;
-      }
-      int errno = n < 0 ? posix.errno() : 0;
-      if (n < 0 && (errno == Errno.EAGAIN.intValue() || errno == Errno.EINTR.intValue())) {
-        return;
-      }
-      endOutput(fd, sink); // EOF: every holder of the write end (the worker and its children) is gone
-    }
-
-    private boolean accept(OutputSink sink, int length) {
-      try {
-        return sink.received(chunk, length);
-      } catch (RuntimeException e) {
-        log.error("reaper: an output sink failed; its pipe is closed", e);
-        return false;
-      }
-    }
-
-    private void endOutput(int fd, OutputSink sink) {
-      outputs.remove(fd);
-      natives.epollDelete(epfd, fd);
-      posix.close(fd);
-      try {
-        sink.ended();
-      } catch (RuntimeException e) {
-        log.error("reaper: an output sink failed at its end", e);
-      }
-    }
-
-    /** Adopt after the grace. */
-    private void adoptOrphansPastTheGrace(long now) {
-      Set<Integer> current = unregisteredZombieChildren();
-      zombiesSeenAt.keySet().retainAll(current);
-      // Read after the scan: a zombie seen there that is a pending spawn's child keeps the count up
-      // until it is registered, and a registered one is skipped below.
-      boolean spawnPending = spawnsInFlight.get() > 0;
-      long graceNanos = settings().adoptGrace().toNanos();
-      for (int pid : current) {
-        long seenAt = zombiesSeenAt.computeIfAbsent(pid, unused -> now);
-        if (!spawnPending && now - seenAt >= graceNanos && !registered.containsKey(pid)) {
-          adopt(pid);
-        }
-      }
-      zombies = zombiesSeenAt.size();
-    }
-
-    /**
-     * Our zombie children nobody registered. Read from the children lists of our own threads (a few
-     * small files); a scan of every process of the host (which took this loop, and everyone's output,
-     * tens of milliseconds on a busy host) only where the kernel lacks those lists.
-     */
-    private Set<Integer> unregisteredZombieChildren() {
-      Set<Integer> zombies = new HashSet<>();
-      Optional<List<Integer>> children = ProcStat.childrenOf(selfPid);
-      if (children.isPresent()) {
-        for (int pid : children.get()) {
-          if (!registered.containsKey(pid) && ProcStat.of(pid).filter(ProcStat::isZombie).isPresent()) {
-            zombies.add(pid);
-          }
-        }
-        return zombies;
-      }
-      for (ProcStat process : ProcStat.all()) {
-        if (process.ppid() == selfPid && process.isZombie() && !registered.containsKey(process.pid())) {
-          zombies.add(process.pid());
-        }
-      }
-      return zombies;
-    }
-
-    private void adopt(int pid) {
-      int[] status = new int[1];
-      if (posix.waitpid(pid, status, WaitFlags.WNOHANG.intValue()) == pid) {
-        zombiesSeenAt.remove(pid);
-        adopted.incrementAndGet();
-        log.info("reaper: reaped adopted orphan pid {} ({})", pid, ExitStatus.fromWaitStatus(status[0]));
       }
     }
 

@@ -185,7 +185,7 @@ class ScopedReaperTests {
 
   @Test
   void nothingIsSpawnedWhileNobodyHoldsTheReaper() {
-    ScopedReaper.Stats before = reaper.stats();
+    ReaperStats before = reaper.stats();
     reaper.release();
     try {
       if (reaper.stats().workerAlive()) {
