@@ -10,7 +10,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param startupTimeout How long to wait for the embedded server to accept connections.
  * @param staleStopTimeout How long to wait for a postmaster left behind by a killed earlier run to
  *     stop (SIGINT, then SIGKILL) before start-up gives up.
+ * @param stalePollInterval How often such a postmaster's exit is checked while waiting (it is not
+ *     our child: nothing notifies its end).
  */
 @ConfigurationProperties("envkeeper.embedded-db")
 public record EmbeddedDatabaseProperties(
-    @DefaultValue("30s") Duration startupTimeout, @DefaultValue("10s") Duration staleStopTimeout) {}
+    @DefaultValue("30s") Duration startupTimeout,
+    @DefaultValue("10s") Duration staleStopTimeout,
+    @DefaultValue("50ms") Duration stalePollInterval) {}

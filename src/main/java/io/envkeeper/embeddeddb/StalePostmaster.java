@@ -28,15 +28,15 @@ class StalePostmaster {
   private static final Logger log = LoggerFactory.getLogger(StalePostmaster.class);
   /** Zonky's lock file, held by the JVM that runs the embedded server. */
   private static final String OWNER_LOCK_FILE = "epg-lock";
-  /** A stopping postmaster takes tens of milliseconds at least: checking more often gains nothing. */
-  private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
 
   private final POSIX posix;
   private final Duration stopTimeout;
+  private final Duration pollInterval;
 
-  StalePostmaster(POSIX posix, Duration stopTimeout) {
+  StalePostmaster(POSIX posix, Duration stopTimeout, Duration pollInterval) {
     this.posix = posix;
     this.stopTimeout = stopTimeout;
+    this.pollInterval = pollInterval;
   }
 
   /** Stops the stale postmaster of {@code dataDirectory}, if there is one; bounded by the timeout. */
@@ -102,7 +102,7 @@ class StalePostmaster {
   }
 
   /** Polls: the postmaster is not our child, so there is nothing to wait on but its absence. */
-  private static boolean awaitExit(long pid, Duration timeout) {
-    return Await.until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), timeout, POLL_INTERVAL);
+  private boolean awaitExit(long pid, Duration timeout) {
+    return Await.until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), timeout, pollInterval);
   }
 }
