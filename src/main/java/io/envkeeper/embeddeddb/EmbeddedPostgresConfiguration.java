@@ -34,7 +34,7 @@ class EmbeddedPostgresConfiguration {
       throws IOException {
     Path dataDirectory = envkeeper.dataDir().toAbsolutePath().normalize().resolve("postgres");
     POSIX posix = POSIXFactory.getNativePOSIX();
-    new StalePostmaster(posix, properties.staleStopTimeout(), properties.stalePollInterval()).stopIfRunning(dataDirectory);
+    new StalePostmaster(posix, properties).stopIfRunning(dataDirectory);
     log.info("embedded database: starting PostgreSQL with data in {}", dataDirectory);
     EmbeddedPostgres postgres = EmbeddedPostgres.builder()
         .setDataDirectory(dataDirectory)

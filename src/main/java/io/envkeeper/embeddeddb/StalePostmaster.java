@@ -30,13 +30,11 @@ class StalePostmaster {
   private static final String OWNER_LOCK_FILE = "epg-lock";
 
   private final POSIX posix;
-  private final Duration stopTimeout;
-  private final Duration pollInterval;
+  private final EmbeddedDatabaseProperties bounds;
 
-  StalePostmaster(POSIX posix, Duration stopTimeout, Duration pollInterval) {
+  StalePostmaster(POSIX posix, EmbeddedDatabaseProperties bounds) {
     this.posix = posix;
-    this.stopTimeout = stopTimeout;
-    this.pollInterval = pollInterval;
+    this.bounds = bounds;
   }
 
   /** Stops the stale postmaster of {@code dataDirectory}, if there is one; bounded by the timeout. */
@@ -53,12 +51,12 @@ class StalePostmaster {
     log.warn("embedded database: stopping stale postmaster pid {} of {} left by an earlier run", postmaster, dataDirectory);
     // SIGINT is PostgreSQL's "fast" shutdown: roll back, checkpoint, exit. Committed data stays.
     posix.kill((int) postmaster, Signal.SIGINT.intValue());
-    if (awaitExit(postmaster, stopTimeout)) {
+    if (awaitExit(postmaster, bounds.staleStopTimeout())) {
       return;
     }
-    log.warn("embedded database: postmaster pid {} ignored SIGINT for {}; sending SIGKILL", postmaster, stopTimeout);
+    log.warn("embedded database: postmaster pid {} ignored SIGINT for {}; sending SIGKILL", postmaster, bounds.staleStopTimeout());
     posix.kill((int) postmaster, Signal.SIGKILL.intValue());
-    if (!awaitExit(postmaster, stopTimeout)) {
+    if (!awaitExit(postmaster, bounds.staleStopTimeout())) {
       throw new IllegalStateException("stale postmaster pid " + postmaster + " did not exit after SIGKILL");
     }
   }
@@ -103,6 +101,6 @@ class StalePostmaster {
 
   /** Polls: the postmaster is not our child, so there is nothing to wait on but its absence. */
   private boolean awaitExit(long pid, Duration timeout) {
-    return Await.until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), timeout, pollInterval);
+    return Await.until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), timeout, bounds.stalePollInterval());
   }
 }
