@@ -15,6 +15,7 @@ import io.envkeeper.expiry.ExpiryRequestException;
 import io.envkeeper.runtime.EnvironmentLocks.EnvironmentBusyException;
 import io.envkeeper.runtime.RuntimeRefusedException;
 import io.envkeeper.runtime.process.SpawnFailedException;
+import io.envkeeper.runtime.process.WorkspaceUnusableException;
 import io.envkeeper.worker.WorkerNotFoundException;
 import io.envkeeper.worker.WorkerRequestException;
 import io.envkeeper.security.ClientTokenNotFoundException;
@@ -131,6 +132,15 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   ResponseEntity<ProblemDetail> spawnFailed(SpawnFailedException e) {
     log.error("{}", e.getMessage());
     return problem(HttpStatus.INTERNAL_SERVER_ERROR, ProblemCode.SPAWN_FAILED, e.getMessage());
+  }
+
+  @ExceptionHandler(WorkspaceUnusableException.class)
+  ResponseEntity<ProblemDetail> workspaceUnusable(WorkspaceUnusableException e) {
+    ProblemCode code = switch (e.reason()) {
+      case WORKSPACE_MISSING -> ProblemCode.WORKSPACE_MISSING;
+      case WORKSPACE_MOVED -> ProblemCode.WORKSPACE_MOVED;
+    };
+    return problem(HttpStatus.CONFLICT, code, e.getMessage());
   }
 
   @ExceptionHandler(PathInUseException.class)

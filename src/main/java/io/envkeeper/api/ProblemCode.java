@@ -43,6 +43,9 @@ public enum ProblemCode {
   PATH_IN_USE("another environment that is not DESTROYED uses this path, or one inside or above it"),
   ENVIRONMENT_LIMIT_REACHED("the tenant already has its most environments that are not DESTROYED"),
   WORKER_LIMIT_REACHED("the profile's, environment's or tenant's most running workers already run"),
+  WORKSPACE_MISSING("a worker start on an environment whose workspace directory no longer exists: nothing is started"),
+  WORKSPACE_MOVED("a worker start on an environment whose workspace path now leads elsewhere (replaced by a symlink"
+      + " or a file, or a directory above it swapped): nothing is started"),
   NODE_LIVE("the node still holds a live lease: only a node that is down can be retired"),
   ENVIRONMENT_DESTROYED("the environment is DESTROYING or DESTROYED: nothing under it answers any more"),
   PRECONDITION_FAILED("the `If-Match` version is not the environment's current `version`: read it again and retry"),

@@ -48,7 +48,8 @@ class WorkerController {
   @ApiResponse(responseCode = "201", description = "Started", useReturnTypeSchema = true,
       headers = @Header(name = "Location", description = "The worker's URL", schema = @Schema(type = "string")))
   @ProblemResponse(status = 400, codes = {ProblemCode.UNKNOWN_PROFILE, ProblemCode.INVALID_ARGS})
-  @ProblemResponse(status = 409, codes = ProblemCode.WORKER_LIMIT_REACHED)
+  @ProblemResponse(status = 409, codes = {
+      ProblemCode.WORKER_LIMIT_REACHED, ProblemCode.WORKSPACE_MISSING, ProblemCode.WORKSPACE_MOVED})
   @ProblemResponse(status = 500, codes = ProblemCode.SPAWN_FAILED)
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<WorkerResponse> start(

@@ -12,9 +12,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     stop (SIGINT, then SIGKILL) before start-up gives up.
  * @param setupTimeout Bound of each PostgreSQL program run before the server starts: {@code
  *     initdb} of a new data directory, or setting the password on one made by an earlier release.
+ * @param stalePollInterval How often such a postmaster's exit is checked while waiting (it is not
+ *     our child: nothing notifies its end).
  */
 @ConfigurationProperties("envkeeper.embedded-db")
 public record EmbeddedDatabaseProperties(
     @DefaultValue("30s") Duration startupTimeout,
     @DefaultValue("10s") Duration staleStopTimeout,
-    @DefaultValue("60s") Duration setupTimeout) {}
+    @DefaultValue("60s") Duration setupTimeout,
+    @DefaultValue("50ms") Duration stalePollInterval) {}

@@ -42,7 +42,7 @@ class EmbeddedPostgresConfiguration {
     Path dataDir = envkeeper.dataDir().toAbsolutePath().normalize();
     Path dataDirectory = dataDir.resolve("postgres");
     POSIX posix = POSIXFactory.getNativePOSIX();
-    new StalePostmaster(posix, properties.staleStopTimeout()).stopIfRunning(dataDirectory);
+    new StalePostmaster(posix, properties).stopIfRunning(dataDirectory);
     // The binaries live in the data dir (0700), not in the shared temporary directory, where the
     // library leaves their directory world-writable: anyone could swap the programs it runs.
     Path binariesDirectory = OwnerOnlyFiles.createDirectories(dataDir.resolve("postgres-binaries"));

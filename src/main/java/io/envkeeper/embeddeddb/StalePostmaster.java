@@ -1,5 +1,6 @@
 package io.envkeeper.embeddeddb;
 
+import io.envkeeper.deadline.Await;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -9,8 +10,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import jnr.constants.platform.Signal;
 import jnr.posix.POSIX;
 import org.slf4j.Logger;
@@ -31,11 +30,11 @@ class StalePostmaster {
   private static final String OWNER_LOCK_FILE = "epg-lock";
 
   private final POSIX posix;
-  private final Duration stopTimeout;
+  private final EmbeddedDatabaseProperties bounds;
 
-  StalePostmaster(POSIX posix, Duration stopTimeout) {
+  StalePostmaster(POSIX posix, EmbeddedDatabaseProperties bounds) {
     this.posix = posix;
-    this.stopTimeout = stopTimeout;
+    this.bounds = bounds;
   }
 
   /** Stops the stale postmaster of {@code dataDirectory}, if there is one; bounded by the timeout. */
@@ -52,12 +51,12 @@ class StalePostmaster {
     log.warn("embedded database: stopping stale postmaster pid {} of {} left by an earlier run", postmaster, dataDirectory);
     // SIGINT is PostgreSQL's "fast" shutdown: roll back, checkpoint, exit. Committed data stays.
     posix.kill((int) postmaster, Signal.SIGINT.intValue());
-    if (awaitExit(postmaster, stopTimeout)) {
+    if (awaitExit(postmaster, bounds.staleStopTimeout())) {
       return;
     }
-    log.warn("embedded database: postmaster pid {} ignored SIGINT for {}; sending SIGKILL", postmaster, stopTimeout);
+    log.warn("embedded database: postmaster pid {} ignored SIGINT for {}; sending SIGKILL", postmaster, bounds.staleStopTimeout());
     posix.kill((int) postmaster, Signal.SIGKILL.intValue());
-    if (!awaitExit(postmaster, stopTimeout)) {
+    if (!awaitExit(postmaster, bounds.staleStopTimeout())) {
       throw new IllegalStateException("stale postmaster pid " + postmaster + " did not exit after SIGKILL");
     }
   }
@@ -101,17 +100,7 @@ class StalePostmaster {
   }
 
   /** Polls: the postmaster is not our child, so there is nothing to wait on but its absence. */
-  private static boolean awaitExit(long pid, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-      if (System.nanoTime() - deadline > 0) {
-        return false;
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-      if (Thread.currentThread().isInterrupted()) {
-        return false;
-      }
-    }
-    return true;
+  private boolean awaitExit(long pid, Duration timeout) {
+    return Await.until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), timeout, bounds.stalePollInterval());
   }
 }

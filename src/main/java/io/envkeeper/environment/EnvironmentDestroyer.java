@@ -1,6 +1,8 @@
 package io.envkeeper.environment;
 
-import io.envkeeper.config.CrashPoints;
+import io.envkeeper.config.FaultInjection;
+import io.envkeeper.config.FaultPoint;
+import io.envkeeper.deadline.Await;
 import io.envkeeper.security.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -13,10 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +43,7 @@ public class EnvironmentDestroyer {
   private final TransactionTemplate transaction;
   private final Executor teardownExecutor;
   private final Clock clock;
-  private final CrashPoints crashPoints;
+  private final FaultInjection faults;
   private final ApplicationEventPublisher events;
   private final Ownership ownership;
   private final Timer destroyDuration;
@@ -56,7 +55,7 @@ public class EnvironmentDestroyer {
       TransactionTemplate transaction,
       @Qualifier(TeardownExecutorConfiguration.TEARDOWN_EXECUTOR) Executor teardownExecutor,
       Clock clock,
-      CrashPoints crashPoints,
+      FaultInjection faults,
       ApplicationEventPublisher events,
       Ownership ownership,
       MeterRegistry meters) {
@@ -65,7 +64,7 @@ public class EnvironmentDestroyer {
     this.transaction = transaction;
     this.teardownExecutor = teardownExecutor;
     this.clock = clock;
-    this.crashPoints = crashPoints;
+    this.faults = faults;
     this.events = events;
     this.ownership = ownership;
     this.destroyDuration =
@@ -86,7 +85,7 @@ public class EnvironmentDestroyer {
     if (environment.getStatus() != EnvironmentStatus.DESTROYING) {
       return environment;
     }
-    crashPoints.reached(CrashPoints.AFTER_DESTROYING_COMMIT);
+    faults.reached(FaultPoint.AFTER_DESTROYING_COMMIT);
     if (!isOwnedHere(environment)) {
       // Accepted for another node (woken through the database), or while this node holds no
       // lease (its reconciler takes it once it holds one again): nothing runs here.
@@ -95,7 +94,7 @@ public class EnvironmentDestroyer {
     events.publishEvent(new DestroyAcceptedEvent(id));
     CompletableFuture<Void> teardown = tearDown(id);
     if (!wait.isZero() && !wait.isNegative()) {
-      awaitQuietly(teardown, wait);
+      Await.completion(teardown, wait); // past it, answered with the row as it stands: DESTROYING
     }
     return environments.findById(id).orElseThrow(() -> new EnvironmentNotFoundException(id));
   }
@@ -137,7 +136,7 @@ public class EnvironmentDestroyer {
     if (!moved) {
       return false;
     }
-    crashPoints.reached(CrashPoints.AFTER_DESTROYING_COMMIT);
+    faults.reached(FaultPoint.AFTER_DESTROYING_COMMIT);
     events.publishEvent(new DestroyAcceptedEvent(id));
     tearDown(id);
     return true;
@@ -247,7 +246,7 @@ public class EnvironmentDestroyer {
         return;
       }
     }
-    crashPoints.reached(CrashPoints.AFTER_DIRECTORY_REMOVAL);
+    faults.reached(FaultPoint.AFTER_DIRECTORY_REMOVAL);
     update(id, row -> row.markDestroyed(now()));
     destroyDuration.record(Duration.between(environment.getDestroyRequestedAt(), now()));
   }
@@ -265,16 +264,6 @@ public class EnvironmentDestroyer {
   /** Whether this node owns the environment and may act as its owner right now. */
   private boolean isOwnedHere(Environment environment) {
     return environment.getNode().equals(ownership.localNode()) && ownership.actsAsOwner();
-  }
-
-  private static void awaitQuietly(CompletableFuture<Void> teardown, Duration wait) {
-    try {
-      teardown.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (TimeoutException | ExecutionException e) {
-      // The caller answers with the row as it stands: still DESTROYING.
-    }
   }
 
   private Instant now() {

@@ -1,6 +1,7 @@
 package io.envkeeper.environment;
 
-import io.envkeeper.config.CrashPoints;
+import io.envkeeper.config.FaultInjection;
+import io.envkeeper.config.FaultPoint;
 import io.envkeeper.workspace.ManagedWorkspaces;
 import java.io.IOException;
 import org.springframework.core.Ordered;
@@ -16,16 +17,16 @@ import org.springframework.stereotype.Component;
 class ManagedWorkspaceTeardown implements TeardownStep {
 
   private final ManagedWorkspaces managedWorkspaces;
-  private final CrashPoints crashPoints;
+  private final FaultInjection faults;
 
-  ManagedWorkspaceTeardown(ManagedWorkspaces managedWorkspaces, CrashPoints crashPoints) {
+  ManagedWorkspaceTeardown(ManagedWorkspaces managedWorkspaces, FaultInjection faults) {
     this.managedWorkspaces = managedWorkspaces;
-    this.crashPoints = crashPoints;
+    this.faults = faults;
   }
 
   @Override
   public void tearDown(TeardownTarget target) throws IOException {
-    crashPoints.reached(CrashPoints.BEFORE_DIRECTORY_REMOVAL);
+    faults.reached(FaultPoint.BEFORE_DIRECTORY_REMOVAL);
     if (target.managed()) {
       managedWorkspaces.delete(target.path());
     }

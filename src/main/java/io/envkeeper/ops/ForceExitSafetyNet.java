@@ -1,6 +1,6 @@
 package io.envkeeper.ops;
 
-import io.envkeeper.runtime.process.WorkerSupervisor;
+import io.envkeeper.runtime.process.WorkerProcesses;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -24,9 +24,9 @@ class ForceExitSafetyNet implements SmartInitializingSingleton {
   static final int FORCED_EXIT_STATUS = 3;
 
   private final Duration forceExitAfter;
-  private final WorkerSupervisor workers;
+  private final WorkerProcesses workers;
 
-  ForceExitSafetyNet(ShutdownProperties properties, WorkerSupervisor workers) {
+  ForceExitSafetyNet(ShutdownProperties properties, WorkerProcesses workers) {
     this.forceExitAfter = properties.forceExitAfter();
     this.workers = workers;
   }

@@ -1,6 +1,9 @@
 package io.envkeeper.ops;
 
 import io.envkeeper.config.EnvkeeperProperties;
+import io.envkeeper.deadline.Await;
+import io.envkeeper.deadline.Backoff;
+import io.envkeeper.deadline.Deadline;
 import io.envkeeper.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,8 +14,8 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.EnumSet;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,8 +69,8 @@ public final class InstanceLock implements AutoCloseable {
 
   private static FileLock tryLock(FileChannel channel, InstanceLockProperties properties, Path file)
       throws IOException {
-    long deadline = System.nanoTime() + properties.deadline().toNanos();
-    long backoffNanos = properties.backoff().toNanos();
+    Deadline deadline = Deadline.in(properties.deadline());
+    Backoff backoff = new Backoff(properties.backoff(), properties.deadline());
     for (int attempt = 1; attempt <= properties.attempts(); attempt++) {
       try {
         FileLock lock = channel.tryLock();
@@ -77,17 +80,16 @@ public final class InstanceLock implements AutoCloseable {
       } catch (OverlappingFileLockException e) {
         return null; // held by this very JVM: retrying cannot help
       }
-      long remaining = deadline - System.nanoTime();
-      if (attempt == properties.attempts() || remaining <= 0) {
+      if (attempt == properties.attempts() || deadline.hasPassed()) {
         break;
       }
       log.warn("instance lock {} is held (attempt {}/{}); retrying", file, attempt, properties.attempts());
-      // parkNanos, not a blocking lock: a SIGTERM during the wait still shuts the JVM down.
-      LockSupport.parkNanos(Math.min(backoffNanos, remaining));
+      // A pause, not a blocking lock: a SIGTERM during the wait still shuts the JVM down.
+      Duration pause = backoff.delay(attempt);
+      Await.pause(pause.compareTo(deadline.remaining()) > 0 ? deadline.remaining() : pause);
       if (Thread.currentThread().isInterrupted()) {
         break;
       }
-      backoffNanos *= 2;
     }
     return null;
   }

@@ -1,13 +1,13 @@
 package io.envkeeper.reconcile;
 
 import io.envkeeper.cluster.LeaseAcquiredEvent;
+import io.envkeeper.deadline.Backoff;
 import io.envkeeper.environment.DestroyAcceptedEvent;
 import io.envkeeper.environment.Ownership;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -152,13 +152,10 @@ class ReconcileScheduler implements ApplicationRunner, SmartLifecycle {
   }
 
   private Duration nextDelay() {
-    Duration base = properties.interval();
     int failures = status.consecutiveFailures();
-    if (failures > 0) {
-      Duration backedOff = base.multipliedBy(1L << Math.min(failures, 10));
-      base = backedOff.compareTo(properties.maxOutageBackoff()) > 0 ? properties.maxOutageBackoff() : backedOff;
-    }
-    double factor = 1 + properties.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
-    return Duration.ofMillis(Math.max(1, (long) (base.toMillis() * factor)));
+    Duration base = failures == 0
+        ? properties.interval()
+        : new Backoff(properties.interval().multipliedBy(2), properties.maxOutageBackoff()).delay(failures);
+    return Backoff.jittered(base, properties.jitter());
   }
 }

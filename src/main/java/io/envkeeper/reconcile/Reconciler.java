@@ -1,13 +1,14 @@
 package io.envkeeper.reconcile;
 
 import io.envkeeper.config.NodeProperties;
+import io.envkeeper.deadline.Backoff;
 import io.envkeeper.environment.Environment;
 import io.envkeeper.environment.EnvironmentDestroyer;
 import io.envkeeper.environment.EnvironmentRepository;
 import io.envkeeper.environment.EnvironmentStatus;
 import io.envkeeper.expiry.ExpiryPass;
 import io.envkeeper.runtime.RuntimeManager;
-import io.envkeeper.runtime.process.WorkerSupervisor;
+import io.envkeeper.runtime.process.WorkerProcesses;
 import io.envkeeper.worker.WorkerRecovery;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -60,7 +61,7 @@ public class Reconciler {
   private final EnvironmentDestroyer destroyer;
   private final RuntimeManager runtimes;
   private final WorkerRecovery workerRecovery;
-  private final WorkerSupervisor workerSupervisor;
+  private final WorkerProcesses workerProcesses;
   private final ExpiryPass expiryPass;
   private final ReconcileProperties properties;
   private final NodeProperties node;
@@ -73,7 +74,7 @@ public class Reconciler {
       EnvironmentDestroyer destroyer,
       RuntimeManager runtimes,
       WorkerRecovery workerRecovery,
-      WorkerSupervisor workerSupervisor,
+      WorkerProcesses workerProcesses,
       ExpiryPass expiryPass,
       ReconcileProperties properties,
       NodeProperties node,
@@ -83,7 +84,7 @@ public class Reconciler {
     this.destroyer = destroyer;
     this.runtimes = runtimes;
     this.workerRecovery = workerRecovery;
-    this.workerSupervisor = workerSupervisor;
+    this.workerProcesses = workerProcesses;
     this.expiryPass = expiryPass;
     this.properties = properties;
     this.node = node;
@@ -129,7 +130,7 @@ public class Reconciler {
       }
     }
     pass.act(null, ACTION_WORKERS_RECOVERED, unused -> {
-      workerSupervisor.recordPendingEnds();
+      workerProcesses.recordPendingEnds();
       return workerRecovery.recoverAll() > 0;
     });
     pass.act(null, ACTION_EXPIRED, unused -> expiryPass.run(live, listedAt) > 0);
@@ -143,15 +144,9 @@ public class Reconciler {
 
   /** Per-environment exponential backoff, read from the row itself so it survives restarts. */
   private boolean isDue(Environment environment, Instant now) {
-    int attempts = environment.getDestroyAttempts();
-    if (attempts == 0) {
-      return true; // never attempted (e.g. crashed right after DESTROYING was committed)
-    }
-    long factor = 1L << Math.min(attempts - 1, 20);
-    Duration backoff = properties.destroyRetryBase().multipliedBy(factor);
-    if (backoff.compareTo(properties.destroyRetryMax()) > 0) {
-      backoff = properties.destroyRetryMax();
-    }
+    // Zero attempts: never tried (e.g. crashed right after DESTROYING was committed), due at once.
+    Duration backoff = new Backoff(properties.destroyRetryBase(), properties.destroyRetryMax())
+        .delay(environment.getDestroyAttempts());
     return !now.isBefore(environment.getUpdatedAt().plus(backoff));
   }
 

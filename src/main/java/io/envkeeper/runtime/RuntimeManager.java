@@ -1,19 +1,15 @@
 package io.envkeeper.runtime;
 
-import io.envkeeper.config.CrashPoints;
-import io.envkeeper.runtime.process.StopOutcome;
+import io.envkeeper.config.FaultInjection;
+import io.envkeeper.config.FaultPoint;
 import io.envkeeper.runtime.process.WorkerHandle;
-import io.envkeeper.runtime.process.WorkerLauncher;
-import io.envkeeper.runtime.process.WorkerProperties;
+import io.envkeeper.runtime.process.WorkerProcesses;
 import io.envkeeper.runtime.process.WorkerSet;
-import io.envkeeper.runtime.process.WorkerSupervisor;
-import io.envkeeper.runtime.process.WorkspaceOrphans;
 import io.envkeeper.runtime.watch.WorkspaceWatchers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +33,6 @@ import org.springframework.stereotype.Component;
 public class RuntimeManager {
 
   private static final Logger log = LoggerFactory.getLogger(RuntimeManager.class);
-  private static final Duration ORPHAN_KILL_TIMEOUT = Duration.ofSeconds(2);
 
   private final Map<UUID, EnvironmentRuntime> runtimes = new ConcurrentHashMap<>();
   private final Map<UUID, CompletableFuture<Void>> closing = new ConcurrentHashMap<>();
@@ -45,11 +40,8 @@ public class RuntimeManager {
   private final Tombstones tombstones;
   private final ReadyWorkspaces readyWorkspaces;
   private final WorkspaceWatchers watchers;
-  private final WorkerLauncher launcher;
-  private final WorkerSupervisor supervisor;
-  private final WorkerProperties workerProperties;
-  private final WorkspaceOrphans orphans;
-  private final CrashPoints crashPoints;
+  private final WorkerProcesses processes;
+  private final FaultInjection faults;
   private final Counter resurrectionsBlocked;
 
   RuntimeManager(
@@ -57,21 +49,15 @@ public class RuntimeManager {
       Tombstones tombstones,
       ReadyWorkspaces readyWorkspaces,
       WorkspaceWatchers watchers,
-      WorkerLauncher launcher,
-      WorkerSupervisor supervisor,
-      WorkerProperties workerProperties,
-      WorkspaceOrphans orphans,
-      CrashPoints crashPoints,
+      WorkerProcesses processes,
+      FaultInjection faults,
       MeterRegistry meters) {
     this.locks = locks;
     this.tombstones = tombstones;
     this.readyWorkspaces = readyWorkspaces;
     this.watchers = watchers;
-    this.launcher = launcher;
-    this.supervisor = supervisor;
-    this.workerProperties = workerProperties;
-    this.orphans = orphans;
-    this.crashPoints = crashPoints;
+    this.processes = processes;
+    this.faults = faults;
     this.resurrectionsBlocked =
         Counter.builder("envkeeper.resurrections.blocked")
             .description("Attempts to create a runtime for an environment that is not READY")
@@ -125,17 +111,11 @@ public class RuntimeManager {
   public WorkerHandle startWorker(UUID id, WorkerStart start) {
     return locks.withLock(id, () -> {
       EnvironmentRuntime runtime = ensure(id);
-      WorkerHandle worker = launcher.launch(start.prepare(runtime));
-      crashPoints.reached(CrashPoints.AFTER_SPAWN_BEFORE_COMMIT);
-      try {
-        start.record(worker);
-      } catch (RuntimeException e) {
-        log.warn("environment {}: worker {} could not be recorded; killing its process group", id, worker.workerId());
-        launcher.kill(worker);
-        throw e;
-      }
+      WorkerHandle worker = processes.start(start.prepare(runtime), spawned -> {
+        faults.reached(FaultPoint.AFTER_SPAWN_BEFORE_COMMIT);
+        start.record(spawned);
+      });
       runtime.workers().add(worker);
-      supervisor.supervise(worker);
       return worker;
     });
   }
@@ -218,24 +198,22 @@ public class RuntimeManager {
    */
   private void stopEverything(UUID id, EnvironmentRuntime runtime) {
     watchers.close(runtime.watcher());
-    Map<WorkerHandle, StopOutcome> outcomes =
-        supervisor.stopAll(runtime.workers().all(), workerProperties.destroyTimeout());
+    WorkerProcesses.StopAll stopped = processes.stopAll(
+        runtime.workers().all(), runtime.workspace(), runtime.workers().everStarted());
     List<String> failures = new ArrayList<>();
-    outcomes.forEach((worker, outcome) -> {
+    stopped.outcomes().forEach((worker, outcome) -> {
       if (!outcome.reaped() || outcome.error() != null) {
         failures.add("worker " + worker.workerId() + " pid " + worker.pid() + ": " + outcome.error());
       }
     });
-    List<Integer> survivors =
-        runtime.workers().everStarted() ? orphans.killThoseIn(runtime.workspace(), ORPHAN_KILL_TIMEOUT) : List.of();
-    if (!survivors.isEmpty()) {
-      failures.add("adopted processes in the workspace survived SIGKILL: " + survivors);
+    if (!stopped.orphanSurvivors().isEmpty()) {
+      failures.add("adopted processes in the workspace survived SIGKILL: " + stopped.orphanSurvivors());
     }
     if (!failures.isEmpty()) {
       throw new WorkersNotReapedException(id, String.join("; ", failures));
     }
     runtimes.remove(id, runtime);
-    log.info("environment {}: runtime torn down ({} worker(s) stopped)", id, outcomes.size());
+    log.info("environment {}: runtime torn down ({} worker(s) stopped)", id, stopped.outcomes().size());
   }
 
   /** Ids of environments with a live runtime. */

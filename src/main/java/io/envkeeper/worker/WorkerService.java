@@ -2,6 +2,7 @@ package io.envkeeper.worker;
 
 import io.envkeeper.config.LimitsProperties;
 import io.envkeeper.config.NodeProperties;
+import io.envkeeper.deadline.Await;
 import io.envkeeper.environment.Environment;
 import io.envkeeper.environment.EnvironmentNotFoundException;
 import io.envkeeper.environment.EnvironmentRepository;
@@ -13,7 +14,7 @@ import io.envkeeper.runtime.process.WorkerHandle;
 import io.envkeeper.runtime.process.WorkerLog;
 import io.envkeeper.runtime.process.WorkerProperties;
 import io.envkeeper.runtime.process.WorkerSpec;
-import io.envkeeper.runtime.process.WorkerSupervisor;
+import io.envkeeper.runtime.process.WorkerProcesses;
 import io.envkeeper.worker.WorkerRequestException.Reason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,9 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -36,7 +34,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class WorkerService {
 
   private final RuntimeManager runtimes;
-  private final WorkerSupervisor supervisor;
+  private final WorkerProcesses processes;
   private final WorkerRecovery recovery;
   private final WorkerRepository workers;
   private final WorkerLogs logs;
@@ -49,7 +47,7 @@ public class WorkerService {
 
   WorkerService(
       RuntimeManager runtimes,
-      WorkerSupervisor supervisor,
+      WorkerProcesses processes,
       WorkerRecovery recovery,
       WorkerRepository workers,
       WorkerLogs logs,
@@ -63,7 +61,7 @@ public class WorkerService {
     this.limits = limits;
     this.ownership = ownership;
     this.runtimes = runtimes;
-    this.supervisor = supervisor;
+    this.processes = processes;
     this.recovery = recovery;
     this.workers = workers;
     this.logs = logs;
@@ -152,10 +150,10 @@ public class WorkerService {
     }
     CompletableFuture<?> stopping = runtimes.find(environmentId)
         .flatMap(runtime -> runtime.workers().get(workerId))
-        .<CompletableFuture<?>>map(supervisor::stop)
+        .<CompletableFuture<?>>map(processes::stop)
         .orElseGet(() -> recovery.isFromEarlierRun(worker) ? recovery.recoverAsync(worker) : CompletableFuture.completedFuture(null));
     if (!wait.isZero() && !wait.isNegative()) {
-      awaitQuietly(stopping, wait);
+      Await.completion(stopping, wait); // past it, answered with the row as it stands
     }
     return get(environmentId, workerId);
   }
@@ -203,16 +201,6 @@ public class WorkerService {
       }
     }
     return false;
-  }
-
-  private static void awaitQuietly(CompletableFuture<?> stopping, Duration wait) {
-    try {
-      stopping.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (TimeoutException | ExecutionException e) {
-      // answered with the row as it stands
-    }
   }
 
   private static String abbreviate(String text) {

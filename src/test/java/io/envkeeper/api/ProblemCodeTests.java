@@ -3,6 +3,7 @@ package io.envkeeper.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.envkeeper.expiry.ExpiryRequestException;
+import io.envkeeper.runtime.process.WorkspaceUnusableException;
 import io.envkeeper.worker.WorkerRequestException;
 import io.envkeeper.workspace.InvalidWorkspacePathException;
 import java.util.Arrays;
@@ -26,6 +27,8 @@ class ProblemCodeTests {
     Arrays.stream(InvalidWorkspacePathException.Reason.values())
         .forEach(reason -> assertThat(ProblemCode.valueOf(reason.name()).code()).isEqualTo(reason.code()));
     Arrays.stream(ExpiryRequestException.Reason.values())
+        .forEach(reason -> assertThat(ProblemCode.valueOf(reason.name()).code()).isEqualTo(reason.code()));
+    Arrays.stream(WorkspaceUnusableException.Reason.values())
         .forEach(reason -> assertThat(ProblemCode.valueOf(reason.name()).code()).isEqualTo(reason.code()));
   }
 

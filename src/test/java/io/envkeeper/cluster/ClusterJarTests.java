@@ -4,11 +4,11 @@ import static io.envkeeper.support.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.envkeeper.runtime.process.ProcStat;
 import io.envkeeper.support.ApiClient;
 import io.envkeeper.support.ApiClient.Response;
 import io.envkeeper.support.EventStreamClient;
 import io.envkeeper.support.JarSandbox;
+import io.envkeeper.support.OsProcesses;
 import io.envkeeper.support.ServiceProcess;
 import io.envkeeper.support.TestDatabase;
 import java.io.IOException;
@@ -167,8 +167,9 @@ class ClusterJarTests {
       Response started = other.post(BASE + "/" + id + "/workers", "{\"profile\":\"sleep\"}");
       assertThat(started.status()).as(started.body()).isEqualTo(201);
       int pid = owner.sandbox.track(started.json().get("pid").asInt());
-      assertThat(ProcStat.of(pid)).isPresent();
-      assertThat(parentOf(pid)).as("the worker's parent is its owner's JVM").isEqualTo(owner.process.pid());
+      assertThat(OsProcesses.of(pid)).isPresent();
+      assertThat((long) OsProcesses.of(pid).orElseThrow().ppid())
+          .as("the worker's parent is its owner's JVM").isEqualTo(owner.process.pid());
       String worker = started.json().get("id").asString();
       assertThat(other.get(BASE + "/" + id + "/workers/" + worker).json().get("status").asString()).isEqualTo("RUNNING");
       Response stopped = other.delete(BASE + "/" + id + "/workers/" + worker + "?wait=PT20S");
@@ -403,10 +404,4 @@ class ClusterJarTests {
     }
   }
 
-  /** Field 4 of /proc/<pid>/stat: the parent's pid. */
-  private static long parentOf(int pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(fields[1]);
-  }
-}
+  /** Field 4 of /proc/<pid>/stat: the parent's pid. */}

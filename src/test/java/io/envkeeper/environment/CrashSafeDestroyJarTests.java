@@ -3,7 +3,7 @@ package io.envkeeper.environment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.envkeeper.config.CrashPoints;
+import io.envkeeper.config.FaultPoint;
 import io.envkeeper.support.ApiClient;
 import io.envkeeper.support.ServiceProcess;
 import io.envkeeper.support.JarSandbox;
@@ -16,11 +16,11 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The real jar halted (as by kill -9, through a test-only crash hook) at each point of a destroy,
+ * The real jar halted (as by kill -9, through a fault-injection run's hook) at each point of a destroy,
  * then started again: every case ends DESTROYED, the directory gone, no process left.
  */
 class CrashSafeDestroyJarTests {
@@ -40,18 +40,13 @@ class CrashSafeDestroyJarTests {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    CrashPoints.AFTER_DESTROYING_COMMIT,
-    CrashPoints.MID_WORKER_STOP,
-    CrashPoints.BEFORE_DIRECTORY_REMOVAL,
-    CrashPoints.AFTER_DIRECTORY_REMOVAL
-  })
-  void destroyInterruptedByACrashConvergesAfterRestart(String crashPoint) throws Exception {
+  @EnumSource(names = {"AFTER_DESTROYING_COMMIT", "MID_WORKER_STOP", "BEFORE_DIRECTORY_REMOVAL", "AFTER_DIRECTORY_REMOVAL"})
+  void destroyInterruptedByACrashConvergesAfterRestart(FaultPoint crashPoint) throws Exception {
     String env;
     Path workspace;
     int workerPid;
     List<String> crashing = new ArrayList<>(arguments());
-    crashing.add("--envkeeper.test.crash-at=" + crashPoint);
+    crashing.addAll(ServiceProcess.crashingAt(crashPoint));
     try (ServiceProcess first = ServiceProcess.start(sandbox.home(), crashing)) {
       ApiClient api = first.api();
       JsonNode created = api.post(BASE, "{\"name\":\"crash\"}").json();

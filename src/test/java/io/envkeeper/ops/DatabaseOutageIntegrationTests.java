@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.envkeeper.EnvkeeperApplication;
 import io.envkeeper.runtime.RuntimeManager;
-import io.envkeeper.runtime.process.ProcStat;
+import io.envkeeper.support.OsProcesses;
 import io.envkeeper.runtime.watch.WatcherState;
 import io.envkeeper.support.ApiClient;
 import io.envkeeper.support.ApiClient.Response;
@@ -134,7 +134,7 @@ class DatabaseOutageIntegrationTests {
   }
 
   private static boolean isRunning(int pid) {
-    return ProcStat.of(pid).filter(stat -> !stat.isZombie()).isPresent();
+    return OsProcesses.isRunning(pid);
   }
 
   private static int freePort() {

@@ -3,6 +3,7 @@ package io.envkeeper.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.envkeeper.config.FaultPoint;
 import io.envkeeper.support.ApiClient;
 import io.envkeeper.support.ServiceProcess;
 import io.envkeeper.support.JarSandbox;
@@ -38,8 +39,8 @@ class ServiceLifecycleJarTests {
   @Test
   void hungShutdownStillExitsWithinTheBoundAndKillsEveryWorker() {
     List<String> arguments = new ArrayList<>(arguments());
+    arguments.addAll(ServiceProcess.hangingAt(FaultPoint.SHUTDOWN));
     arguments.addAll(List.of(
-        "--envkeeper.test.hang-at=shutdown",
         "--envkeeper.shutdown.timeout=3s",
         "--envkeeper.shutdown.force-exit-after=6s",
         "--envkeeper.workers.profiles.stubborn.stop-grace=60s"));

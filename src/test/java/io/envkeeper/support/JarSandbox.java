@@ -1,6 +1,5 @@
 package io.envkeeper.support;
 
-import io.envkeeper.runtime.process.ProcStat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,7 +47,7 @@ public final class JarSandbox implements AutoCloseable {
   }
 
   public static boolean isRunning(int pid) {
-    return ProcStat.of(pid).filter(stat -> !stat.isZombie()).isPresent();
+    return OsProcesses.isRunning(pid);
   }
 
   /** Kills, by pid, the tracked processes still alive and the embedded postmaster of the data dir. */

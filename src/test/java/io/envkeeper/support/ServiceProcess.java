@@ -2,6 +2,7 @@ package io.envkeeper.support;
 
 import static org.awaitility.Awaitility.await;
 
+import io.envkeeper.config.FaultPoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -66,9 +67,35 @@ public final class ServiceProcess implements AutoCloseable {
 
   /** Starts the jar (test tokens configured) without waiting for readiness: for runs expected to fail. */
   public static ServiceProcess launch(Path workDirectory, List<String> arguments) {
+    return launch(workDirectory, arguments, Map.of());
+  }
+
+  /** {@link #launch(Path, List)} with these variables added to the jar's environment. */
+  public static ServiceProcess launch(Path workDirectory, List<String> arguments, Map<String, String> environment) {
     List<String> withTokens = new ArrayList<>(TestTokens.arguments());
     withTokens.addAll(arguments);
-    return launchWithoutTestTokens(workDirectory, withTokens);
+    return launch(workDirectory, withTokens, List.of(), environment);
+  }
+
+  /** {@link #start(Path, List)} with these variables added to the jar's environment. */
+  public static ServiceProcess start(Path workDirectory, List<String> arguments, Map<String, String> environment) {
+    ServiceProcess service = launch(workDirectory, arguments, environment);
+    service.awaitReady();
+    return service;
+  }
+
+  /**
+   * The command-line arguments of a fault-injection run that halts the jar (as kill -9 would) at
+   * {@code point}: the {@code fault-injection} profile and the point, both on the command line, the
+   * only place they count (see FaultInjectionConfiguration).
+   */
+  public static List<String> crashingAt(FaultPoint point) {
+    return List.of("--spring.profiles.active=fault-injection", "--envkeeper.test.crash-at=" + point.id());
+  }
+
+  /** Likewise, for a run whose thread reaching {@code point} hangs for good. */
+  public static List<String> hangingAt(FaultPoint point) {
+    return List.of("--spring.profiles.active=fault-injection", "--envkeeper.test.hang-at=" + point.id());
   }
 
   /**

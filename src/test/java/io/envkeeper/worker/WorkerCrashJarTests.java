@@ -3,8 +3,8 @@ package io.envkeeper.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.envkeeper.config.CrashPoints;
-import io.envkeeper.runtime.process.TaggedProcesses;
+import io.envkeeper.config.FaultPoint;
+import io.envkeeper.support.OsProcesses;
 import java.io.UncheckedIOException;
 import io.envkeeper.support.ApiClient;
 import io.envkeeper.support.ServiceProcess;
@@ -83,7 +83,7 @@ class WorkerCrashJarTests {
   void workerSpawnedJustBeforeACrashIsStoppedAfterTheRestart() {
     String env;
     List<String> crashing = new ArrayList<>(arguments());
-    crashing.add("--envkeeper.test.crash-at=" + CrashPoints.AFTER_SPAWN_BEFORE_COMMIT);
+    crashing.addAll(ServiceProcess.crashingAt(FaultPoint.AFTER_SPAWN_BEFORE_COMMIT));
     try (ServiceProcess first = ServiceProcess.start(sandbox.home(), crashing)) {
       ApiClient api = first.api();
       env = api.post(BASE, "{\"name\":\"spawn-crash\"}").json().get("id").asString();
@@ -94,10 +94,10 @@ class WorkerCrashJarTests {
       }
       assertThat(first.awaitExit(Duration.ofSeconds(30))).isEqualTo(137);
     }
-    List<Integer> untracked = TaggedProcesses.carrying("ENVKEEPER_WORKER_ID").stream()
-        .filter(tagged -> env.equals(tagged.variables().get("ENVKEEPER_ENVIRONMENT_ID")))
-        .filter(tagged -> tagged.process().pid() == tagged.pgid()) // the worker, not its short-lived children
-        .map(tagged -> tagged.process().pid())
+    List<Integer> untracked = OsProcesses.all().stream()
+        .filter(process -> !process.isZombie() && process.pid() == process.pgrp()) // the worker, not its short-lived children
+        .filter(process -> env.equals(OsProcesses.environmentOf(process.pid()).get("ENVKEEPER_ENVIRONMENT_ID")))
+        .map(OsProcesses.Stat::pid)
         .toList();
     untracked.forEach(sandbox::track); // before asserting: a failure must not leave it running
     assertThat(untracked).as("the worker outlived the crash, with no row").hasSize(1);

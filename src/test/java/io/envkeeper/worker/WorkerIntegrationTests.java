@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.envkeeper.runtime.EnvironmentRuntime;
 import io.envkeeper.runtime.RuntimeManager;
 import io.envkeeper.runtime.WorkerStart;
-import io.envkeeper.runtime.process.ProcStat;
 import io.envkeeper.runtime.process.WorkerHandle;
 import io.envkeeper.runtime.process.WorkerSpec;
 import java.util.Map;
@@ -15,6 +14,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import io.envkeeper.support.ApiClient;
 import io.envkeeper.support.ApiClient.Response;
 import io.envkeeper.support.IntegrationTest;
+import io.envkeeper.support.OsProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,7 +71,7 @@ class WorkerIntegrationTests extends IntegrationTest {
   @AfterEach
   void leaveNoProcessBehind() {
     for (int pid : pidsToClean) {
-      ProcStat.of(pid).filter(stat -> !stat.isZombie()).ifPresent(stat -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+      OsProcesses.of(pid).filter(stat -> !stat.isZombie()).ifPresent(stat -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
     }
   }
 
@@ -109,7 +109,7 @@ class WorkerIntegrationTests extends IntegrationTest {
     assertThat(stopped.json().get("signalName").asString()).isEqualTo("SIGKILL");
     // ack-timeout 200ms + stop-grace 300ms, then SIGKILL: far inside the kill-timeout.
     assertThat(took).isLessThan(Duration.ofSeconds(3));
-    assertThat(ProcStat.isAlive(worker.get("pid").asInt(), ticksOf(worker))).isFalse();
+    assertThat(OsProcesses.isAlive(worker.get("pid").asInt(), ticksOf(worker))).isFalse();
   }
 
   @Test
@@ -134,7 +134,7 @@ class WorkerIntegrationTests extends IntegrationTest {
     await().atMost(TIMEOUT).until(() -> descendantsOf(pid).size() >= 2);
     Set<Integer> descendants = descendantsOf(pid);
     pidsToClean.addAll(descendants);
-    assertThat(descendants.stream().map(d -> ProcStat.of(d).orElseThrow().session()).distinct().count())
+    assertThat(descendants.stream().map(d -> OsProcesses.of(d).orElseThrow().session()).distinct().count())
         .as("one grandchild left the session with setsid").isEqualTo(2);
 
     assertThat(api().delete(workerPath(env, worker) + "?wait=PT10S").status()).isEqualTo(200);
@@ -152,7 +152,7 @@ class WorkerIntegrationTests extends IntegrationTest {
 
     await().atMost(TIMEOUT).until(() -> workers.stream().allMatch(w -> status(env, w).equals("EXITED")));
 
-    assertThat(workers).allSatisfy(w -> assertThat(ProcStat.of(w.get("pid").asInt())).isEmpty());
+    assertThat(workers).allSatisfy(w -> assertThat(OsProcesses.of(w.get("pid").asInt())).isEmpty());
   }
 
   @Test
@@ -173,7 +173,7 @@ class WorkerIntegrationTests extends IntegrationTest {
     }
     assertThat(Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "cwd")).toString())
         .isEqualTo(api().get(BASE + "/" + env).json().get("path").asString());
-    assertThat(ProcStat.of(pid).orElseThrow().pgrp()).as("its own process group").isEqualTo(pid);
+    assertThat(OsProcesses.of(pid).orElseThrow().pgrp()).as("its own process group").isEqualTo(pid);
     api().delete(workerPath(env, worker) + "?wait=PT10S");
   }
 
@@ -375,21 +375,21 @@ class WorkerIntegrationTests extends IntegrationTest {
   }
 
   private static long ticksOf(JsonNode worker) {
-    return ProcStat.of(worker.get("pid").asInt()).map(ProcStat::startTicks).orElse(-1L);
+    return OsProcesses.of(worker.get("pid").asInt()).map(OsProcesses.Stat::startTicks).orElse(-1L);
   }
 
   private static boolean isRunning(int pid) {
-    return ProcStat.of(pid).filter(stat -> !stat.isZombie()).isPresent();
+    return OsProcesses.isRunning(pid);
   }
 
   /** Live processes descending from {@code pid}, also ones re-parented to this JVM by setsid exits. */
   private static Set<Integer> descendantsOf(int pid) {
-    List<ProcStat> all = ProcStat.all();
+    List<OsProcesses.Stat> all = OsProcesses.all();
     Set<Integer> found = new java.util.HashSet<>();
     boolean grew = true;
     while (grew) {
       grew = false;
-      for (ProcStat process : all) {
+      for (OsProcesses.Stat process : all) {
         if ((process.ppid() == pid || found.contains(process.ppid())) && !process.isZombie() && found.add(process.pid())) {
           grew = true;
         }

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.envkeeper.config.NodeProperties;
-import io.envkeeper.runtime.process.ProcStat;
 import io.envkeeper.support.IntegrationTest;
+import io.envkeeper.support.OsProcesses;
+import io.envkeeper.support.TestDirectories;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +35,8 @@ class WorkerRecoveryIntegrationTests extends IntegrationTest {
     Process bystander = new ProcessBuilder("sleep", "1000").start();
     try {
       int pid = (int) bystander.pid();
-      long realTicks = ProcStat.of(pid).orElseThrow().startTicks();
-      UUID worker = insertEarlierRunWorker(pid, realTicks - 1, ProcStat.bootId());
+      long realTicks = OsProcesses.of(pid).orElseThrow().startTicks();
+      UUID worker = insertEarlierRunWorker(pid, realTicks - 1, OsProcesses.bootId());
 
       recovery.recoverAll();
 
@@ -50,7 +53,7 @@ class WorkerRecoveryIntegrationTests extends IntegrationTest {
     Process bystander = new ProcessBuilder("sleep", "1000").start();
     try {
       int pid = (int) bystander.pid();
-      UUID worker = insertEarlierRunWorker(pid, ProcStat.of(pid).orElseThrow().startTicks(), "another-boot");
+      UUID worker = insertEarlierRunWorker(pid, OsProcesses.of(pid).orElseThrow().startTicks(), "another-boot");
 
       recovery.recoverAll();
 
@@ -67,7 +70,7 @@ class WorkerRecoveryIntegrationTests extends IntegrationTest {
     Process survivor = new ProcessBuilder("setsid", "sleep", "1000").start();
     try {
       int pid = (int) survivor.pid();
-      UUID worker = insertEarlierRunWorker(pid, ProcStat.of(pid).orElseThrow().startTicks(), ProcStat.bootId());
+      UUID worker = insertEarlierRunWorker(pid, OsProcesses.of(pid).orElseThrow().startTicks(), OsProcesses.bootId());
 
       recovery.recoverAll();
 
@@ -78,9 +81,43 @@ class WorkerRecoveryIntegrationTests extends IntegrationTest {
     }
   }
 
+  /**
+   * A leftover worker is handled once however many paths reach it at the same time: here a client's
+   * stop and a recovery pass (the reconciler's) meet while the process ignores SIGTERM. The process
+   * records every SIGTERM it gets; a second handling would send another one during the grace.
+   */
+  @Test
+  void leftoverWorkerIsStoppedOnceWhenAStopAndARecoveryPassMeet() throws Exception {
+    Path directory = TestDirectories.create("leftover");
+    Path terms = directory.resolve("terms");
+    Path ready = directory.resolve("ready");
+    Process leftover = new ProcessBuilder("setsid", "sh", "-c",
+        "trap 'echo term >> " + terms + "' TERM; : > " + ready + "; while :; do sleep 0.01; done").start();
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(ready));
+      int pid = (int) leftover.pid();
+      UUID worker = insertEarlierRunWorker(pid, OsProcesses.of(pid).orElseThrow().startTicks(), OsProcesses.bootId());
+      String env = jdbc.queryForObject("SELECT environment_id FROM worker WHERE id = ?", String.class, worker);
+
+      assertThat(api().delete(BASE + "/" + env + "/workers/" + worker).status()).isEqualTo(202);
+      await().atMost(Duration.ofSeconds(10)).until(() -> lines(terms) >= 1);
+      recovery.recoverAll();
+
+      assertThat(leftover.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      await().atMost(Duration.ofSeconds(20)).until(() -> statusOf(worker).equals("EXITED"));
+      assertThat(lines(terms)).as("SIGTERMs the leftover received").isEqualTo(1);
+    } finally {
+      leftover.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static long lines(Path file) throws java.io.IOException {
+    return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+  }
+
   @Test
   void reconcilerRunsRecoveryOnItsOwn() throws Exception {
-    UUID worker = insertEarlierRunWorker(999_999, 1, ProcStat.bootId()); // no such pid
+    UUID worker = insertEarlierRunWorker(999_999, 1, OsProcesses.bootId()); // no such pid
     await().atMost(Duration.ofSeconds(20)).until(() -> statusOf(worker).equals("LOST"));
   }
 

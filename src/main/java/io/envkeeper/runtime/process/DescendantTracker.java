@@ -13,29 +13,55 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
  * Records, while workers live, every process descending from them, by ancestry (parent pid chains
  * in {@code /proc}), so a descendant that leaves the worker's process group ({@code setsid}) or is
  * orphaned and re-parented to the service is still known, and killed with its environment. A
- * descendant born and detached between two scans is not seen (see the README for the reach).
+ * descendant born and detached between two scans is not seen (see docs/architecture-process.md).
+ * Scans run from the context's start to its stop.
  */
 @Component
-public class DescendantTracker implements DisposableBean {
+class DescendantTracker implements SmartLifecycle {
 
   private final Set<WorkerHandle> tracked = ConcurrentHashMap.newKeySet();
-  private final ScheduledExecutorService scheduler =
-      Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "worker-descendants");
-        thread.setDaemon(true);
-        return thread;
-      });
+  private final WorkerProperties properties;
+  private ScheduledExecutorService scheduler;
 
   DescendantTracker(WorkerProperties properties) {
+    this.properties = properties;
+  }
+
+  @Override
+  public synchronized void start() {
+    scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "worker-descendants");
+      thread.setDaemon(true);
+      return thread;
+    });
     long interval = properties.trackInterval().toMillis();
     scheduler.scheduleWithFixedDelay(this::scanQuietly, interval, interval, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      scheduler = null;
+    }
+  }
+
+  @Override
+  public synchronized boolean isRunning() {
+    return scheduler != null;
+  }
+
+  /** Runs while workers may exist: started with the reaper, stopped after the workers' shutdown. */
+  @Override
+  public int getPhase() {
+    return ReaperLifecycle.PHASE;
   }
 
   void track(WorkerHandle worker) {
@@ -88,10 +114,5 @@ public class DescendantTracker implements DisposableBean {
       }
     }
     return found;
-  }
-
-  @Override
-  public void destroy() {
-    scheduler.shutdownNow();
   }
 }

@@ -1,37 +1,27 @@
 package io.envkeeper.runtime.process;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import jnr.constants.platform.Errno;
+import jnr.constants.platform.OpenFlags;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Component;
-import sun.misc.Signal;
 
 /**
- * The one door to native process control: jnr-posix, the Linux extras (pidfd, subreaper) and the
- * SIGCHLD handler. Nothing outside this package touches jnr.
+ * The one door to native process control: jnr-posix for the plain POSIX calls and
+ * {@link LinuxProcessCalls} for the rest (pidfds, subreaper, poll, spawn). Nothing outside this
+ * package touches jnr. Holds no state of its own beyond the bindings.
  */
-@Component
-public class NativeProcesses {
+final class NativeProcesses {
 
   private static final Logger log = LoggerFactory.getLogger(NativeProcesses.class);
-
-  /**
-   * SIGCHLD has one handler per JVM; every reaper in the JVM (one per application context; tests
-   * run several) hears it through this list.
-   */
-  private static final List<Runnable> CHILD_SIGNAL_LISTENERS = new CopyOnWriteArrayList<>();
-  private static boolean childSignalHandlerInstalled;
-
   private static final byte[] WAKE_BYTE = {1};
 
   private final POSIX posix = POSIXFactory.getNativePOSIX();
   private final LinuxProcessCalls linux = new LinuxProcessCalls();
   private final boolean pidfds;
 
-  public NativeProcesses() {
+  NativeProcesses() {
     int probe = linux.pidfdOpen(posix.getpid());
     this.pidfds = probe >= 0;
     if (pidfds) {
@@ -43,6 +33,37 @@ public class NativeProcesses {
 
   POSIX posix() {
     return posix;
+  }
+
+  /** {@code posix_spawnp} of {@code spec}; see {@link LinuxProcessCalls#spawn}. */
+  int spawn(ChildSpec spec) {
+    return linux.spawn(spec);
+  }
+
+  /** A close-on-exec pipe, {@code [read, write]}, with the given {@code O_NONBLOCK} ends. */
+  int[] pipe(boolean nonBlockingRead, boolean nonBlockingWrite) {
+    int[] fds = linux.pipe(0);
+    if (nonBlockingRead) {
+      setNonBlocking(fds[0]);
+    }
+    if (nonBlockingWrite) {
+      setNonBlocking(fds[1]);
+    }
+    return fds;
+  }
+
+  /** O_NONBLOCK belongs to the open file: set it only on ends that stay in this process. */
+  private void setNonBlocking(int fd) {
+    int flags = posix.fcntl(fd, jnr.constants.platform.Fcntl.F_GETFL);
+    posix.fcntlInt(fd, jnr.constants.platform.Fcntl.F_SETFL, flags | OpenFlags.O_NONBLOCK.intValue());
+  }
+
+  void closeAll(int... fds) {
+    for (int fd : fds) {
+      if (fd >= 0) {
+        posix.close(fd);
+      }
+    }
   }
 
   /** A close-on-exec pidfd for {@code pid}, or -1. */
@@ -77,28 +98,40 @@ public class NativeProcesses {
     return process.isAlive() && posix.kill(process.pid(), signal) == 0;
   }
 
-  /** Native memory for {@link #awaitReadable}, owned (and reused) by one waiting thread. */
-  LinuxProcessCalls.PollBuffer pollBuffer() {
-    return linux.new PollBuffer();
+  /** Whether any process is in group {@code pgid} (signal 0 probes without signalling). */
+  boolean groupHasMembers(int pgid) {
+    return posix.kill(-pgid, 0) == 0 || posix.errno() != Errno.ESRCH.intValue();
   }
 
-  /** Blocks until one of {@code fds} is readable or the timeout passes; see {@code poll(2)}. */
-  boolean awaitReadable(LinuxProcessCalls.PollBuffer buffer, int[] fds, int timeoutMillis) {
-    return linux.awaitReadable(buffer, fds, timeoutMillis);
+  int epollCreate() {
+    return linux.epollCreate();
   }
 
-  /** A close-on-exec, non-blocking pipe whose write end wakes a {@link #awaitReadable} waiter. */
+  /**
+   * Watches {@code fd} for input in {@code epfd}; see {@link LinuxProcessCalls#epollAdd}.
+   *
+   * @return whether it is watched (false: the kernel refused, e.g. out of memory, and said so in the log)
+   */
+  boolean epollAdd(int epfd, int fd, long token) {
+    int errno = linux.epollAdd(epfd, fd, token);
+    if (errno != 0) {
+      log.warn("cannot watch descriptor {} ({}); the reaper's tick finds its events", fd, LinuxProcessCalls.errnoName(errno));
+    }
+    return errno == 0;
+  }
+
+  void epollDelete(int epfd, int fd) {
+    linux.epollDelete(epfd, fd);
+  }
+
+  /** Native memory for the events of one waiting thread. */
+  LinuxProcessCalls.EventBuffer eventBuffer() {
+    return linux.new EventBuffer();
+  }
+
+  /** A close-on-exec, non-blocking pipe whose write end wakes the reaper's loop. */
   int[] wakePipe() {
-    int[] fds = new int[2];
-    if (posix.pipe(fds) != 0) {
-      throw new IllegalStateException("cannot create the reaper's wake pipe (errno " + posix.errno() + ")");
-    }
-    for (int fd : fds) {
-      posix.fcntlInt(fd, jnr.constants.platform.Fcntl.F_SETFD, 1);
-      int flags = posix.fcntl(fd, jnr.constants.platform.Fcntl.F_GETFL);
-      posix.fcntlInt(fd, jnr.constants.platform.Fcntl.F_SETFL, flags | jnr.constants.platform.OpenFlags.O_NONBLOCK.intValue());
-    }
-    return fds;
+    return pipe(true, true);
   }
 
   /** One byte into the pipe; a full pipe already means "wake up". */
@@ -113,31 +146,11 @@ public class NativeProcesses {
     }
   }
 
-  /** Whether any process is in group {@code pgid} (signal 0 probes without signalling). */
-  boolean groupHasMembers(int pgid) {
-    return posix.kill(-pgid, 0) == 0 || posix.errno() != jnr.constants.platform.Errno.ESRCH.intValue();
-  }
-
   boolean becomeChildSubreaper() {
     if (linux.becomeChildSubreaper() != 0) {
       log.warn("cannot become child subreaper (errno {}); orphans of workers go to init", posix.errno());
       return false;
     }
     return linux.isChildSubreaper();
-  }
-
-  /** Runs {@code listener} on every SIGCHLD (on a JVM signal thread: it must return at once). */
-  void onChildSignal(Runnable listener) {
-    CHILD_SIGNAL_LISTENERS.add(listener);
-    synchronized (NativeProcesses.class) {
-      if (!childSignalHandlerInstalled) {
-        Signal.handle(new Signal("CHLD"), signal -> CHILD_SIGNAL_LISTENERS.forEach(Runnable::run));
-        childSignalHandlerInstalled = true;
-      }
-    }
-  }
-
-  void removeChildSignalListener(Runnable listener) {
-    CHILD_SIGNAL_LISTENERS.remove(listener);
   }
 }

@@ -15,16 +15,16 @@ import java.util.Optional;
  * @param startTicks field 22, the start time in clock ticks since boot: with the pid, it names one
  *     process for the life of the boot (a recycled pid gets a later start time)
  */
-public record ProcStat(int pid, char state, int ppid, int pgrp, int session, long startTicks) {
+record ProcStat(int pid, char state, int ppid, int pgrp, int session, long startTicks) {
 
   private static final Path PROC = Path.of("/proc");
 
-  public boolean isZombie() {
+  boolean isZombie() {
     return state == 'Z';
   }
 
   /** The process as it is now, or empty if there is none with this pid. */
-  public static Optional<ProcStat> of(int pid) {
+  static Optional<ProcStat> of(int pid) {
     try {
       return Optional.of(parse(pid, Files.readString(PROC.resolve(Integer.toString(pid)).resolve("stat"))));
     } catch (IOException | RuntimeException e) {
@@ -33,12 +33,12 @@ public record ProcStat(int pid, char state, int ppid, int pgrp, int session, lon
   }
 
   /** Whether {@code pid} still names the process that started at {@code startTicks}, not yet a zombie. */
-  public static boolean isAlive(int pid, long startTicks) {
+  static boolean isAlive(int pid, long startTicks) {
     return of(pid).filter(stat -> stat.startTicks() == startTicks && !stat.isZombie()).isPresent();
   }
 
   /** Every process visible now. */
-  public static List<ProcStat> all() {
+  static List<ProcStat> all() {
     List<ProcStat> processes = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, entry -> isNumeric(entry.getFileName().toString()))) {
       for (Path entry : entries) {
@@ -66,12 +66,46 @@ public record ProcStat(int pid, char state, int ppid, int pgrp, int session, lon
         Long.parseLong(fields[19]));
   }
 
+  /**
+   * The children of process {@code pid}, from {@code /proc/<pid>/task/<tid>/children} (each thread
+   * lists the ones it parents): a few small reads, where {@link #all} reads every process of the
+   * host. Empty when the kernel has no such files (built without {@code CONFIG_PROC_CHILDREN}).
+   */
+  static Optional<List<Integer>> childrenOf(int pid) {
+    List<Integer> children = new ArrayList<>();
+    Path tasks = PROC.resolve(Integer.toString(pid)).resolve("task");
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(tasks)) {
+      for (Path task : entries) {
+        Path file = task.resolve("children");
+        if (!Files.exists(file)) {
+          return Optional.empty();
+        }
+        readChildren(file, children);
+      }
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    return Optional.of(children);
+  }
+
+  private static void readChildren(Path file, List<Integer> into) {
+    try {
+      for (String child : Files.readString(file).trim().split(" ")) {
+        if (!child.isEmpty()) {
+          into.add(Integer.parseInt(child));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // the thread ended meanwhile: it parents nobody any more
+    }
+  }
+
   private static boolean isNumeric(String name) {
     return !name.isEmpty() && name.chars().allMatch(Character::isDigit);
   }
 
   /** This boot's id: a recorded pid and start time mean nothing after a reboot. */
-  public static String bootId() {
+  static String bootId() {
     try {
       return Files.readString(PROC.resolve("sys/kernel/random/boot_id")).trim();
     } catch (IOException e) {

@@ -4,10 +4,10 @@ package io.envkeeper.runtime.process;
  * One process for the life of the boot: a pid together with its start time, so a recycled pid is
  * never mistaken for it.
  */
-public record ProcessRef(int pid, long startTicks) {
+record ProcessRef(int pid, long startTicks) {
 
   /** Alive (not a zombie) and still the same process. */
-  public boolean isAlive() {
+  boolean isAlive() {
     return ProcStat.isAlive(pid, startTicks);
   }
 }

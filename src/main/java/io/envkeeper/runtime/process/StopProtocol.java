@@ -1,14 +1,10 @@
 package io.envkeeper.runtime.process;
 
-import io.envkeeper.config.CrashPoints;
-import java.time.Duration;
+import io.envkeeper.config.FaultInjection;
+import io.envkeeper.config.FaultPoint;
+import io.envkeeper.deadline.Await;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import jnr.constants.platform.Signal;
 import org.slf4j.Logger;
@@ -17,49 +13,51 @@ import org.springframework.stereotype.Component;
 
 /**
  * Stops one worker, every step bounded: shutdown message on stdin and up to {@code ack-timeout} for
- * the ack line (then stdin is closed, and a worker that acked gets {@value #EXIT_AFTER_ACK_MILLIS}
- * ms to exit by itself), SIGTERM to the process group and up to {@code stop-grace}, SIGKILL and up
- * to {@code kill-timeout} for the reap, else LOST. Members of the group and descendants that outlive
+ * the ack line (then stdin is closed, and a worker that acked gets {@code exit-after-ack} to exit by
+ * itself), SIGTERM to the process group and up to {@code stop-grace}, SIGKILL and up to
+ * {@code kill-timeout} for the reap, else LOST. Members of the group and descendants that outlive
  * the leader are killed too.
  */
 @Component
-public class StopProtocol {
+class StopProtocol {
 
   private static final Logger log = LoggerFactory.getLogger(StopProtocol.class);
-  static final long EXIT_AFTER_ACK_MILLIS = 250;
-  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final NativeProcesses natives;
-  private final CrashPoints crashPoints;
+  private final FaultInjection faults;
+  private final WorkerProperties properties;
+  private final ReaperProperties reaperProperties;
 
-  StopProtocol(NativeProcesses natives, CrashPoints crashPoints) {
-    this.natives = natives;
-    this.crashPoints = crashPoints;
+  StopProtocol(ScopedReaper reaper, FaultInjection faults, WorkerProperties properties, ReaperProperties reaperProperties) {
+    this.natives = reaper.natives();
+    this.faults = faults;
+    this.properties = properties;
+    this.reaperProperties = reaperProperties;
   }
 
-  public StopOutcome stop(WorkerHandle worker, StopTimeouts timeouts) {
+  StopOutcome stop(WorkerHandle worker, StopTimeouts timeouts) {
     boolean acked = false;
     if (!worker.hasExited() && timeouts.shutdownMessage() != null) {
       worker.armAck();
       if (worker.writeLine(timeouts.shutdownMessage())) {
-        await(CompletableFuture.anyOf(worker.ack(), worker.exit()), timeouts.ackTimeout());
+        Await.completion(java.util.concurrent.CompletableFuture.anyOf(worker.ack(), worker.exit()), timeouts.ackTimeout());
         acked = worker.ack().isDone();
       }
     }
     worker.closeStdin();
     if (acked) {
-      await(worker.exit(), Duration.ofMillis(EXIT_AFTER_ACK_MILLIS));
+      Await.completion(worker.exit(), properties.exitAfterAck());
     }
     if (!worker.hasExited()) {
       worker.signalGroup(Signal.SIGTERM.intValue());
-      crashPoints.reached(CrashPoints.MID_WORKER_STOP);
-      await(worker.exit(), timeouts.stopGrace());
+      faults.reached(FaultPoint.MID_WORKER_STOP);
+      Await.completion(worker.exit(), timeouts.stopGrace());
     }
     if (!worker.hasExited()) {
       log.warn("environment {}: worker {} pid {} ignored SIGTERM for {}; sending SIGKILL",
           worker.environmentId(), worker.workerId(), worker.pid(), timeouts.stopGrace());
       worker.signalGroup(Signal.SIGKILL.intValue());
-      await(worker.exit(), timeouts.killTimeout());
+      Await.completion(worker.exit(), timeouts.killTimeout());
     }
     String leftovers = killLeftovers(worker, timeouts.killTimeout());
     if (!worker.hasExited()) {
@@ -74,7 +72,7 @@ public class StopProtocol {
    * Kills what is left of the worker's process group and its recorded descendants, and waits (up to
    * {@code timeout}) until none is alive. Returns a description of survivors, or null.
    */
-  String killLeftovers(WorkerHandle worker, Duration timeout) {
+  private String killLeftovers(WorkerHandle worker, java.time.Duration timeout) {
     if (nothingLeft(worker)) {
       return null;
     }
@@ -84,14 +82,11 @@ public class StopProtocol {
     }
     log.info("environment {}: worker {}: killing {} leftover descendant(s)", worker.environmentId(), worker.workerId(), leftovers.size());
     leftovers.forEach(process -> natives.signalVerified(process, Signal.SIGKILL.intValue()));
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!(leftovers = survivors(worker)).isEmpty() && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(POLL_NANOS);
-    }
-    if (leftovers.isEmpty()) {
+    if (Await.until(() -> survivors(worker).isEmpty(), timeout, reaperProperties.exitPollInterval())) {
       return null;
     }
-    return "descendants survived SIGKILL: " + leftovers.stream().map(p -> Integer.toString(p.pid())).collect(Collectors.joining(","));
+    return "descendants survived SIGKILL: "
+        + survivors(worker).stream().map(p -> Integer.toString(p.pid())).collect(Collectors.joining(","));
   }
 
   /** SIGKILL to what is left of the worker's group and its recorded descendants; no waiting. */
@@ -127,15 +122,5 @@ public class StopProtocol {
         .collect(Collectors.toSet());
     worker.descendants().stream().filter(ProcessRef::isAlive).forEach(alive::add);
     return alive;
-  }
-
-  private static void await(CompletableFuture<?> future, Duration timeout) {
-    try {
-      future.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (TimeoutException | ExecutionException e) {
-      // the caller looks at the worker's state and takes the next step
-    }
   }
 }

@@ -16,15 +16,15 @@ import java.util.Optional;
  * {@code ENVKEEPER_ENVIRONMENT_ID}), read from {@code /proc/<pid>/environ}. This is how a worker
  * spawned just before a crash, whose row was never committed, is still found and stopped.
  */
-public final class TaggedProcesses {
+final class TaggedProcesses {
 
   /** A live process carrying the worker variables, as they were at its start. */
-  public record Tagged(ProcessRef process, int pgid, Instant startedAt, Map<String, String> variables) {}
+  record Tagged(ProcessRef process, int pgid, Instant startedAt, Map<String, String> variables) {}
 
   private TaggedProcesses() {}
 
   /** Every live process whose environment has {@code variable}. */
-  public static List<Tagged> carrying(String variable) {
+  static List<Tagged> carrying(String variable) {
     List<Tagged> found = new ArrayList<>();
     for (ProcStat process : ProcStat.all()) {
       if (process.isZombie()) {

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A live worker this service spawned: its process (pid = pgid, start time, pidfd), the write end of
- * its stdin (the control channel and keepalive), the reader of its output, and its exit as reported
- * by the reaper. Signals go to the whole process group, and only while the group is provably ours.
+ * its stdin (the control channel and keepalive), its output (into the capped log, watched for the
+ * ack line) and its exit as reported by the reaper. Signals go to the whole process group, and only
+ * while the group is provably ours.
  */
 public final class WorkerHandle {
 
@@ -27,33 +28,25 @@ public final class WorkerHandle {
   private static final int MAX_ACK_LINE_BYTES = 64 * 1024;
 
   private final WorkerSpec spec;
-  private final NativeProcesses natives;
+  private final Child child;
   private final POSIX posix;
-  private final int pid;
-  private final long startTicks;
   private final String bootId;
   private final Instant startedAt;
-  private final WorkerLog output;
-  private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+  private final WorkerLog outputLog;
   private final CompletableFuture<Void> ack = new CompletableFuture<>();
   private final Set<ProcessRef> descendants = ConcurrentHashMap.newKeySet();
+  private final Output output = new Output();
   private volatile boolean ackArmed;
-  private int pidfd;
   private int stdinFd;
 
-  WorkerHandle(
-      WorkerSpec spec, NativeProcesses natives, int pid, long startTicks, String bootId, Instant startedAt,
-      int pidfd, int stdinFd, WorkerLog output) {
+  WorkerHandle(WorkerSpec spec, Child child, POSIX posix, String bootId, Instant startedAt, int stdinFd, WorkerLog outputLog) {
     this.spec = spec;
-    this.natives = natives;
-    this.posix = natives.posix();
-    this.pid = pid;
-    this.startTicks = startTicks;
+    this.child = child;
+    this.posix = posix;
     this.bootId = bootId;
     this.startedAt = startedAt;
-    this.pidfd = pidfd;
     this.stdinFd = stdinFd;
-    this.output = output;
+    this.outputLog = outputLog;
   }
 
   public UUID workerId() {
@@ -69,16 +62,16 @@ public final class WorkerHandle {
   }
 
   public int pid() {
-    return pid;
+    return child.pid();
   }
 
   /** The worker leads its own process group. */
   public int pgid() {
-    return pid;
+    return child.pid();
   }
 
   public long startTicks() {
-    return startTicks;
+    return child.startTicks();
   }
 
   public String bootId() {
@@ -93,17 +86,21 @@ public final class WorkerHandle {
     return spec.logFile();
   }
 
-  /** Completes (on the reaper thread) when the reaper collected the worker. */
+  /** Completes (on the reaper's loop) when the reaper collected the worker. */
   public CompletableFuture<ExitStatus> exit() {
-    return exit.copy();
+    return child.exit().copy();
   }
 
   public boolean hasExited() {
-    return exit.isDone();
+    return child.exit().isDone();
+  }
+
+  WorkerSpec spec() {
+    return spec;
   }
 
   /** Processes seen descending from this worker while it lived (also ones that left its group). */
-  public Set<ProcessRef> descendants() {
+  Set<ProcessRef> descendants() {
     return Set.copyOf(descendants);
   }
 
@@ -133,8 +130,8 @@ public final class WorkerHandle {
     byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
     int written = posix.write(stdinFd, bytes, bytes.length);
     if (written != bytes.length) {
-      log.warn("environment {}: worker {} pid {}: shutdown message not delivered (errno {})",
-          environmentId(), workerId(), pid, written < 0 ? posix.errno() : "short write");
+      log.warn("environment {}: worker {} pid {}: shutdown message not delivered ({})",
+          environmentId(), workerId(), pid(), written < 0 ? LinuxProcessCalls.errnoName(posix.errno()) : "short write");
       return false;
     }
     return true;
@@ -152,14 +149,15 @@ public final class WorkerHandle {
 
   /**
    * Signals the worker's process group. While the leader is unreaped its pid (= the pgid) cannot be
-   * recycled, and the leader itself is signalled through its pidfd. Once it is reaped, the group is
-   * signalled only if a member we saw descend from the worker is still alive in it (which keeps the
-   * pgid from being reused); tracked descendants that left the group are signalled one by one.
+   * recycled; a leader that moved to another group is signalled apart, through its pidfd (one
+   * signal per process: a handler may count them). Once it is reaped, the group is signalled only if
+   * a member we saw descend from the worker is still alive in it (which keeps the pgid from being
+   * reused); tracked descendants that left the group are signalled one by one.
    */
-  synchronized void signalGroup(int signal) {
-    if (!exit.isDone()) {
-      if (pidfd >= 0) {
-        natives.pidfdSignal(pidfd, signal);
+  void signalGroup(int signal) {
+    if (!hasExited()) {
+      if (ProcStat.of(pid()).map(ProcStat::pgrp).orElse(pgid()) != pgid()) {
+        child.signal(signal);
       }
       killGroup(signal);
       return;
@@ -173,68 +171,55 @@ public final class WorkerHandle {
 
   private void killGroup(int signal) {
     if (posix.kill(-pgid(), signal) != 0 && posix.errno() != Errno.ESRCH.intValue()) {
-      log.warn("environment {}: worker {}: kill(-{}, {}) failed with errno {}",
-          environmentId(), workerId(), pgid(), signal, posix.errno());
+      log.warn("environment {}: worker {}: kill(-{}, {}) failed ({})",
+          environmentId(), workerId(), pgid(), signal, LinuxProcessCalls.errnoName(posix.errno()));
     }
   }
 
-  // --- events from the reaper and the output reader -------------------------------------------
+  // --- output, read by the reaper's loop ------------------------------------------------------
 
-  void onExit(ExitStatus status) {
-    synchronized (this) {
-      if (pidfd >= 0) {
-        posix.close(pidfd);
-        pidfd = -1;
-      }
-    }
-    exit.complete(status);
+  /** Where the reaper passes the worker's stdout+stderr. */
+  OutputSink output() {
+    return output;
   }
 
-  /** Reads the worker's stdout+stderr until EOF: into the capped log, and watching for the ack. */
-  void readOutput(int fd) {
-    byte[] buffer = new byte[8192];
-    ByteArrayOutputStream line = new ByteArrayOutputStream();
-    try {
-      while (true) {
-        int n = posix.read(fd, buffer, buffer.length);
-        if (n == 0) {
-          return; // EOF: every holder of the write end (the worker and its children) is gone
-        }
-        if (n < 0) {
-          if (posix.errno() == Errno.EINTR.intValue()) {
-            continue;
-          }
-          return;
-        }
-        output.write(buffer, n);
-        scanLines(buffer, n, line);
-      }
-    } catch (IOException e) {
-      log.warn("environment {}: worker {}: log write failed: {}", environmentId(), workerId(), e.toString());
-    } finally {
-      posix.close(fd);
+  /** Into the capped log, and watched for the ack line. Runs on the reaper's loop only. */
+  private final class Output implements OutputSink {
+
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+    @Override
+    public boolean received(byte[] bytes, int length) {
       try {
-        output.close();
+        outputLog.write(bytes, length);
+      } catch (IOException e) {
+        log.warn("environment {}: worker {}: log write failed: {}", environmentId(), workerId(), e.toString());
+        return false;
+      }
+      for (int i = 0; i < length; i++) {
+        if (bytes[i] == '\n') {
+          onLine(line.toString(StandardCharsets.UTF_8));
+          line.reset();
+        } else if (line.size() < MAX_ACK_LINE_BYTES) {
+          line.write(bytes[i]);
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public void ended() {
+      try {
+        outputLog.close();
       } catch (IOException e) {
         // nothing more will be written
       }
     }
-  }
 
-  private void scanLines(byte[] buffer, int length, ByteArrayOutputStream line) {
-    for (int i = 0; i < length; i++) {
-      if (buffer[i] == '\n') {
-        onLine(line.toString(StandardCharsets.UTF_8));
-        line.reset();
-      } else if (line.size() < MAX_ACK_LINE_BYTES) {
-        line.write(buffer[i]);
+    private void onLine(String text) {
+      if (ackArmed && spec.ackLine() != null && text.strip().equals(spec.ackLine().strip())) {
+        ack.complete(null);
       }
-    }
-  }
-
-  private void onLine(String line) {
-    if (ackArmed && spec.ackLine() != null && line.strip().equals(spec.ackLine().strip())) {
-      ack.complete(null);
     }
   }
 }

@@ -27,6 +27,10 @@ import org.springframework.validation.annotation.Validated;
  *     process group, e.g. with {@code setsid}, are still killed with their environment).
  * @param logDir Where worker logs live ({@code <log-dir>/<environment id>/<worker id>.log}).
  *     Default: {@code <data-dir>/worker-logs}.
+ * @param exitAfterAck Time a worker that acknowledged the shutdown message gets to exit by itself
+ *     before SIGTERM.
+ * @param unconfigured Stop bounds of a worker whose profile is not configured (any more): a leftover
+ *     of an earlier run with another configuration, or one no record names.
  */
 @ConfigurationProperties("envkeeper.workers")
 @Validated
@@ -37,12 +41,31 @@ public record WorkerProperties(
     @DefaultValue("1024") @Min(1) int maxArgLength,
     @NotNull @DefaultValue("30s") Duration destroyTimeout,
     @NotNull @DefaultValue("500ms") Duration trackInterval,
-    java.nio.file.Path logDir) {
+    java.nio.file.Path logDir,
+    @NotNull @DefaultValue("250ms") Duration exitAfterAck,
+    @NotNull @Valid @DefaultValue Unconfigured unconfigured) {
 
   public WorkerProperties {
     profiles = Map.copyOf(profiles);
     inheritEnv = List.copyOf(inheritEnv);
   }
+
+  /** The stop bounds of {@code profile}, or the defaults when it is unknown (null) or no longer configured. */
+  public StopTimeouts stopTimeoutsOf(String profile) {
+    Profile configured = profile == null ? null : profiles.get(profile);
+    return configured != null
+        ? configured.stopTimeouts()
+        : StopTimeouts.withoutMessage(unconfigured.stopGrace(), unconfigured.killTimeout());
+  }
+
+  /**
+   * Stop bounds for a worker whose profile is not configured.
+   *
+   * @param stopGrace Time between SIGTERM and SIGKILL.
+   * @param killTimeout Wait after SIGKILL for the process to be gone.
+   */
+  public record Unconfigured(
+      @NotNull @DefaultValue("5s") Duration stopGrace, @NotNull @DefaultValue("2s") Duration killTimeout) {}
 
   /**
    * One kind of worker.

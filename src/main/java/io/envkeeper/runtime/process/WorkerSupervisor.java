@@ -1,10 +1,12 @@
 package io.envkeeper.runtime.process;
 
+import io.envkeeper.deadline.Await;
+import io.envkeeper.deadline.Deadline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -12,8 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
  * {@link #recordPendingEnds()}, so no outcome is lost.
  */
 @Component
-public class WorkerSupervisor implements DisposableBean {
+class WorkerSupervisor implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerSupervisor.class);
 
@@ -34,15 +34,15 @@ public class WorkerSupervisor implements DisposableBean {
   private final DescendantTracker tracker;
   private final WorkerProperties properties;
   private final WorkerLifecycle lifecycle;
-  private final ExecutorService executor =
-      Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "worker-stop");
-        thread.setDaemon(true);
-        return thread;
-      });
+  /** Threads are made on demand (none at construction) and die after a minute idle. */
+  private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
+    Thread thread = new Thread(runnable, "worker-stop");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final Map<UUID, CompletableFuture<StopOutcome>> stopsInFlight = new ConcurrentHashMap<>();
   private final Map<UUID, PendingEnd> pendingEnds = new ConcurrentHashMap<>();
-  /** Every worker of this process not yet reaped. */
+  /** Every worker of this context not yet reaped. */
   private final Map<UUID, WorkerHandle> live = new ConcurrentHashMap<>();
 
   private record PendingEnd(WorkerHandle worker, StopOutcome outcome) {}
@@ -55,8 +55,8 @@ public class WorkerSupervisor implements DisposableBean {
     this.lifecycle = lifecycle;
   }
 
-  /** Starts following a freshly spawned worker. */
-  public void supervise(WorkerHandle worker) {
+  /** Starts following a freshly spawned (and recorded) worker. */
+  void supervise(WorkerHandle worker) {
     live.put(worker.workerId(), worker);
     tracker.track(worker);
     worker.exit().thenRun(() -> live.remove(worker.workerId(), worker));
@@ -73,7 +73,7 @@ public class WorkerSupervisor implements DisposableBean {
    * Stops the worker with its profile's protocol; joins a stop already running. The STOPPING state is
    * recorded before this returns (and before any signal); if it cannot be, this throws.
    */
-  public CompletableFuture<StopOutcome> stop(WorkerHandle worker) {
+  CompletableFuture<StopOutcome> stop(WorkerHandle worker) {
     return stopEach(List.of(worker)).get(worker);
   }
 
@@ -81,8 +81,8 @@ public class WorkerSupervisor implements DisposableBean {
    * Stops all these workers in parallel within one overall bound. A worker whose stop did not
    * finish in time, or could not start, has a LOST outcome here (its stop may still finish later).
    */
-  public Map<WorkerHandle, StopOutcome> stopAll(Collection<WorkerHandle> workers, Duration overall) {
-    long deadline = System.nanoTime() + overall.toNanos();
+  Map<WorkerHandle, StopOutcome> stopAll(Collection<WorkerHandle> workers, Duration overall) {
+    Deadline deadline = Deadline.in(overall);
     Map<WorkerHandle, CompletableFuture<StopOutcome>> stops;
     try {
       stops = stopEach(workers);
@@ -93,7 +93,7 @@ public class WorkerSupervisor implements DisposableBean {
       }
     }
     Map<WorkerHandle, StopOutcome> outcomes = new LinkedHashMap<>();
-    stops.forEach((worker, stop) -> outcomes.put(worker, await(stop, deadline)));
+    stops.forEach((worker, stop) -> outcomes.put(worker, outcomeBy(stop, deadline)));
     return outcomes;
   }
 
@@ -135,7 +135,7 @@ public class WorkerSupervisor implements DisposableBean {
 
   private void runProtocol(WorkerHandle worker, CompletableFuture<StopOutcome> mine) {
     try {
-      StopOutcome outcome = protocol.stop(worker, timeoutsOf(worker));
+      StopOutcome outcome = protocol.stop(worker, properties.stopTimeoutsOf(worker.profile()));
       record(worker, outcome);
       mine.complete(outcome);
     } catch (RuntimeException e) {
@@ -147,12 +147,12 @@ public class WorkerSupervisor implements DisposableBean {
   }
 
   /**
-   * Stops every live worker of this process in parallel (service shutdown). Those still not reaped
+   * Stops every live worker of this context in parallel (service shutdown). Those still not reaped
    * at the deadline get SIGKILL to their group at once: shutdown never leaves a worker running.
    *
    * @return how many workers were stopped
    */
-  public int stopEveryWorker(Duration deadline) {
+  int stopEveryWorker(Duration deadline) {
     Collection<WorkerHandle> workers = List.copyOf(live.values());
     if (workers.isEmpty()) {
       return 0;
@@ -167,7 +167,7 @@ public class WorkerSupervisor implements DisposableBean {
    * Last resort (the shutdown deadline passed, or the process is about to be halted): SIGKILL to
    * every live worker's group and to its recorded descendants, without waiting.
    */
-  public void killEveryWorkerNow() {
+  void killEveryWorkerNow() {
     for (WorkerHandle worker : live.values()) {
       if (!worker.hasExited()) {
         log.warn("environment {}: worker {} pid {} still running at the deadline; SIGKILL",
@@ -179,7 +179,7 @@ public class WorkerSupervisor implements DisposableBean {
   }
 
   /** Records ends that failed to record earlier; returns how many are still pending. */
-  public int recordPendingEnds() {
+  int recordPendingEnds() {
     pendingEnds.values().forEach(pending -> record(pending.worker(), pending.outcome()));
     return pendingEnds.size();
   }
@@ -195,21 +195,16 @@ public class WorkerSupervisor implements DisposableBean {
     }
   }
 
-  private StopTimeouts timeoutsOf(WorkerHandle worker) {
-    WorkerProperties.Profile profile = properties.profiles().get(worker.profile());
-    return profile != null
-        ? profile.stopTimeouts()
-        : StopTimeouts.withoutMessage(Duration.ofSeconds(5), Duration.ofSeconds(2));
-  }
-
-  private static StopOutcome await(CompletableFuture<StopOutcome> stop, long deadlineNanos) {
+  private static StopOutcome outcomeBy(CompletableFuture<StopOutcome> stop, Deadline deadline) {
+    if (!Await.completion(stop, deadline)) {
+      return StopOutcome.lost(Thread.currentThread().isInterrupted()
+          ? "interrupted while stopping" : "stop did not finish within the overall bound");
+    }
     try {
-      return stop.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return stop.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return StopOutcome.lost("interrupted while stopping");
-    } catch (TimeoutException e) {
-      return StopOutcome.lost("stop did not finish within the overall bound");
     } catch (ExecutionException e) {
       return StopOutcome.lost("stop could not start: " + e.getCause());
     }

@@ -1,12 +1,10 @@
 package io.envkeeper.runtime.process;
 
+import io.envkeeper.deadline.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import jnr.constants.platform.Signal;
 import org.springframework.stereotype.Component;
 
@@ -17,33 +15,31 @@ import org.springframework.stereotype.Component;
  * for. Only adopted processes are considered, never anyone else's.
  */
 @Component
-public class WorkspaceOrphans {
+class WorkspaceOrphans {
 
-  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-
+  private final ScopedReaper reaper;
   private final NativeProcesses natives;
+  private final ReaperProperties properties;
   private final int selfPid;
 
-  WorkspaceOrphans(NativeProcesses natives) {
-    this.natives = natives;
+  WorkspaceOrphans(ScopedReaper reaper, ReaperProperties properties) {
+    this.reaper = reaper;
+    this.natives = reaper.natives();
+    this.properties = properties;
     this.selfPid = natives.posix().getpid();
   }
 
-  /** Kills them; returns the pids still alive after {@code timeout} (empty when all are gone). */
-  public List<Integer> killThoseIn(Path workspace, Duration timeout) {
+  /** Kills them; returns the pids still alive after {@code orphan-kill-timeout} (empty when all are gone). */
+  List<Integer> killThoseIn(Path workspace) {
     List<ProcessRef> orphans = find(workspace);
     orphans.forEach(orphan -> natives.signalVerified(orphan, Signal.SIGKILL.intValue()));
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!orphans.isEmpty() && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(POLL_NANOS);
-      orphans = orphans.stream().filter(ProcessRef::isAlive).toList();
-    }
-    return orphans.stream().map(ProcessRef::pid).toList();
+    Await.until(() -> orphans.stream().noneMatch(ProcessRef::isAlive), properties.orphanKillTimeout(), properties.exitPollInterval());
+    return orphans.stream().filter(ProcessRef::isAlive).map(ProcessRef::pid).toList();
   }
 
   private List<ProcessRef> find(Path workspace) {
     return ProcStat.all().stream()
-        .filter(p -> p.ppid() == selfPid && !p.isZombie() && !ScopedReaper.isRegisteredInJvm(p.pid()))
+        .filter(p -> p.ppid() == selfPid && !p.isZombie() && !reaper.isRegistered(p.pid()))
         .filter(p -> cwdIsIn(p.pid(), workspace))
         .map(p -> new ProcessRef(p.pid(), p.startTicks()))
         .toList();

@@ -2,6 +2,7 @@ package io.envkeeper.runtime.watch;
 
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import io.envkeeper.deadline.Backoff;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -63,7 +64,6 @@ public record WatchProperties(
 
   /** The wait before retry number {@code attempt} (1-based): exponential, capped. */
   Duration retryDelay(int attempt) {
-    Duration delay = retryBase.multipliedBy(1L << Math.min(attempt - 1, 30));
-    return delay.compareTo(retryMax) > 0 ? retryMax : delay;
+    return new Backoff(retryBase, retryMax).delay(attempt);
   }
 }

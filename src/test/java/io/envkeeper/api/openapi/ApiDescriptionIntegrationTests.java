@@ -129,7 +129,8 @@ class ApiDescriptionIntegrationTests extends IntegrationTest {
 
     assertThat(statuses("post " + WORKERS)).contains("201", "400", "404", "409", "410", "500");
     assertProblem("post " + WORKERS, "400", ProblemCode.UNKNOWN_PROFILE, ProblemCode.INVALID_ARGS);
-    assertProblem("post " + WORKERS, "409", ProblemCode.WORKER_LIMIT_REACHED);
+    assertProblem("post " + WORKERS, "409",
+        ProblemCode.WORKER_LIMIT_REACHED, ProblemCode.WORKSPACE_MISSING, ProblemCode.WORKSPACE_MOVED);
     assertThat(statuses("delete " + WORKER)).contains("200", "202", "404", "410");
     assertProblem("get " + WORKER, "404", ProblemCode.ENVIRONMENT_NOT_FOUND, ProblemCode.WORKER_NOT_FOUND);
 

@@ -1,116 +1,131 @@
 package io.envkeeper.runtime.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.envkeeper.support.OsProcesses;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import jnr.constants.platform.OpenFlags;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The reaper with real child processes: it takes exactly what it registered, promptly. */
+/**
+ * The JVM's reaper with real child processes: it takes exactly what it spawned, promptly, passes on
+ * their output, and adopts only orphans. It is shared with every application context of the test
+ * JVM, as in production with the one context: each test holds it while it runs.
+ */
 class ScopedReaperTests {
 
-  private final NativeProcesses natives = new NativeProcesses();
-  private ScopedReaper reaper;
+  private static final ReaperProperties DEFAULTS = new ReaperProperties(Duration.ofSeconds(1), true, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(10));
+
+  private final ScopedReaper reaper = ScopedReaper.ofThisJvm();
+  private final NativeProcesses natives = reaper.natives();
   private final List<Integer> spawned = new ArrayList<>();
+  private int devNull;
+  private int directory;
 
   @BeforeEach
-  void startReaper() {
-    reaper = new ScopedReaper(
-        natives, new ReaperProperties(Duration.ofSeconds(1), true, Duration.ofMillis(500)), new SimpleMeterRegistry());
+  void holdTheReaper() {
+    reaper.retain(DEFAULTS);
+    devNull = natives.posix().open("/dev/null", OpenFlags.O_RDWR.intValue() | OpenFlags.O_CLOEXEC.intValue(), 0);
+    directory = natives.posix().open(".", OpenFlags.O_RDONLY.intValue() | OpenFlags.O_DIRECTORY.intValue() | OpenFlags.O_CLOEXEC.intValue(), 0);
+    assertThat(devNull).isNotNegative();
+    assertThat(directory).isNotNegative();
   }
 
   @AfterEach
   void leaveNothingRunning() {
     for (int pid : spawned) {
-      ProcStat.of(pid).filter(stat -> !stat.isZombie()).ifPresent(stat -> natives.posix().kill(pid, 9));
+      OsProcesses.of(pid).filter(stat -> !stat.isZombie()).ifPresent(stat -> natives.posix().kill(pid, 9));
     }
-    reaper.destroy();
+    natives.closeAll(devNull, directory);
+    reaper.release();
   }
 
   @Test
   void exitCodesAndSignalsAreDecoded() {
-    Map<Integer, ExitStatus> statuses = new ConcurrentHashMap<>();
-    int exits3 = spawn("exit 3");
-    int killed = spawn("kill -KILL $$");
-    int terminated = spawn("kill -TERM $$");
-    reaper.register(exits3, status -> statuses.put(exits3, status));
-    reaper.register(killed, status -> statuses.put(killed, status));
-    reaper.register(terminated, status -> statuses.put(terminated, status));
+    CompletableFuture<ExitStatus> exits3 = spawn("exit 3").exit();
+    CompletableFuture<ExitStatus> killed = spawn("kill -KILL $$").exit();
+    CompletableFuture<ExitStatus> terminated = spawn("kill -TERM $$").exit();
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> statuses.size() == 3);
+    await().atMost(Duration.ofSeconds(5)).until(() -> exits3.isDone() && killed.isDone() && terminated.isDone());
 
-    assertThat(statuses.get(exits3)).isEqualTo(new ExitStatus(3, null, false));
-    assertThat(statuses.get(killed)).isEqualTo(new ExitStatus(null, 9, false));
-    assertThat(statuses.get(terminated)).isEqualTo(new ExitStatus(null, 15, false));
+    assertThat(exits3.join()).isEqualTo(new ExitStatus(3, null, false));
+    assertThat(killed.join()).isEqualTo(new ExitStatus(null, 9, false));
+    assertThat(terminated.join()).isEqualTo(new ExitStatus(null, 15, false));
     assertThat(ExitStatus.signalName(9)).isEqualTo("SIGKILL");
+  }
+
+  @Test
+  void aFailedSpawnNamesItsErrnoAndRegistersNothing() {
+    int before = reaper.stats().registered();
+    assertThatThrownBy(() -> reaper.spawn(spec(List.of("no-such-program-" + System.nanoTime()))))
+        .isInstanceOf(SpawnFailedException.class)
+        .hasMessageContaining("ENOENT");
+    assertThat(reaper.stats().registered()).isLessThanOrEqualTo(before);
   }
 
   /** The scoped property: a ProcessBuilder child of the same JVM keeps its own exit code. */
   @Test
   void reaperNeverTakesAnUnregisteredChildOfTheJdk() throws Exception {
+    long vanishedBefore = reaper.stats().vanishedTotal();
     Process jdkChild = new ProcessBuilder("sh", "-c", "sleep 0.5; exit 7").start();
-    List<Integer> quick = new ArrayList<>();
+    List<Child> quick = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      int pid = spawn("exit 0");
-      quick.add(pid);
-      reaper.register(pid, status -> { });
+      quick.add(spawn("exit 0"));
     }
 
     assertThat(jdkChild.waitFor()).isEqualTo(7);
-    await().atMost(Duration.ofSeconds(5)).until(() -> quick.stream().noneMatch(reaper::isRegistered));
-    assertThat(reaper.stats().vanishedTotal()).isZero();
+    await().atMost(Duration.ofSeconds(5)).until(() -> quick.stream().noneMatch(child -> reaper.isRegistered(child.pid())));
+    assertThat(reaper.stats().vanishedTotal()).isEqualTo(vanishedBefore);
   }
 
   @Test
-  void thousandTwentyFourRegisteredPidsDrainWithoutZombies() {
-    long reapedBefore = reaper.stats().reapedTotal();
-    List<Integer> pids = new ArrayList<>();
+  void thousandTwentyFourChildrenDrainWithoutZombies() {
+    List<Child> children = new ArrayList<>();
     for (int i = 0; i < 1024; i++) {
-      int pid = spawn("exit 0");
-      pids.add(pid);
-      reaper.register(pid, status -> { });
+      children.add(spawn("exit 0"));
     }
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> reaper.stats().reapedTotal() - reapedBefore == 1024);
+    await().atMost(Duration.ofSeconds(30)).until(() -> children.stream().allMatch(child -> child.exit().isDone()));
 
-    assertThat(reaper.stats().registered()).isZero();
-    assertThat(pids).noneMatch(pid -> ProcStat.of(pid).isPresent());
+    assertThat(children).noneMatch(child -> reaper.isRegistered(child.pid()));
+    assertThat(children).noneMatch(child -> OsProcesses.of(child.pid()).isPresent());
   }
 
   /**
-   * The sweep thread blocks in poll(2) on native memory the kernel writes into: it must stay alive
-   * through garbage collections meanwhile (once freed under load, it corrupted the heap).
+   * The loop blocks in poll(2) on native memory the kernel writes into: it must stay alive through
+   * garbage collections meanwhile (once freed under load, it corrupted the heap).
    */
   @Test
   void reapingCarriesOnThroughGarbageCollections() throws Exception {
-    long reapedBefore = reaper.stats().reapedTotal();
     java.util.concurrent.atomic.AtomicBoolean collecting = new java.util.concurrent.atomic.AtomicBoolean(true);
     Thread collector = new Thread(() -> {
       while (collecting.get()) {
         System.gc();
-        // Paced, not flat out: a full GC every few ms still lands while the sweep thread sits in
-        // poll, without starving the spawning thread of the suite's shared JVM for a minute.
+        // Paced, not flat out: a full GC every few ms still lands while the loop sits in poll,
+        // without starving the spawning thread of the suite's shared JVM for a minute.
         java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
       }
     });
     collector.start();
+    List<Child> children = new ArrayList<>();
     try {
       for (int i = 0; i < 300; i++) {
-        try (ScopedReaper.PendingSpawn pending = ScopedReaper.spawning()) {
-          int pid = spawn("exit 0");
-          reaper.register(pid, status -> { });
-        }
+        children.add(spawn("exit 0"));
       }
-      await().atMost(Duration.ofSeconds(30)).until(() -> reaper.stats().reapedTotal() - reapedBefore == 300);
+      await().atMost(Duration.ofSeconds(30)).until(() -> children.stream().allMatch(child -> child.exit().isDone()));
     } finally {
       collecting.set(false);
       collector.join();
@@ -119,69 +134,134 @@ class ScopedReaperTests {
   }
 
   /**
-   * A child that exits before its spawner registers it is an unclaimed zombie meanwhile: however long
-   * the spawner is held up (here well past the adoption grace), no reaper of this JVM adopts it, and
-   * its exit status reaches the registration.
+   * A child that exits before its spawn registers it is an unclaimed zombie meanwhile: however long
+   * the spawn is held up (here well past the adoption grace), it is never adopted, and its exit
+   * status reaches the spawner.
    */
   @Test
   void aSpawnNotYetRegisteredIsNeverAdopted() {
-    ExitStatus[] seen = new ExitStatus[1];
-    int pid;
-    try (ScopedReaper.PendingSpawn pending = ScopedReaper.spawning()) {
-      pid = spawn("exit 5");
-      await().atMost(Duration.ofSeconds(5)).until(() -> ProcStat.of(pid).map(ProcStat::isZombie).orElse(false));
-      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> ProcStat.of(pid).isPresent());
-      reaper.register(pid, status -> seen[0] = status);
-    }
+    Child child = reaper.spawn(spec(List.of("sh", "-c", "exit 5")), pid -> {
+      await().atMost(Duration.ofSeconds(5)).until(() -> OsProcesses.of(pid).map(OsProcesses.Stat::isZombie).orElse(false));
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> OsProcesses.of(pid).isPresent());
+    });
+    spawned.add(child.pid());
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> seen[0] != null);
-    assertThat(seen[0]).isEqualTo(new ExitStatus(5, null, false));
+    await().atMost(Duration.ofSeconds(5)).until(() -> child.exit().isDone());
+    assertThat(child.exit().join()).isEqualTo(new ExitStatus(5, null, false));
   }
 
   @Test
-  void deadSweepThreadIsRespawnedAndReapsAgain() {
-    Thread sweeper = reaper.sweeperThread();
-    sweeper.interrupt();
-    await().atMost(Duration.ofSeconds(5)).until(() -> !sweeper.isAlive());
+  void deadLoopIsRestartedByTheNextSpawnAndReapsAgain() {
+    Thread loop = reaper.loopThread();
+    long respawnsBefore = reaper.stats().respawns();
+    loop.interrupt();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !loop.isAlive());
     assertThat(reaper.stats().workerAlive()).isFalse();
 
-    int pid = spawn("exit 0");
-    ExitStatus[] seen = new ExitStatus[1];
-    reaper.register(pid, status -> seen[0] = status);
+    Child child = spawn("exit 0");
 
-    assertThat(reaper.stats().respawns()).isEqualTo(1);
+    assertThat(reaper.stats().respawns()).isEqualTo(respawnsBefore + 1);
     assertThat(reaper.stats().workerAlive()).isTrue();
-    await().atMost(Duration.ofSeconds(5)).until(() -> seen[0] != null);
+    await().atMost(Duration.ofSeconds(5)).until(() -> child.exit().isDone());
+  }
+
+  /** A probe only looks: a dead loop shows DOWN, check after check, until a spawn restarts it. */
+  @Test
+  void healthReportsADeadLoopWithoutRestartingIt() {
+    HealthIndicator health = new ProcessCoreConfiguration().reaperHealthIndicator(reaper);
+    Thread loop = reaper.loopThread();
+    long respawnsBefore = reaper.stats().respawns();
+    loop.interrupt();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !loop.isAlive());
+
+    assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+    assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+    assertThat(health.health().getDetails()).containsEntry("workerAlive", false).containsKeys("registered", "sweeps", "respawns");
+    assertThat(reaper.stats().respawns()).isEqualTo(respawnsBefore);
+
+    spawn("exit 0");
+    await().atMost(Duration.ofSeconds(5)).until(() -> health.health().getStatus().equals(Status.UP));
+  }
+
+  @Test
+  void nothingIsSpawnedWhileNobodyHoldsTheReaper() {
+    ReaperStats before = reaper.stats();
+    reaper.release();
+    try {
+      if (reaper.stats().workerAlive()) {
+        return; // an application context of this JVM holds it too: nothing to see here
+      }
+      assertThatThrownBy(() -> reaper.spawn(spec(List.of("true")))).isInstanceOf(SpawnFailedException.class);
+      assertThat(reaper.stats().registered()).isEqualTo(before.registered());
+    } finally {
+      reaper.retain(DEFAULTS);
+    }
+  }
+
+  @Test
+  void outputIsPassedOnInOrderUntilEndOfFile() {
+    int[] pipe = natives.pipe(true, false);
+    ByteArrayOutputStream received = new ByteArrayOutputStream();
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    Child child;
+    try {
+      child = reaper.spawn(new ChildSpec(List.of("sh", "-c", "i=0; while [ $i -lt 500 ]; do echo line-$i; i=$((i+1)); done"),
+          List.of("PATH=/usr/bin:/bin"), devNull, pipe[1], pipe[1], directory, true));
+      spawned.add(child.pid());
+    } finally {
+      natives.closeAll(pipe[1]);
+    }
+    reaper.pump(pipe[0], new OutputSink() {
+      @Override
+      public boolean received(byte[] bytes, int length) {
+        received.write(bytes, 0, length);
+        return true;
+      }
+
+      @Override
+      public void ended() {
+        ended.complete(null);
+      }
+    });
+
+    await().atMost(Duration.ofSeconds(10)).until(ended::isDone);
+    String[] lines = received.toString(StandardCharsets.UTF_8).split("\n");
+    assertThat(lines).hasSize(500);
+    assertThat(lines[0]).isEqualTo("line-0");
+    assertThat(lines[499]).isEqualTo("line-499");
+    await().atMost(Duration.ofSeconds(5)).until(() -> child.exit().isDone());
   }
 
   @Test
   void adoptedOrphanZombiesAreReapedAfterTheGrace() throws Exception {
     Path pidFile = Files.createTempFile(Files.createDirectories(Path.of("target")), "orphan-", ".pid");
     // The middle process exits at once; its child, re-parented to this JVM (subreaper), exits later
-    // and must not linger as <defunct>. (Any reaper of this JVM may take it: tests run several.)
-    int middle = spawn("(sleep 0.3; exit 0) & echo $! > " + pidFile + "; exit 0");
-    reaper.register(middle, status -> { });
+    // and must not linger as <defunct>.
+    spawn("(sleep 0.3; exit 0) & echo $! > " + pidFile + "; exit 0");
     await().atMost(Duration.ofSeconds(5)).until(() -> !Files.readString(pidFile).isBlank());
     int orphan = Integer.parseInt(Files.readString(pidFile).trim());
     spawned.add(orphan);
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> ProcStat.of(orphan).isEmpty());
+    await().atMost(Duration.ofSeconds(10)).until(() -> OsProcesses.of(orphan).isEmpty());
     assertThat(zombieChildren()).doesNotContain(orphan);
     Files.delete(pidFile);
   }
 
   private List<Integer> zombieChildren() {
     int self = natives.posix().getpid();
-    return ProcStat.all().stream()
-        .filter(p -> p.ppid() == self && p.isZombie() && !ScopedReaper.isRegisteredInJvm(p.pid()))
-        .map(ProcStat::pid)
+    return OsProcesses.all().stream()
+        .filter(p -> p.ppid() == self && p.isZombie() && !reaper.isRegistered(p.pid()))
+        .map(OsProcesses.Stat::pid)
         .toList();
   }
 
-  private int spawn(String script) {
-    long pid = natives.posix().posix_spawnp("sh", List.of(), List.of("sh", "-c", script), List.of("PATH=/usr/bin:/bin"));
-    assertThat(pid).as("spawn of " + script + " (errno " + natives.posix().errno() + ")").isPositive();
-    spawned.add((int) pid);
-    return (int) pid;
+  private Child spawn(String script) {
+    Child child = reaper.spawn(spec(List.of("sh", "-c", script)));
+    spawned.add(child.pid());
+    return child;
+  }
+
+  private ChildSpec spec(List<String> argv) {
+    return new ChildSpec(argv, List.of("PATH=/usr/bin:/bin"), devNull, devNull, devNull, directory, true);
   }
 }

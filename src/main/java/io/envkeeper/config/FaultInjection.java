@@ -1,0 +1,15 @@
+package io.envkeeper.config;
+
+/**
+ * Crash and hang hooks for crash-safety tests of the packaged jar. In production this is
+ * {@link #NONE}: every call does nothing. The halting implementation exists only in a run started
+ * with the {@code fault-injection} profile on its command line; see {@link FaultInjectionConfiguration}.
+ */
+public interface FaultInjection {
+
+  /** Production: no point is ever armed. */
+  FaultInjection NONE = point -> { };
+
+  /** Halts or hangs the process here if a fault-injection run armed this point; otherwise nothing. */
+  void reached(FaultPoint point);
+}

@@ -1,0 +1,107 @@
+package io.envkeeper.runtime.process;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import jnr.constants.platform.Signal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the rest of the service may do with the workers of this run: start one, stop them, and
+ * the shutdown's last resorts. Spawning, reaping, descendants and the stop protocol stay inside
+ * this package. (Workers of an earlier run: {@link LeftoverWorkers}.)
+ */
+@Component
+public class WorkerProcesses {
+
+  private static final Logger log = LoggerFactory.getLogger(WorkerProcesses.class);
+
+  private final WorkerLauncher launcher;
+  private final WorkerSupervisor supervisor;
+  private final WorkspaceOrphans orphans;
+  private final WorkerProperties properties;
+
+  WorkerProcesses(WorkerLauncher launcher, WorkerSupervisor supervisor, WorkspaceOrphans orphans, WorkerProperties properties) {
+    this.launcher = launcher;
+    this.supervisor = supervisor;
+    this.orphans = orphans;
+    this.properties = properties;
+  }
+
+  /**
+   * Spawns the worker (registered with the reaper, its output read), has the caller record it
+   * ({@code record}, e.g. commit its row), then follows it until it ends. If recording throws, the
+   * worker's process group is killed at once (bounded by the profile's kill timeout) and the
+   * exception goes on: no worker ever runs unrecorded.
+   *
+   * @throws WorkspaceUnusableException when its workspace is missing or no longer the recorded one
+   * @throws SpawnFailedException when it cannot be started
+   */
+  public WorkerHandle start(WorkerSpec spec, Consumer<WorkerHandle> record) {
+    WorkerHandle worker = launcher.launch(spec);
+    try {
+      record.accept(worker);
+    } catch (RuntimeException | Error e) {
+      log.warn("environment {}: worker {} could not be recorded; killing its process group",
+          spec.environmentId(), spec.workerId());
+      kill(worker);
+      throw e;
+    }
+    supervisor.supervise(worker);
+    return worker;
+  }
+
+  /** Stops the worker with its profile's protocol; joins a stop already running. */
+  public CompletableFuture<StopOutcome> stop(WorkerHandle worker) {
+    return supervisor.stop(worker);
+  }
+
+  /**
+   * An environment's teardown: stops these workers in parallel within {@code destroy-timeout}, then
+   * kills adopted orphans still in {@code workspace}; see {@link StopAll}.
+   */
+  public StopAll stopAll(Collection<WorkerHandle> workers, Path workspace, boolean workersEverStarted) {
+    Map<WorkerHandle, StopOutcome> outcomes = supervisor.stopAll(workers, properties.destroyTimeout());
+    List<Integer> survivors = workersEverStarted ? orphans.killThoseIn(workspace) : List.of();
+    return new StopAll(outcomes, survivors);
+  }
+
+  /**
+   * How stopping all workers of an environment ended.
+   *
+   * @param outcomes each worker's stop (not reaped: LOST)
+   * @param orphanSurvivors adopted processes in the workspace still alive after SIGKILL
+   */
+  public record StopAll(Map<WorkerHandle, StopOutcome> outcomes, List<Integer> orphanSurvivors) {}
+
+  /** Service shutdown: every live worker in parallel, SIGKILL at the deadline; returns how many. */
+  public int stopEveryWorker(Duration deadline) {
+    return supervisor.stopEveryWorker(deadline);
+  }
+
+  /** Last resort before a halt: SIGKILL to every live worker's group and descendants, no waiting. */
+  public void killEveryWorkerNow() {
+    supervisor.killEveryWorkerNow();
+  }
+
+  /** Records ends that failed to record earlier (database away); returns how many still wait. */
+  public int recordPendingEnds() {
+    return supervisor.recordPendingEnds();
+  }
+
+  private void kill(WorkerHandle worker) {
+    worker.closeStdin();
+    worker.signalGroup(Signal.SIGKILL.intValue());
+    Duration bound = properties.stopTimeoutsOf(worker.profile()).killTimeout();
+    if (!io.envkeeper.deadline.Await.completion(worker.exit(), bound)) {
+      log.error("environment {}: worker {} pid {} not reaped {} after SIGKILL; the reaper keeps its pid",
+          worker.environmentId(), worker.workerId(), worker.pid(), bound);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.envkeeper.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.envkeeper.support.ApiClient;
+import io.envkeeper.support.JarSandbox;
+import io.envkeeper.support.ServiceProcess;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fault-injection hooks are test machinery: variables of a production pod arm nothing, and the
+ * profile given any other way than on the command line stops the start-up. (That an armed run does
+ * halt at its point is what CrashSafeDestroyJarTests and WorkerCrashJarTests rely on.)
+ */
+class FaultInjectionJarTests {
+
+  private static final String BASE = "/api/v1/environments";
+  /** What a production pod's environment could carry: the hooks' own keys in every spelling. */
+  private static final Map<String, String> TEST_VARIABLES = Map.of(
+      "ENVKEEPER_TEST_CRASH_AT", "after-destroying-commit",
+      "ENVKEEPER_TEST_HANG_AT", "shutdown");
+
+  private JarSandbox sandbox;
+
+  @BeforeEach
+  void setUp() {
+    sandbox = JarSandbox.create("jar-faults");
+  }
+
+  @AfterEach
+  void leaveNothingRunning() {
+    sandbox.close();
+  }
+
+  @Test
+  void testVariablesAloneArmNothing() {
+    try (ServiceProcess service = ServiceProcess.start(sandbox.home(), sandbox.arguments(), TEST_VARIABLES)) {
+      destroyCompletes(service.api());
+
+      assertThat(service.stop(Duration.ofSeconds(30))).as(service.log()).isIn(0, 143); // no hang at shutdown
+    }
+  }
+
+  @Test
+  void profileOnTheCommandLineStillIgnoresPointsFromVariables() {
+    List<String> arguments = new ArrayList<>(sandbox.arguments());
+    arguments.add("--spring.profiles.active=fault-injection");
+    try (ServiceProcess service = ServiceProcess.start(sandbox.home(), arguments, TEST_VARIABLES)) {
+      destroyCompletes(service.api());
+
+      assertThat(service.stop(Duration.ofSeconds(30))).as(service.log()).isIn(0, 143);
+    }
+  }
+
+  @Test
+  void profileFromAnEnvironmentVariableRefusesToStart() {
+    Map<String, String> variables = new java.util.HashMap<>(TEST_VARIABLES);
+    variables.put("SPRING_PROFILES_ACTIVE", "fault-injection");
+    try (ServiceProcess service = ServiceProcess.launch(sandbox.home(), sandbox.arguments(), variables)) {
+      int exit = service.awaitExit(Duration.ofSeconds(120));
+
+      assertThat(exit).isNotZero();
+      assertThat(service.log()).contains("not given as --spring.profiles.active on the command line");
+    }
+  }
+
+  private static void destroyCompletes(ApiClient api) {
+    String env = api.post(BASE, "{\"name\":\"faults\"}").json().get("id").asString();
+    ApiClient.Response destroyed = api.delete(BASE + "/" + env + "?wait=PT20S");
+    assertThat(destroyed.status()).isEqualTo(200);
+    assertThat(destroyed.json().get("status").asString()).isEqualTo("DESTROYED");
+  }
+}
