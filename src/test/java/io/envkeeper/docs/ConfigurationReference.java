@@ -87,19 +87,18 @@ public final class ConfigurationReference {
   }
 
   private String render() throws IOException {
-    Map<String, String> groupBySource = new TreeMap<>();
+    List<String> groups = new ArrayList<>();
     for (JsonNode group : metadata.path("groups")) {
       String name = group.path("name").asString();
       if (isOurs(name)) {
-        groupBySource.put(group.path("sourceType").asString(), name);
+        groups.add(name);
       }
     }
     Map<String, List<JsonNode>> properties = new TreeMap<>();
     for (JsonNode property : metadata.path("properties")) {
       String name = property.path("name").asString();
       if (isOurs(name)) {
-        String group = groupBySource.getOrDefault(property.path("sourceType").asString(), PREFIX);
-        properties.computeIfAbsent(group, key -> new ArrayList<>()).add(property);
+        properties.computeIfAbsent(groupOf(name, groups), key -> new ArrayList<>()).add(property);
       }
     }
     StringBuilder out = new StringBuilder(preamble());
@@ -113,6 +112,18 @@ public final class ConfigurationReference {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * The most specific group whose name prefixes the property's: a nested record's properties (e.g.
+   * {@code envkeeper.workers.unconfigured.*}) get a section of their own, and its group (whose
+   * source type is the enclosing record) never takes the enclosing record's section.
+   */
+  private static String groupOf(String property, List<String> groups) {
+    return groups.stream()
+        .filter(group -> property.startsWith(group + "."))
+        .max(Comparator.comparingInt(String::length))
+        .orElse(PREFIX);
   }
 
   private static boolean isOurs(String name) {

@@ -42,6 +42,8 @@ class ConfigurationReferenceTests {
     }
   }
 
+  private static final String TABLE_HEAD = "| property | type | default | meaning |\n|---|---|---|---|\n";
+
   @Test
   void everyEnvkeeperPropertyAndEveryEntryOfItsListsAndMapsIsDocumented() throws IOException {
     Path metadata = ConfigurationReference.projectMetadata();
@@ -56,7 +58,11 @@ class ConfigurationReferenceTests {
         .allSatisfy(name -> assertThat(generated).doesNotContain("`" + name + "`"));
 
     assertThat(generated)
-        .contains("| `envkeeper.reaper.tick` | `Duration` | `1s` | Safety sweep interval")
+        .contains("| `envkeeper.reaper.tick` | `Duration` | `1s` | Longest wait of the reaper's loop")
+        // A nested record's properties get a section of their own; the enclosing record keeps its own.
+        .contains("## `envkeeper.workers`\n\n" + TABLE_HEAD + "| `envkeeper.workers.destroy-timeout` |")
+        .contains("## `envkeeper.workers.unconfigured`\n\n" + TABLE_HEAD
+            + "| `envkeeper.workers.unconfigured.kill-timeout` | `Duration` | `2s` | Wait after SIGKILL for the process to be gone. |")
         .contains("| `envkeeper.workers.inherit-env` | `List<String>` | `PATH`, `HOME`, `LANG`, `LC_ALL`, `TZ` |")
         .contains("| `envkeeper.workers.profiles.<name>.stop-grace` | `Duration` | `5s` | Wait after SIGTERM before SIGKILL. |")
         .contains("| `envkeeper.workers.profiles.<name>.env` | `Map<String, String>` | empty |")
