@@ -1,10 +1,9 @@
 package io.envkeeper.cluster;
 
+import io.envkeeper.config.FaultInjection;
 import io.envkeeper.config.NodeProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,7 +14,6 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
@@ -48,7 +46,7 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
   private final MembershipConnections connections;
   private final DestroyWakeups wakeups;
   private final ApplicationEventPublisher events;
-  private final Path stallFile;
+  private final FaultInjection faults;
   private final Counter renewalFailures;
   private final Object signal = new Object();
 
@@ -69,7 +67,7 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
       DestroyWakeups wakeups,
       ApplicationEventPublisher events,
       MeterRegistry meters,
-      @Value("${envkeeper.test.heartbeat-stall-file:}") String stallFile) {
+      FaultInjection faults) {
     this.node = node;
     this.properties = properties;
     this.lease = lease;
@@ -77,10 +75,7 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
     this.connections = connections;
     this.wakeups = wakeups;
     this.events = events;
-    this.stallFile = stallFile.isBlank() ? null : Path.of(stallFile);
-    if (this.stallFile != null) {
-      log.warn("TEST HOOK ARMED: lease renewals stop while {} exists", this.stallFile);
-    }
+    this.faults = faults;
     this.renewalFailures = Counter.builder("envkeeper.cluster.lease.failures")
         .description("Heartbeats that could not renew or acquire this node's lease")
         .register(meters);
@@ -181,8 +176,8 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
   /** Renews the lease (or acquires it), then refreshes the view of all nodes. */
   private void beat() throws SQLException {
     nextBeatNanos = System.nanoTime() + properties.heartbeatInterval().toNanos();
-    if (stallFile != null && Files.exists(stallFile)) {
-      return; // test hook: this heartbeat "hangs"
+    if (faults.heartbeatStalled()) {
+      return; // a fault-injection run's heartbeat "hangs" (never in production)
     }
     NodeLease.State state = lease.state();
     if (state != NodeLease.State.SUPERSEDED && state != NodeLease.State.RELEASED) {

@@ -1,5 +1,7 @@
 package io.envkeeper.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -11,6 +13,8 @@ import org.springframework.beans.factory.DisposableBean;
  * exactly as a {@code kill -9} would (no shutdown hook, no cleanup), so crash-safety tests can stop
  * the real jar at each step of a destroy; at one named by {@code --envkeeper.test.hang-at} the
  * thread reaching it parks for good, ignoring interrupts (a native call or lock that never returns).
+ * While the file named by {@code --envkeeper.test.heartbeat-stall-file} exists, lease heartbeats
+ * stall.
  */
 final class ArmedFaultInjection implements FaultInjection, DisposableBean {
 
@@ -19,11 +23,20 @@ final class ArmedFaultInjection implements FaultInjection, DisposableBean {
 
   private final Set<FaultPoint> crashAt;
   private final Set<FaultPoint> hangAt;
+  /** Null when the run stalls no heartbeat. */
+  private final Path heartbeatStallFile;
 
-  ArmedFaultInjection(Set<FaultPoint> crashAt, Set<FaultPoint> hangAt) {
+  ArmedFaultInjection(Set<FaultPoint> crashAt, Set<FaultPoint> hangAt, Path heartbeatStallFile) {
     this.crashAt = Set.copyOf(crashAt);
     this.hangAt = Set.copyOf(hangAt);
-    log.warn("FAULT INJECTION ARMED (test run): halt at {}, hang at {}", this.crashAt, this.hangAt);
+    this.heartbeatStallFile = heartbeatStallFile;
+    log.warn("FAULT INJECTION ARMED (test run): halt at {}, hang at {}, heartbeats stall while {} exists",
+        this.crashAt, this.hangAt, heartbeatStallFile != null ? heartbeatStallFile : "(no file)");
+  }
+
+  @Override
+  public boolean heartbeatStalled() {
+    return heartbeatStallFile != null && Files.exists(heartbeatStallFile);
   }
 
   @Override

@@ -12,4 +12,13 @@ public interface FaultInjection {
 
   /** Halts or hangs the process here if a fault-injection run armed this point; otherwise nothing. */
   void reached(FaultPoint point);
+
+  /**
+   * Whether this node's lease heartbeats are to stall right now (a heartbeat that hangs while the
+   * database stays reachable): in a fault-injection run, while the file named by {@code
+   * --envkeeper.test.heartbeat-stall-file} exists. Never in production.
+   */
+  default boolean heartbeatStalled() {
+    return false;
+  }
 }

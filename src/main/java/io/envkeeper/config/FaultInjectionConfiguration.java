@@ -1,5 +1,6 @@
 package io.envkeeper.config;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -22,8 +23,10 @@ import org.springframework.core.env.Environment;
  *       The profile activated any other way ({@code SPRING_PROFILES_ACTIVE}, a config file, a profile
  *       group) stops the start-up with an error instead of arming anything;
  *   <li>the points: {@code --envkeeper.test.crash-at=<point>[,<point>]} and/or
- *       {@code --envkeeper.test.hang-at=...}, read from the command-line arguments only. The same
- *       keys from anywhere else, {@code ENVKEEPER_TEST_CRASH_AT} included, are ignored (and said so).
+ *       {@code --envkeeper.test.hang-at=...} (and the cluster's {@code
+ *       --envkeeper.test.heartbeat-stall-file=<path>}), read from the command-line arguments only.
+ *       The same keys from anywhere else, {@code ENVKEEPER_TEST_CRASH_AT} included, are ignored (and
+ *       said so).
  * </ol>
  */
 @Configuration(proxyBeanMethods = false)
@@ -32,14 +35,16 @@ class FaultInjectionConfiguration {
   static final String PROFILE = "fault-injection";
   static final String CRASH_AT = "envkeeper.test.crash-at";
   static final String HANG_AT = "envkeeper.test.hang-at";
+  static final String HEARTBEAT_STALL_FILE = "envkeeper.test.heartbeat-stall-file";
   private static final Logger log = LoggerFactory.getLogger(FaultInjectionConfiguration.class);
 
   @Bean
   @Profile("!" + PROFILE)
   FaultInjection noFaultInjection(Environment environment) {
-    if (environment.containsProperty(CRASH_AT) || environment.containsProperty(HANG_AT)) {
-      log.warn("{} / {} are set but fault injection is off: ignored (test runs pass them on the command line"
-          + " with --spring.profiles.active={})", CRASH_AT, HANG_AT, PROFILE);
+    if (environment.containsProperty(CRASH_AT) || environment.containsProperty(HANG_AT)
+        || environment.containsProperty(HEARTBEAT_STALL_FILE)) {
+      log.warn("{} / {} / {} are set but fault injection is off: ignored (test runs pass them on the command"
+          + " line with --spring.profiles.active={})", CRASH_AT, HANG_AT, HEARTBEAT_STALL_FILE, PROFILE);
     }
     return FaultInjection.NONE;
   }
@@ -51,7 +56,9 @@ class FaultInjectionConfiguration {
       throw new IllegalStateException("the " + PROFILE + " profile is active but was not given as"
           + " --spring.profiles.active on the command line: refusing to start with test hooks half-enabled");
     }
-    return new ArmedFaultInjection(points(arguments, CRASH_AT), points(arguments, HANG_AT));
+    List<String> stallFile = commandLineValues(arguments, HEARTBEAT_STALL_FILE);
+    return new ArmedFaultInjection(points(arguments, CRASH_AT), points(arguments, HANG_AT),
+        stallFile.isEmpty() ? null : Path.of(stallFile.get(stallFile.size() - 1)));
   }
 
   private static Set<FaultPoint> points(ApplicationArguments arguments, String option) {

@@ -84,11 +84,11 @@ class ClusterJarTests {
           // Long too: a revoked token's stream that ends within seconds was ended by a revocation
           // made through this node or the owner, not found by a re-validation.
           "--envkeeper.security.stream-revalidation-interval=60s",
-          "--envkeeper.test.heartbeat-stall-file=" + stallFile,
           "--envkeeper.workers.profiles.sleep.command[0]=sleep",
           "--envkeeper.workers.profiles.sleep.command[1]=300",
           "--envkeeper.workers.profiles.brief.command[0]=sleep",
           "--envkeeper.workers.profiles.brief.command[1]=12"));
+      arguments.addAll(ServiceProcess.stallingHeartbeatsWhile(stallFile));
       return arguments;
     }
 

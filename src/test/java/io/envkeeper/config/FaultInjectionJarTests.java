@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.envkeeper.support.ApiClient;
 import io.envkeeper.support.JarSandbox;
 import io.envkeeper.support.ServiceProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +47,17 @@ class FaultInjectionJarTests {
       destroyCompletes(service.api());
 
       assertThat(service.stop(Duration.ofSeconds(30))).as(service.log()).isIn(0, 143); // no hang at shutdown
+    }
+  }
+
+  /** The cluster's hook too: lease renewals stop while its file exists, but only in a fault-injection run. */
+  @Test
+  void aHeartbeatStallFileFromAVariableStallsNothing() throws IOException {
+    Path stallFile = Files.createFile(sandbox.home().resolve("stall-heartbeat"));
+    Map<String, String> variables = Map.of("ENVKEEPER_TEST_HEARTBEAT_STALL_FILE", stallFile.toString());
+    // Ready only with its lease: a node whose heartbeats stall never takes one.
+    try (ServiceProcess service = ServiceProcess.start(sandbox.home(), sandbox.arguments(), variables)) {
+      destroyCompletes(service.api());
     }
   }
 

@@ -98,6 +98,11 @@ public final class ServiceProcess implements AutoCloseable {
     return List.of("--spring.profiles.active=fault-injection", "--envkeeper.test.hang-at=" + point.id());
   }
 
+  /** Likewise, for a run whose lease heartbeats stall while {@code file} exists (the database stays reachable). */
+  public static List<String> stallingHeartbeatsWhile(Path file) {
+    return List.of("--spring.profiles.active=fault-injection", "--envkeeper.test.heartbeat-stall-file=" + file);
+  }
+
   /**
    * Starts the jar as {@link #start} does, run through {@code commandPrefix} (e.g. {@code setpriv}
    * to run it as another user) and with {@code environment} added to its environment.
