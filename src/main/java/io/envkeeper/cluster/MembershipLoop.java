@@ -2,6 +2,7 @@ package io.envkeeper.cluster;
 
 import io.envkeeper.config.FaultInjection;
 import io.envkeeper.config.NodeProperties;
+import io.envkeeper.deadline.Backoff;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -131,7 +132,8 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
   }
 
   private void run() {
-    Duration backoff = FIRST_BACKOFF;
+    Backoff reconnect = new Backoff(FIRST_BACKOFF, properties.reconnectBackoffMax());
+    int failures = 0;
     while (running) {
       try {
         if (connection == null) {
@@ -139,7 +141,7 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
           // Wake-ups sent while this node was not listening are lost: a pass finds their rows.
           events.publishEvent(new LeaseAcquiredEvent(node.id(), lease.epoch()));
         }
-        backoff = FIRST_BACKOFF;
+        failures = 0;
         if (System.nanoTime() - nextBeatNanos >= 0) {
           beat();
         }
@@ -157,10 +159,10 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
           break;
         }
         renewalFailures.increment();
+        Duration backoff = reconnect.delay(++failures);
         log.warn("node {}: membership connection failed ({}); reconnecting in {}", node.id(), e.toString(), backoff);
         closeConnection();
         pause(backoff);
-        backoff = min(backoff.multipliedBy(2), properties.reconnectBackoffMax());
       }
     }
   }
@@ -289,10 +291,6 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
         // already broken
       }
     }
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 
   @Override

@@ -6,7 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Exponential backoff: {@code initial} before the first retry, doubled for each further one, never
  * more than {@code max}. The one doubling rule of the service (reconcile passes during an outage,
- * destroy retries, the instance lock, watcher retries).
+ * destroy retries, the instance lock, watcher retries, the cluster membership connection).
  */
 public record Backoff(Duration initial, Duration max) {
 

@@ -1,5 +1,6 @@
 package io.envkeeper.runtime.watch;
 
+import io.envkeeper.deadline.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -13,10 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -339,14 +337,15 @@ public final class WorkspaceWatcher {
   }
 
   private void await(CompletableFuture<Void> step, Duration bound, String what) {
-    try {
-      step.get(bound.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (TimeoutException e) {
-      log.warn("environment {}: {} not done within {}; it goes on in the background", environmentId, what, bound);
-    } catch (ExecutionException e) {
-      log.error("environment {}: {} failed", environmentId, what, e.getCause());
+    if (!Await.completion(step, bound)) {
+      if (!Thread.currentThread().isInterrupted()) {
+        log.warn("environment {}: {} not done within {}; it goes on in the background", environmentId, what, bound);
+      }
+      return;
     }
+    step.exceptionally(failure -> {
+      log.error("environment {}: {} failed", environmentId, what, failure);
+      return null;
+    });
   }
 }
