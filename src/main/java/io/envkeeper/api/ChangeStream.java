@@ -32,6 +32,8 @@ final class ChangeStream implements ChangeSubscriber {
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicBoolean commentDue = new AtomicBoolean(true);
   private volatile boolean logClosed;
+  /** This run's log ended but the environment lives on: end without {@code destroyed}. */
+  private volatile boolean logSealed;
   private final AtomicBoolean finished = new AtomicBoolean();
   private long lastSent;
 
@@ -52,7 +54,11 @@ final class ChangeStream implements ChangeSubscriber {
   /** Subscribes and sends the first comment (so the client knows it is live) plus any backlog. */
   void start() {
     if (!log.subscribe(this)) {
-      logClosed = true;
+      if (log.isClosed()) {
+        logClosed = true;
+      } else {
+        logSealed = true;
+      }
     }
     scheduleDrain();
   }
@@ -65,6 +71,12 @@ final class ChangeStream implements ChangeSubscriber {
   @Override
   public void closed() {
     logClosed = true;
+    scheduleDrain();
+  }
+
+  @Override
+  public void sealed() {
+    logSealed = true;
     scheduleDrain();
   }
 
@@ -112,6 +124,9 @@ final class ChangeStream implements ChangeSubscriber {
                 .name(DESTROYED_EVENT)
                 .data(Map.of("environmentId", environmentId), MediaType.APPLICATION_JSON));
         emitter.complete();
+        finish();
+      } else if (logSealed) {
+        emitter.complete(); // the client reconnects with Last-Event-ID
         finish();
       }
     } catch (IOException | IllegalStateException e) {

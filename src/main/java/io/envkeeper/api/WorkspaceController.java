@@ -2,6 +2,7 @@ package io.envkeeper.api;
 
 import io.envkeeper.runtime.EnvironmentRuntime;
 import io.envkeeper.runtime.RuntimeManager;
+import io.envkeeper.runtime.watch.WorkspaceWatcher;
 import java.util.UUID;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,7 +34,9 @@ class WorkspaceController {
   WorkspaceResponse workspace(@PathVariable String id, @RequestParam(required = false) String since) {
     UUID environmentId = RequestParameters.environmentId(id);
     long after = RequestParameters.since(since);
-    return WorkspaceResponse.of(runtimes.ensure(environmentId).watcher().status(after));
+    WorkspaceWatcher watcher = runtimes.ensure(environmentId).watcher();
+    RequestParameters.notAhead("since", after, watcher.changes().lastSeq());
+    return WorkspaceResponse.of(watcher.status(after));
   }
 
   /** One {@code change} event per change ({@code id:} = seq), heartbeats, a final {@code destroyed}. */
@@ -43,7 +46,11 @@ class WorkspaceController {
     UUID environmentId = RequestParameters.environmentId(id);
     Long resumeAfter = RequestParameters.lastEventId(lastEventId);
     EnvironmentRuntime runtime = runtimes.ensure(environmentId);
-    long after = resumeAfter != null ? resumeAfter : runtime.watcher().changes().lastSeq();
+    long lastSeq = runtime.watcher().changes().lastSeq();
+    if (resumeAfter != null) {
+      RequestParameters.notAhead("Last-Event-ID", resumeAfter, lastSeq);
+    }
+    long after = resumeAfter != null ? resumeAfter : lastSeq;
     return streams.open(environmentId, runtime.watcher().changes(), after);
   }
 }

@@ -6,8 +6,9 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.stereotype.Component;
 
 /**
- * Health component {@code watchers}: watchers by state, watched directories, overflows and rescans.
- * A FAILED watcher is one environment's problem, shown here but not DOWN; DOWN only when the shared
+ * Health component {@code watchers}: watchers by state, watched directories, overflows, rescans and
+ * scans of POLLING workspaces. A FAILED or POLLING watcher is one environment's problem, shown here
+ * but not DOWN; DOWN only when the shared
  * watch loop itself is dead, since then no environment sees changes.
  */
 @Component
@@ -24,11 +25,13 @@ class WatchersHealthIndicator extends AbstractHealthIndicator {
     Map<WatcherState, Integer> counts = watchers.countByState();
     (watchers.isLoopAlive() ? builder.up() : builder.down())
         .withDetail("watching", counts.get(WatcherState.WATCHING))
+        .withDetail("polling", counts.get(WatcherState.POLLING))
         .withDetail("retrying", counts.get(WatcherState.RETRYING))
         .withDetail("failed", counts.get(WatcherState.FAILED))
         .withDetail("watchedDirectories", watchers.watchedDirectories())
         .withDetail("overflows", watchers.overflows())
         .withDetail("rescans", watchers.rescans())
+        .withDetail("polls", watchers.polls())
         .withDetail("loopAlive", watchers.isLoopAlive());
   }
 }

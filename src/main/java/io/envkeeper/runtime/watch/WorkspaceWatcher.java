@@ -8,13 +8,12 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,14 +23,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches one workspace tree: registers its directories (minus ignored ones, within the caps) with
  * the shared {@link WatchLoop}, follows new and deleted directories, and records changes in the
- * environment's {@link ChangeLog}. A missing workspace is retried with bounded exponential backoff,
- * then the watcher gives up as FAILED; it never retries forever.
+ * environment's {@link ChangeLog} and {@link Manifest}. At start it diffs the tree against the
+ * manifest of the previous run (each directory after its registration), so what changed while the
+ * service was down is reported before that directory's live events. A missing workspace is retried
+ * with bounded exponential backoff, then the watcher gives up as FAILED; when the kernel's watch
+ * limit is reached the workspace is POLLING: scanned every {@code poll-interval} against the
+ * manifest, its changes still reported.
  *
- * <p>Threads: everything that reads the disk or changes the tree (events, walks, rescans, retries)
- * runs on this workspace's own {@link SerialExecutor}, in order, a slice at a time. Readers (status,
- * health, metrics) never wait for it: they read the {@link PublishedStatus} snapshot and the change
- * log, which has its own short lock. A close does not wait for a walk either: the walk stops at its
- * next directory, and the keys are released right after.
+ * <p>Threads: everything that reads the disk or changes the tree (events, walks, rescans, retries,
+ * scans, manifest snapshots) runs on this workspace's own {@link SerialExecutor}, in order, a slice
+ * at a time. Readers (status, health, metrics) never wait for it: they read the
+ * {@link PublishedStatus} snapshot and the change log, which has its own short lock. A close does
+ * not wait for a walk either: the walk stops at its next directory, and the keys are released right
+ * after.
  */
 public final class WorkspaceWatcher {
 
@@ -45,8 +49,11 @@ public final class WorkspaceWatcher {
   private final SerialExecutor executor;
   private final WatchStats stats;
   private final ChangeLog changes;
+  private final ChangeSequence sequence;
+  private final ManifestKeeper manifest;
   private final ChangeRecorder recorder;
   private final RetryBackoff retries;
+  private final PollSchedule polls;
   private final WatchedTree tree;
   private final TreeWalker walker;
   private final DirectoryEvents events;
@@ -61,28 +68,34 @@ public final class WorkspaceWatcher {
   private String error;
   private boolean rescanPending;
   private boolean walkQueued;
+  /** Whether the first walk reports what differs from the manifest (false: it only builds it). */
+  private final boolean diffAtStart;
 
   WorkspaceWatcher(
       UUID environmentId,
       Path root,
-      WatchLoop loop,
-      IgnoreRules ignore,
-      WatchProperties properties,
+      WatchShared shared,
       SerialExecutor executor,
-      ScheduledExecutorService scheduler,
-      WatchStats stats,
-      Clock clock) {
+      ChangeLog changes,
+      ChangeSequence sequence,
+      ManifestKeeper manifest,
+      boolean diffAtStart) {
     this.environmentId = environmentId;
     this.root = root;
-    this.properties = properties;
+    this.properties = shared.properties();
     this.executor = executor;
-    this.stats = stats;
-    this.changes = new ChangeLog(properties.bufferSize(), properties.coalesceWindow());
-    this.recorder = new ChangeRecorder(environmentId, changes, clock);
-    this.retries = new RetryBackoff(properties, scheduler, executor);
-    this.tree = new WatchedTree(loop, this);
-    this.walker = new TreeWalker(tree, ignore, properties, recorder, this::watchesPart);
-    this.events = new DirectoryEvents(tree, walker, ignore, recorder, this::onOverflow);
+    this.stats = shared.stats();
+    this.changes = changes;
+    this.sequence = sequence;
+    this.manifest = manifest;
+    this.diffAtStart = diffAtStart;
+    this.recorder = new ChangeRecorder(environmentId, root, changes, manifest.manifest(), shared.clock());
+    this.retries = new RetryBackoff(properties, shared.scheduler(), executor);
+    this.polls = new PollSchedule(properties.pollInterval(), shared.scheduler(), executor);
+    this.tree = new WatchedTree(shared.loop(), this);
+    DirectoryDiff diff = new DirectoryDiff(manifest.manifest(), recorder);
+    this.walker = new TreeWalker(tree, shared.ignore(), properties, diff, this::watchesPart);
+    this.events = new DirectoryEvents(tree, walker, shared.ignore(), recorder, this::onOverflow);
   }
 
   public UUID environmentId() {
@@ -93,15 +106,25 @@ public final class WorkspaceWatcher {
     return changes;
   }
 
+  ChangeSequence sequence() {
+    return sequence;
+  }
+
   /** Starts registering the tree (or retrying, if the workspace directory is missing). Never waits. */
   void start() {
-    executor.execute(this::watchFromScratch);
+    executor.execute(() -> {
+      if (!closed && watchRoot(diffAtStart) == RootOutcome.MISSING) {
+        scheduleRetry();
+      }
+      walkSome();
+    });
   }
 
   /**
-   * Waits, at most {@code start-wait}, for the first walk of the tree, so that a change made right
-   * after an environment is created is seen; a tree still being registered then keeps being
-   * registered in the background. Call it outside any lock: it may take a while on a big tree.
+   * Waits, at most {@code start-wait}, for the first walk of the tree (its diff against the
+   * manifest included), so that a change made right after an environment is created is seen; a
+   * tree still being registered then keeps being registered in the background. Call it outside any
+   * lock: it may take a while on a big tree.
    */
   public void awaitStarted() {
     await(firstWalk, properties.startWait(), "first registration of " + root);
@@ -125,21 +148,55 @@ public final class WorkspaceWatcher {
   }
 
   /**
-   * Ends the change log at once (its streams get their final event), stops any walk at its next
-   * directory and releases every key; waits for the release at most {@code close-wait}, never for a
-   * walk to finish. Idempotent.
+   * The environment is destroyed: ends the change log at once (its streams get their final event),
+   * stops any walk at its next directory, releases every key and removes the manifest; waits for
+   * the release at most {@code close-wait}, never for a walk to finish. Idempotent.
    */
   public void close() {
-    if (!closing.compareAndSet(false, true)) {
+    if (!stopping()) {
       return;
+    }
+    changes.close();
+    executor.execute(() -> {
+      manifest.discard();
+      release();
+    });
+    await(released, properties.closeWait(), "release of the watches of " + root);
+    log.info("environment {}: watcher closed", environmentId);
+  }
+
+  /**
+   * Ends this run of the watcher but not the environment (the service stops, or the watcher is
+   * rebuilt): after what it is doing now, the log is sealed, the manifest written as of the last
+   * seq (marked clean: the next run continues from it exactly) and the keys released. Completes
+   * with that seq once the file is written, empty if it could not be (the next run then counts as
+   * after a crash). Idempotent; never waits itself.
+   */
+  CompletableFuture<OptionalLong> suspend() {
+    if (!stopping()) {
+      return CompletableFuture.completedFuture(OptionalLong.empty());
+    }
+    CompletableFuture<OptionalLong> done = new CompletableFuture<>();
+    executor.execute(() -> {
+      changes.seal();
+      long seq = changes.lastSeq();
+      boolean exact = !changes.hasUnrecordedLoss();
+      CompletableFuture<Boolean> written = exact ? manifest.writeFinal(seq) : CompletableFuture.completedFuture(false);
+      release();
+      written.whenComplete((ok, e) -> done.complete(Boolean.TRUE.equals(ok) ? OptionalLong.of(seq) : OptionalLong.empty()));
+    });
+    return done;
+  }
+
+  private boolean stopping() {
+    if (!closing.compareAndSet(false, true)) {
+      return false;
     }
     closed = true;
     published.closed();
     retries.cancel();
-    changes.close();
-    executor.execute(this::release);
-    await(released, properties.closeWait(), "release of the watches of " + root);
-    log.info("environment {}: watcher closed", environmentId);
+    polls.cancel();
+    return true;
   }
 
   private void release() {
@@ -147,6 +204,15 @@ public final class WorkspaceWatcher {
     tree.clear();
     firstWalk.complete(null);
     released.complete(null);
+  }
+
+  /** Writes the manifest if something changed since the last write (the periodic write). */
+  void saveManifest() {
+    executor.execute(() -> {
+      if (!closed) {
+        manifest.writeIfChanged(changes.lastSeq(), changes.hasUnrecordedLoss());
+      }
+    });
   }
 
   // --- events (the loop thread hands keys over; everything else runs on the executor) -------
@@ -196,7 +262,7 @@ public final class WorkspaceWatcher {
 
   private void onOverflow() {
     stats.overflowed();
-    record(ChangeKind.OVERFLOW, Path.of(""));
+    recorder.record(ChangeKind.OVERFLOW, Path.of(""));
     if (!rescanPending) {
       rescanPending = true;
       executor.execute(this::rescan);
@@ -205,9 +271,10 @@ public final class WorkspaceWatcher {
 
   private void onRootLost() {
     log.warn("environment {}: workspace {} disappeared; retrying", environmentId, root);
+    polls.cancel();
     tree.clear();
     walker.clear();
-    record(ChangeKind.DELETE, Path.of(""));
+    recorder.record(ChangeKind.DELETE, Path.of(""));
     retries.reset();
     scheduleRetry();
   }
@@ -215,30 +282,28 @@ public final class WorkspaceWatcher {
   // --- registration -------------------------------------------------------------------------
 
   /** What an attempt to watch the root came to. */
-  private enum RootOutcome { WATCHING, MISSING, FAILED }
+  private enum RootOutcome { WATCHING, POLLING, MISSING, FAILED }
 
-  private void watchFromScratch() {
-    if (!closed && watchRoot() == RootOutcome.MISSING) {
-      scheduleRetry();
-    }
-    walkSome();
-  }
-
-  /** Registers the root and queues the walk of its tree. */
-  private RootOutcome watchRoot() {
+  /** Registers the root and queues the walk of its tree; {@code report}: what differs from the manifest. */
+  private RootOutcome watchRoot(boolean report) {
     if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
       return RootOutcome.MISSING;
     }
     try {
-      tree.register(tree.plant(root));
+      tree.register(tree.plant(root, false));
     } catch (NoSuchFileException | NotDirectoryException e) {
       tree.clear();
       return RootOutcome.MISSING;
     } catch (IOException e) {
-      fail("cannot watch " + root + ": " + TreeWalker.describe(e));
+      String reason = "cannot watch " + root + ": " + TreeWalker.describe(e);
+      if (TreeWalker.isWatchLimit(e)) {
+        startPolling(reason);
+        return RootOutcome.POLLING;
+      }
+      fail(reason);
       return RootOutcome.FAILED;
     }
-    walker.rescan(tree.root());
+    walker.rescan(tree.root(), report);
     state = WatcherState.WATCHING;
     publish();
     return RootOutcome.WATCHING;
@@ -246,7 +311,7 @@ public final class WorkspaceWatcher {
 
   /** Walks one slice now; queues the rest behind whatever else this workspace has to do. */
   private void walkSome() {
-    if (closed || state != WatcherState.WATCHING) {
+    if (closed || (state != WatcherState.WATCHING && state != WatcherState.POLLING)) {
       firstWalk.complete(null);
       return;
     }
@@ -260,7 +325,12 @@ public final class WorkspaceWatcher {
         executor.execute(this::continueWalk);
       }
     } catch (TreeWalker.Failure e) {
-      fail(e.getMessage());
+      if (e.watchLimit() && state == WatcherState.WATCHING) {
+        startPolling(e.getMessage());
+        walkSome();
+      } else {
+        fail(e.getMessage());
+      }
     }
   }
 
@@ -279,12 +349,46 @@ public final class WorkspaceWatcher {
 
   private void fail(String reason) {
     log.error("environment {}: watcher FAILED: {}", environmentId, reason);
+    polls.cancel();
     walker.clear();
     tree.clear();
     state = WatcherState.FAILED;
     error = reason;
     publish();
     firstWalk.complete(null);
+  }
+
+  // --- polling ------------------------------------------------------------------------------
+
+  /**
+   * The kernel's watch limit is reached: every key of this workspace is given back (to the other
+   * workspaces), and the tree is scanned every {@code poll-interval} against the manifest instead,
+   * starting now (the first scan reports what the partial registration missed).
+   */
+  private void startPolling(String cause) {
+    log.warn("environment {}: {}; POLLING every {} instead", environmentId, cause, polls.interval());
+    walker.clear();
+    tree.plant(root, true);
+    state = WatcherState.POLLING;
+    error = cause + "; the workspace is scanned every " + polls.interval().toMillis()
+        + " ms instead (envkeeper.watch.poll-interval). Raise the limit and restart the service to watch it again";
+    publish();
+    walker.rescan(tree.root(), true);
+    polls.start(this::poll);
+  }
+
+  /** One scan of a polled workspace (skipped while the last one is still walking). */
+  private void poll() {
+    if (closed || state != WatcherState.POLLING || walker.busy()) {
+      return;
+    }
+    if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+      onRootLost();
+      return;
+    }
+    stats.polled();
+    walker.rescan(tree.root(), true);
+    walkSome();
   }
 
   // --- retries and rescans ------------------------------------------------------------------
@@ -304,11 +408,13 @@ public final class WorkspaceWatcher {
     if (closed || state != WatcherState.RETRYING) {
       return;
     }
-    RootOutcome outcome = watchRoot();
-    if (outcome == RootOutcome.WATCHING) {
+    RootOutcome outcome = watchRoot(true);
+    if (outcome == RootOutcome.WATCHING || outcome == RootOutcome.POLLING) {
       log.info("environment {}: workspace {} is back after {} retries", environmentId, root, retries.attempts());
-      // Whatever happened while it was gone was not seen: tell readers to resynchronise.
-      record(ChangeKind.OVERFLOW, Path.of(""));
+      // What happened while it was gone was not seen as it happened: the diff against the
+      // manifest that follows reports what it can, but the order and anything undone meanwhile
+      // are lost; tell readers to resynchronise.
+      recorder.record(ChangeKind.OVERFLOW, Path.of(""));
       walkSome();
     } else if (outcome == RootOutcome.MISSING) {
       log.warn("environment {}: workspace {} still missing (retry {}/{})",
@@ -317,14 +423,14 @@ public final class WorkspaceWatcher {
     }
   }
 
-  /** After an overflow: walk the whole tree again, registering what is new, forgetting what vanished. */
+  /** After an overflow: walk the whole tree again, reporting what differs from the manifest. */
   private void rescan() {
     rescanPending = false;
     if (closed || state != WatcherState.WATCHING) {
       return;
     }
     stats.rescanned();
-    walker.rescan(tree.root());
+    walker.rescan(tree.root(), true);
     walkSome();
   }
 
@@ -332,10 +438,6 @@ public final class WorkspaceWatcher {
 
   private void publish() {
     published.publish(state, retries.attempts(), tree.watched(), error);
-  }
-
-  private void record(ChangeKind kind, Path relative) {
-    recorder.record(kind, relative);
   }
 
   private void await(CompletableFuture<Void> step, Duration bound, String what) {
