@@ -140,7 +140,14 @@ public class WorkspaceWatchers implements DisposableBean {
    * vouch for).
    */
   public void suspendAll() {
-    List<WorkspaceWatcher> watchers = List.copyOf(open);
+    suspend(List.copyOf(open));
+  }
+
+  /**
+   * Ends the runs of these watchers as {@link #suspendAll()} does; a watcher opened afterwards for
+   * the same environment (a rebuild) continues its sequence exactly.
+   */
+  void suspend(List<WorkspaceWatcher> watchers) {
     if (watchers.isEmpty()) {
       return;
     }
