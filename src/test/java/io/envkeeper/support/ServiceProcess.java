@@ -39,6 +39,18 @@ public final class ServiceProcess implements AutoCloseable {
     return service;
   }
 
+  /**
+   * Starts the jar as {@link #start} does, its command line prefixed by {@code wrapper} (a program
+   * that sets something up and then execs the rest, keeping the pid: {@code unshare}, {@code setpriv}).
+   */
+  public static ServiceProcess startWrapped(List<String> wrapper, Path workDirectory, List<String> arguments) {
+    List<String> withTokens = new ArrayList<>(TestTokens.arguments());
+    withTokens.addAll(arguments);
+    ServiceProcess service = launch(wrapper, workDirectory, withTokens);
+    service.awaitReady();
+    return service;
+  }
+
   /** Starts the jar with only these arguments: no token configured (the development-token case). */
   public static ServiceProcess startWithoutTestTokens(Path workDirectory, List<String> arguments) {
     ServiceProcess service = launchWithoutTestTokens(workDirectory, arguments);
@@ -54,12 +66,16 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   private static ServiceProcess launchWithoutTestTokens(Path workDirectory, List<String> arguments) {
+    return launch(List.of(), workDirectory, arguments);
+  }
+
+  private static ServiceProcess launch(List<String> wrapper, Path workDirectory, List<String> arguments) {
     String jar = System.getProperty("envkeeper.jar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
       throw new IllegalStateException("system property envkeeper.jar must name the packaged jar, got " + jar);
     }
     int port = freePort();
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(wrapper);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     // Start-up dominates these tests: C1 only and the serial collector start fastest.
