@@ -112,12 +112,25 @@ public final class WorkspaceWatcher {
 
   /** Starts registering the tree (or retrying, if the workspace directory is missing). Never waits. */
   void start() {
+    long started = System.nanoTime();
+    firstWalk.thenRun(() -> walked(started));
     executor.execute(() -> {
       if (!closed && watchRoot(diffAtStart) == RootOutcome.MISSING) {
         scheduleRetry();
       }
       walkSome();
     });
+  }
+
+  /** Says how long the first walk took and what it found (the start-up diff's cost, per workspace). */
+  private void walked(long startedNanos) {
+    if (closed) {
+      return;
+    }
+    PublishedStatus.Snapshot now = published.get();
+    log.info("environment {}: first walk done in {} ms ({}; {}, {} directories watched, change seq {})",
+        environmentId, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos), now.state(),
+        diffAtStart ? "diffed against the manifest" : "manifest built", now.watchedDirectories(), changes.lastSeq());
   }
 
   /**
