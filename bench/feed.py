@@ -202,7 +202,8 @@ def figure_manifest_diff(service, notes, workspaces=500, dirs=10, files_per_dir=
 
     stop_s = service.stop()
     manifest_dir = os.path.join(service.data_dir, "manifests")
-    manifest_bytes = sum(os.path.getsize(os.path.join(manifest_dir, f)) for f in os.listdir(manifest_dir))
+    manifest_files = os.listdir(manifest_dir)
+    manifest_bytes = sum(os.path.getsize(os.path.join(manifest_dir, f)) for f in manifest_files)
     expected = {}
     for env in envs:
         expected[env["id"]] = changes_while_down(env["path"], dirs)
@@ -257,7 +258,7 @@ def figure_manifest_diff(service, notes, workspaces=500, dirs=10, files_per_dir=
         "(their manifests built by the first walk, nothing reported)",
         f"heap after a full GC: {heap_without:.1f} MB ({workspaces} environments on the trees without files), "
         f"{heap_with:.1f} MB (with the files), {heap_after_restart:.1f} MB after the restart",
-        f"manifests on disk: {manifest_bytes / 1024 / 1024:.1f} MB in {len(os.listdir(manifest_dir))} files "
+        f"manifests on disk: {manifest_bytes / 1024 / 1024:.1f} MB in {len(manifest_files)} files "
         f"({manifest_bytes / files:.0f} B/entry); the orderly stop that wrote them took {stop_s:.1f} s",
         f"restart: {len(walks)} first walks logged, {len(diffed)} of this figure's diffed against a manifest; "
         f"per workspace {w50:.0f} / {w99:.0f} / {max(per_walk, default=0):.0f} ms (median / p99 / max), "
