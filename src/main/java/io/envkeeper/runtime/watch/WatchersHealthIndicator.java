@@ -6,13 +6,17 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.stereotype.Component;
 
 /**
- * Health component {@code watchers}: watchers by state, watched directories, overflows, rescans and
- * scans of POLLING workspaces. A FAILED or POLLING watcher is one environment's problem, shown here
- * but not DOWN; DOWN only when the shared
- * watch loop itself is dead, since then no environment sees changes.
+ * Health component {@code watchers}: watchers by state, watched directories, overflows, rescans,
+ * scans of POLLING workspaces and why each of them is polled ({@code polled}: environment id →
+ * reason, the first {@value #POLLED_SHOWN} by id). A FAILED or POLLING watcher is one
+ * environment's problem, shown here but not DOWN; DOWN only when the shared watch loop itself is
+ * dead, since then no environment sees changes. Details go to admin tokens only.
  */
 @Component
 class WatchersHealthIndicator extends AbstractHealthIndicator {
+
+  /** Enough to act on (they share one cause, the node's limit) without a page per environment. */
+  static final int POLLED_SHOWN = 20;
 
   private final WorkspaceWatchers watchers;
 
@@ -32,6 +36,7 @@ class WatchersHealthIndicator extends AbstractHealthIndicator {
         .withDetail("overflows", watchers.overflows())
         .withDetail("rescans", watchers.rescans())
         .withDetail("polls", watchers.polls())
+        .withDetail("polled", watchers.pollingReasons(POLLED_SHOWN))
         .withDetail("loopAlive", watchers.isLoopAlive());
   }
 }

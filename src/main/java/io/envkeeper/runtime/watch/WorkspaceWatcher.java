@@ -127,6 +127,10 @@ public final class WorkspaceWatcher {
     return published.get().state();
   }
 
+  PublishedStatus.Snapshot snapshot() {
+    return published.get();
+  }
+
   int watchedDirectories() {
     return published.get().watchedDirectories();
   }

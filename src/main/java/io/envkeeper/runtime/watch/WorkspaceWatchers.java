@@ -9,10 +9,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +26,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -194,6 +197,23 @@ public class WorkspaceWatchers implements DisposableBean {
     open.forEach(watcher -> counts.merge(watcher.state(), 1, Integer::sum));
     counts.remove(WatcherState.CLOSED);
     return counts;
+  }
+
+  /**
+   * Why each POLLING workspace is polled (environment id → reason), at most {@code limit} of them,
+   * in id order so that the answer is stable.
+   */
+  public Map<String, String> pollingReasons(int limit) {
+    Map<String, String> reasons = new TreeMap<>();
+    for (WorkspaceWatcher watcher : open) {
+      PublishedStatus.Snapshot now = watcher.snapshot();
+      if (now.state() == WatcherState.POLLING) {
+        reasons.put(watcher.environmentId().toString(), now.error());
+      }
+    }
+    return reasons.entrySet().stream().limit(limit)
+        .collect(Collectors.toMap(
+            Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
   }
 
   public int watchedDirectories() {

@@ -21,7 +21,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The kernel's inotify watch limit reached for a workspace: the workspace is POLLING, its changes
- * still reported, and the state shows in {@code /workspace}, health and metrics.
+ * still reported, and the state and its reason show in {@code /workspace} and health (the state in
+ * metrics too).
  *
  * <p>The limit is real, and lowered for this service alone: the jar runs in a user namespace of
  * its own ({@code unshare --user --map-root-user}), whose {@code /proc/sys/user/max_inotify_watches}
@@ -88,6 +89,10 @@ class PollingFallbackJarTests {
       JsonNode health = api.get("/actuator/health").json().get("components").get("watchers");
       assertThat(health.get("details").get("polling").asInt()).isEqualTo(1);
       assertThat(health.get("details").get("polls").asLong()).isPositive();
+      // Which workspace is polled and why, in words an operator can act on.
+      assertThat(health.get("details").get("polled").get(bigId).asString())
+          .contains("inotify watches", "envkeeper.watch.poll-interval");
+      assertThat(health.get("details").get("polled").has(smallId)).isFalse();
       assertThat(api.get("/actuator/prometheus").body()).contains("envkeeper_watchers{state=\"POLLING\"} 1.0");
       assertThat(service.stop(Duration.ofSeconds(30))).isIn(0, 143);
     }
