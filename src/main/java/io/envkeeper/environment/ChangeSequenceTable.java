@@ -1,8 +1,10 @@
 package io.envkeeper.environment;
 
 import io.envkeeper.runtime.watch.ChangeSequences;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -10,7 +12,7 @@ import org.springframework.stereotype.Component;
 /**
  * The change sequences' high-water marks in table {@code change_sequence}: one row per environment,
  * one statement per reserved block (each in its own transaction: a reservation is durable before a
- * single seq of it is handed out).
+ * single seq of it is handed out), one batch for the give-back of an orderly stop.
  */
 @Component
 class ChangeSequenceTable implements ChangeSequences {
@@ -32,15 +34,31 @@ class ChangeSequenceTable implements ChangeSequences {
   }
 
   @Override
-  public void release(Map<UUID, Long> lastHandedOut) {
-    if (lastHandedOut.isEmpty()) {
-      return;
+  public Set<UUID> release(Map<UUID, Release> releases) {
+    if (releases.isEmpty()) {
+      return Set.of();
     }
-    // Never below what was handed out: the condition keeps a late or repeated release harmless.
-    List<Object[]> rows = lastHandedOut.entrySet().stream()
-        .map(entry -> new Object[] {entry.getValue(), entry.getKey(), entry.getValue()})
+    List<UUID> ids = List.copyOf(releases.keySet());
+    // Only while the mark is still the top of this run's own newest reservation: if anyone reserved
+    // above it since (a process that took this node's id over while this one ran on without its
+    // lease), lowering the mark would let a later start hand out that other holder's seqs again.
+    // A repeated release finds the mark already lowered and changes nothing.
+    List<Object[]> rows = ids.stream()
+        .map(id -> new Object[] {releases.get(id).lastHandedOut(), id, releases.get(id).reservedTop()})
         .toList();
-    jdbc.batchUpdate(
-        "UPDATE change_sequence SET reserved = ? WHERE environment_id = ? AND reserved >= ?", rows);
+    int[][] counts = jdbc.batchUpdate(
+        "UPDATE change_sequence SET reserved = ? WHERE environment_id = ? AND reserved = ?", rows, rows.size(),
+        (statement, row) -> {
+          statement.setLong(1, (Long) row[0]);
+          statement.setObject(2, row[1]);
+          statement.setLong(3, (Long) row[2]);
+        });
+    Set<UUID> released = new HashSet<>();
+    for (int i = 0; i < ids.size(); i++) {
+      if (counts[0][i] != 0) {
+        released.add(ids.get(i));
+      }
+    }
+    return released;
   }
 }

@@ -1,5 +1,6 @@
 package io.envkeeper.runtime.watch;
 
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -112,6 +113,23 @@ final class ChangeSequence implements ChangeLog.SeqSource {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /**
+   * The top of this run's newest reservation, once the run has ended (after
+   * {@link #awaitReservations}); empty while a reservation is still on its way, so that nothing is
+   * given back that may not be this run's to give.
+   */
+  OptionalLong reservedTop() {
+    CompletableFuture<ChangeSequences.Reservation> pending = ahead;
+    if (pending == null) {
+      return OptionalLong.of(limit);
+    }
+    if (!pending.isDone()) {
+      return OptionalLong.empty();
+    }
+    ChangeSequences.Reservation block = pending.getNow(null);
+    return block == null ? OptionalLong.empty() : OptionalLong.of(block.top());
   }
 
   /** Waits, at most {@code millis}, for a reservation on its way (an orderly stop gives back after it). */

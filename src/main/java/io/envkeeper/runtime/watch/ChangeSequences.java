@@ -1,6 +1,7 @@
 package io.envkeeper.runtime.watch;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -21,9 +22,16 @@ public interface ChangeSequences {
 
   /**
    * Gives back, per environment, what was reserved above the last seq handed out: after an
-   * orderly stop the sequence goes on from there without a gap.
+   * orderly stop the sequence goes on from there without a gap. Only where the high-water mark is
+   * still the top of that run's newest reservation: a mark someone else raised since stays (that
+   * environment's next start then counts as after a crash).
+   *
+   * @return the environments whose reservation was given back
    */
-  void release(Map<UUID, Long> lastHandedOut);
+  Set<UUID> release(Map<UUID, Release> releases);
+
+  /** What one run gives back: the last seq it handed out, from its newest reservation (up to {@code reservedTop}). */
+  record Release(long lastHandedOut, long reservedTop) {}
 
   /** A block of seqs: {@code previous + 1 .. top}. */
   record Reservation(long previous, long top) {

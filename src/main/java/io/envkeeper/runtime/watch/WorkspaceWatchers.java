@@ -157,19 +157,23 @@ public class WorkspaceWatchers implements DisposableBean {
     long deadline = System.nanoTime() + properties.closeWait().toNanos();
     Map<WorkspaceWatcher, CompletableFuture<OptionalLong>> ends = new HashMap<>();
     watchers.forEach(watcher -> ends.put(watcher, watcher.suspend()));
-    Map<UUID, Long> lastSeqs = new HashMap<>();
+    Map<UUID, ChangeSequences.Release> releases = new HashMap<>();
     ends.forEach((watcher, end) -> {
       OptionalLong seq = awaitUntil(end, deadline);
       open.remove(watcher);
       if (seq.isPresent()) {
-        watcher.sequence().awaitReservations(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-        lastSeqs.put(watcher.environmentId(), seq.getAsLong());
+        ChangeSequence sequence = watcher.sequence();
+        sequence.awaitReservations(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        OptionalLong top = sequence.reservedTop();
+        if (top.isPresent()) {
+          releases.put(watcher.environmentId(), new ChangeSequences.Release(seq.getAsLong(), top.getAsLong()));
+        }
       }
     });
     try {
-      sequences.release(lastSeqs);
+      Set<UUID> released = sequences.release(releases);
       log.info("stop: {} of {} watchers ended cleanly (manifest written, change seqs given back)",
-          lastSeqs.size(), watchers.size());
+          released.size(), watchers.size());
     } catch (RuntimeException e) {
       log.warn("stop: change seqs not given back ({}); the next start counts as after a crash", e.toString());
     }

@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -45,6 +46,7 @@ class ChangeFeedIntegrationTests extends IntegrationTest {
   @Autowired WorkspaceWatchers watchers;
   @Autowired RuntimeManager runtimes;
   @Autowired EnvkeeperProperties service;
+  @Autowired ChangeSequences sequences;
 
   @Test
   void aCursorAheadOfTheSequenceOrNotANumberIsRefusedNotAnsweredEmpty() throws Exception {
@@ -124,6 +126,35 @@ class ChangeFeedIntegrationTests extends IntegrationTest {
       watchers.close(second);
       api().delete(BASE + "/" + id + "?wait=PT10S");
     }
+  }
+
+  /**
+   * Two holders of one environment's sequence (a node that lost its lease still running beside the
+   * process that took its id over): the one that stops gives back only what nobody reserved above
+   * since, so the other's reservation stands and a later start never hands out one of its seqs.
+   */
+  @Test
+  void givingBackNeverLowersAReservationSomeoneElseMadeSince() {
+    UUID environmentId = UUID.fromString(createManaged());
+    ChangeSequences.Reservation first = sequences.reserve(environmentId, 10);
+    ChangeSequences.Reservation other = sequences.reserve(environmentId, 10);
+
+    sequences.release(Map.of(environmentId, new ChangeSequences.Release(first.previous() + 3, first.top())));
+
+    assertThat(sequences.reserve(environmentId, 10).previous()).isEqualTo(other.top());
+    api().delete(BASE + "/" + environmentId + "?wait=PT10S");
+  }
+
+  /** The holder whose reservation is the newest gives back what it did not hand out. */
+  @Test
+  void givingBackTheNewestReservationContinuesRightAfterTheLastSeqHandedOut() {
+    UUID environmentId = UUID.fromString(createManaged());
+    ChangeSequences.Reservation mine = sequences.reserve(environmentId, 10);
+
+    sequences.release(Map.of(environmentId, new ChangeSequences.Release(mine.previous() + 4, mine.top())));
+
+    assertThat(sequences.reserve(environmentId, 10).previous()).isEqualTo(mine.previous() + 4);
+    api().delete(BASE + "/" + environmentId + "?wait=PT10S");
   }
 
   @Test
