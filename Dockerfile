@@ -23,7 +23,7 @@ FROM eclipse-temurin:17-jre-noble
 # securityContext uses the same ids. Its home doubles as the data dir outside Kubernetes.
 RUN groupadd --system --gid 10001 envkeeper \
  && useradd --system --uid 10001 --gid envkeeper --home-dir /var/lib/envkeeper --shell /usr/sbin/nologin envkeeper \
- && install -d -o envkeeper -g envkeeper -m 0750 /var/lib/envkeeper
+ && install -d -o envkeeper -g envkeeper -m 0700 /var/lib/envkeeper
 WORKDIR /app
 # Least to most often changed, so a code change ships only the last layer.
 COPY --from=build /layers/dependencies/ ./

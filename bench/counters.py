@@ -116,8 +116,16 @@ class Probe:
     def xact_id(self):
         if not (self.psql and self.pg_port):
             return None
+        # The embedded database needs its password (kept in the data dir, readable by its owner only).
+        env = dict(os.environ)
+        try:
+            with open(os.path.join(self.service.data_dir, "postgres.password")) as f:
+                env["PGPASSWORD"] = f.read().strip()
+        except OSError:
+            pass
         out = subprocess.run([self.psql, "-h", "localhost", "-p", str(self.pg_port), "-U", "postgres", "-d", "postgres",
-                              "-Atc", "select pg_current_xact_id()"], capture_output=True, text=True, timeout=30)
+                              "-Atc", "select pg_current_xact_id()"], capture_output=True, text=True, timeout=30,
+                             env=env)
         return int(out.stdout) if out.returncode == 0 else None
 
     def pool(self):

@@ -5,7 +5,7 @@ and owns the temporary directory; everything this driver creates lives under --t
 
 Standard library only. Every wait has a deadline; every process started here is recorded in
 <tmp>/pids ("pid starttime" lines) so that run.sh's EXIT trap can kill exactly those if this driver
-dies. Modules: service (the jar and its client), figures (the seven figures), counters (where the
+dies. Modules: service (the jar and its client), figures (figures 1-7), counters (where the
 time goes), report (the table).
 """
 
@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 
+from cluster import figure_forwarding, figure_wakeup, start_peers, stop_peers
 from counters import Probe, fsync_latency
 from feed import figure_feed_latency, figure_manifest_diff
 from figures import (figure_destroy, figure_file_events, figure_polls, figure_scale, figure_shutdown,
@@ -35,7 +36,7 @@ def main():
     parser.add_argument("--tmp", required=True)
     parser.add_argument("--floors", required=True, help="directory with the compiled C floors")
     parser.add_argument("--jfr", action="store_true", help="record the service with JFR (<tmp>/service.jfr)")
-    parser.add_argument("--only", default="1,2,3,4,5,6,7,8,9", help="figures to run, e.g. 1,4")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7,8,9,c1,c2", help="figures to run, e.g. 1,4")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
     parser.add_argument("--trace", action="store_true",
                         help="figure 2: kernel timestamps along the reap path (a private ftrace instance; root)")
@@ -46,6 +47,7 @@ def main():
     pids = Pids(os.path.join(args.tmp, "pids"))
     service = Service(args.jar, args.tmp, pids, args.jfr)
     rows, notes, context = [], {}, []
+    peers = []
     started = time.time()
     load_at_start = load()
     try:
@@ -70,9 +72,17 @@ def main():
             rows += figure_manifest_diff(service, notes)
             probe = Probe(service)  # the service restarted: a new pid
         context.append(f"fdatasync of 8 KiB on the data dir's filesystem, after: {fsync_latency(service.data_dir)}")
+        if "c1" in only or "c2" in only:  # the cluster's figures (issue 14): two more nodes
+            peers = start_peers(service, args.jar, args.tmp, pids)
+            if "c1" in only:
+                rows.append(figure_forwarding(service, peers[0]))
+            if "c2" in only:
+                rows.append(figure_wakeup(service, peers[0]))
+            stop_peers(peers)
         if "6" in only:
             rows.append(figure_shutdown(service, notes))
     finally:
+        stop_peers(peers)
         if service.process and service.process.poll() is None:
             service.process.send_signal(signal.SIGTERM)
             try:

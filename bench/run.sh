@@ -5,7 +5,7 @@
 # prints the table. Leaves nothing running and nothing outside its temporary directory, which is
 # removed at the end.
 #
-#   bench/run.sh [--skip-build] [--only 1,2,3,4,5,6,7,8,9] [--jfr] [--trace] [--keep] [--strict]
+#   bench/run.sh [--skip-build] [--only 1,2,3,4,5,6,7,8,9,c1,c2] [--jfr] [--trace] [--keep] [--strict]
 #
 #   --skip-build  use the jar already in target/
 #   --only        run only these figures (the service is started once either way)

@@ -111,10 +111,11 @@ def free_port():
 class Service:
     """The real jar with its own data dir, a bearer token and the benchmark's worker profiles."""
 
-    def __init__(self, jar, tmp, pids, jfr):
+    def __init__(self, jar, tmp, pids, jfr, node_id="bench-a", token=None, database_url=None,
+                 database_password=None):
         self.tmp, self.pids = tmp, pids
         self.port = free_port()
-        self.token = secrets.token_hex(32)
+        self.token = token or secrets.token_hex(32)
         self.data_dir = os.path.join(tmp, "data")
         self.log_path = os.path.join(tmp, "service.log")
         token_hash = hashlib.sha256(self.token.encode()).hexdigest()
@@ -139,7 +140,18 @@ class Service:
             "envkeeper.limits.requests-per-second": 1000000,
             "envkeeper.limits.max-environments-per-tenant": 100000,
             "envkeeper.limits.max-workers-per-tenant": 100000,
+            # The cluster's figures (c1, c2) run peers against this node's database and address.
+            "envkeeper.node.id": node_id,
+            "envkeeper.node.advertise-url": f"http://127.0.0.1:{self.port}",
         }
+        if database_url:
+            props["spring.datasource.url"] = database_url
+            props["spring.datasource.username"] = "postgres"
+        # The embedded server requires its password: handed to a peer in its environment, never on
+        # its command line (which every local user can read in /proc/<pid>/cmdline).
+        self.environment = dict(os.environ)
+        if database_password:
+            self.environment["SPRING_DATASOURCE_PASSWORD"] = database_password
         profiles = {
             "coop": (["sh", "-c", COOP_SCRIPT], {"shutdown-message": SHUTDOWN_MESSAGE, "ack-line": ACK_LINE}),
             "quick": (["sh", "-c", QUICK_SCRIPT], {"max-per-environment": 100000}),
@@ -160,7 +172,7 @@ class Service:
         log(f"starting the service on port {self.port} (data dir {self.data_dir})")
         with open(self.log_path, "ab") as out:
             self.process = subprocess.Popen(self.argv, cwd=self.tmp, stdout=out, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL)
+                                            stdin=subprocess.DEVNULL, env=self.environment)
         self.pids.add(self.process.pid)
         started = time.monotonic()
 
@@ -201,6 +213,17 @@ class Service:
         started = time.monotonic()
         self.start(timeout)
         return time.monotonic() - started
+
+    def database_url(self):
+        """JDBC URL of this node's embedded PostgreSQL (its port is line 4 of postmaster.pid)."""
+        with open(os.path.join(self.data_dir, "postgres", "postmaster.pid")) as f:
+            port = int(f.readlines()[3])
+        return f"jdbc:postgresql://localhost:{port}/postgres"
+
+    def database_password(self):
+        """The embedded PostgreSQL's password, kept in <data-dir>/postgres.password (0600)."""
+        with open(os.path.join(self.data_dir, "postgres.password")) as f:
+            return f.read().strip()
 
     @property
     def pid(self):

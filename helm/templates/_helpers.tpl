@@ -165,7 +165,8 @@ hand-indented YAML). Keys follow the application's property names.
       "data-dir" $mount
       "workspace" (dict "managed-root" (printf "%s/workspaces" $mount) "roots" $roots)
       "shutdown" (dict "timeout" (printf "%ds" (int $v.shutdown.timeoutSeconds)) "force-exit-after" (include "envkeeper.forceExitAfter" .))
-      "reconcile" (dict "interval" $v.reconcile.interval) }}
+      "reconcile" (dict "interval" $v.reconcile.interval)
+      "cluster" (dict "heartbeat-interval" $v.cluster.heartbeatInterval "lease-duration" $v.cluster.leaseDuration) }}
 {{- if $v.workers.profiles }}
 {{- /* values use Helm's camelCase; the application's names are kebab-case */}}
 {{- $names := dict "command" "command" "env" "env" "allowArgs" "allow-args" "maxPerEnvironment" "max-per-environment" "shutdownMessage" "shutdown-message" "ackLine" "ack-line" "ackTimeout" "ack-timeout" "stopGrace" "stop-grace" "killTimeout" "kill-timeout" "logMaxBytes" "log-max-bytes" }}

@@ -1,5 +1,6 @@
 package io.envkeeper;
 
+import io.envkeeper.ops.NonDumpableProcess;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class EnvkeeperApplication {
 
   public static void main(String[] args) {
+    // Before anything reads a secret: workers run as this user and must not read our memory.
+    NonDumpableProcess.apply();
     SpringApplication.run(EnvkeeperApplication.class, args);
   }
 }

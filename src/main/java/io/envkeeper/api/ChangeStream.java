@@ -1,14 +1,19 @@
 package io.envkeeper.api;
 
+import io.envkeeper.runtime.events.EnvironmentEvent;
+import io.envkeeper.runtime.events.EnvironmentEventListener;
+import io.envkeeper.runtime.events.EnvironmentEvents;
 import io.envkeeper.runtime.watch.ChangeLog;
 import io.envkeeper.runtime.watch.ChangeSubscriber;
 import io.envkeeper.runtime.watch.WorkspaceChange;
 import java.io.IOException;
-import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -18,14 +23,24 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * stream executor, one drain at a time, reading from the change log after the last id sent. A
  * slow client therefore never holds up the watch thread, and one that falls behind the bounded log
  * gets an OVERFLOW marker instead of an unbounded queue.
+ *
+ * <p>Other events of the environment ({@code expiring}, ...) come from the {@link EnvironmentEvents}
+ * bus: sent without an {@code id:}, so they never move the client's {@code Last-Event-ID}, and
+ * buffered up to {@value #MAX_PENDING_EVENTS} (the oldest dropped beyond that).
  */
-final class ChangeStream implements ChangeSubscriber {
+final class ChangeStream implements ChangeSubscriber, EnvironmentEventListener {
 
   static final String CHANGE_EVENT = "change";
   static final String DESTROYED_EVENT = "destroyed";
+  /** Published by the expiry package through the event bus; named here for the API description. */
+  static final String EXPIRING_EVENT = "expiring";
+  static final int MAX_PENDING_EVENTS = 256;
 
   private final UUID environmentId;
   private final ChangeLog log;
+  private final EnvironmentEvents events;
+  private final Queue<EnvironmentEvent> pendingEvents = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger pendingCount = new AtomicInteger();
   private final SseEmitter emitter;
   private final Executor sender;
   private final Consumer<ChangeStream> onFinish;
@@ -38,10 +53,11 @@ final class ChangeStream implements ChangeSubscriber {
   private long lastSent;
 
   ChangeStream(
-      UUID environmentId, ChangeLog log, long lastSent, SseEmitter emitter, Executor sender,
-      Consumer<ChangeStream> onFinish) {
+      UUID environmentId, ChangeLog log, EnvironmentEvents events, long lastSent, SseEmitter emitter,
+      Executor sender, Consumer<ChangeStream> onFinish) {
     this.environmentId = environmentId;
     this.log = log;
+    this.events = events;
     this.lastSent = lastSent;
     this.emitter = emitter;
     this.sender = sender;
@@ -60,11 +76,21 @@ final class ChangeStream implements ChangeSubscriber {
         logSealed = true;
       }
     }
+    events.subscribe(environmentId, this);
     scheduleDrain();
   }
 
   @Override
   public void changesAvailable() {
+    scheduleDrain();
+  }
+
+  @Override
+  public void eventPublished(EnvironmentEvent event) {
+    pendingEvents.add(event);
+    if (pendingCount.incrementAndGet() > MAX_PENDING_EVENTS && pendingEvents.poll() != null) {
+      pendingCount.decrementAndGet();
+    }
     scheduleDrain();
   }
 
@@ -110,6 +136,10 @@ final class ChangeStream implements ChangeSubscriber {
       if (commentDue.getAndSet(false)) {
         emitter.send(SseEmitter.event().comment("envkeeper " + environmentId));
       }
+      for (EnvironmentEvent event = pendingEvents.poll(); event != null; event = pendingEvents.poll()) {
+        pendingCount.decrementAndGet();
+        emitter.send(SseEmitter.event().name(event.name()).data(event.data(), MediaType.APPLICATION_JSON));
+      }
       for (WorkspaceChange change : log.since(lastSent)) {
         emitter.send(
             SseEmitter.event()
@@ -122,7 +152,7 @@ final class ChangeStream implements ChangeSubscriber {
         emitter.send(
             SseEmitter.event()
                 .name(DESTROYED_EVENT)
-                .data(Map.of("environmentId", environmentId), MediaType.APPLICATION_JSON));
+                .data(new EventStreamMessages.Destroyed(environmentId), MediaType.APPLICATION_JSON));
         emitter.complete();
         finish();
       } else if (logSealed) {
@@ -142,6 +172,7 @@ final class ChangeStream implements ChangeSubscriber {
       return;
     }
     log.unsubscribe(this);
+    events.unsubscribe(environmentId, this);
     onFinish.accept(this);
   }
 }

@@ -1,7 +1,9 @@
 package io.envkeeper.api;
 
+import io.envkeeper.cluster.OwnerRouting;
 import io.envkeeper.environment.EnvironmentQueries;
 import io.envkeeper.security.CallerContext;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.servlet.HandlerInterceptor;
@@ -30,6 +32,11 @@ class EnvironmentGoneGuard implements HandlerInterceptor {
 
   @Override
   public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+    if (request.getDispatcherType() == DispatcherType.ASYNC) {
+      // The dispatch that completes an event stream: the request passed this guard when it began.
+      // Checking again would refuse the very stream that ends because its environment is going.
+      return true;
+    }
     String path = request.getRequestURI().substring(request.getContextPath().length());
     if (!path.startsWith(PREFIX)) {
       return true;
@@ -39,7 +46,9 @@ class EnvironmentGoneGuard implements HandlerInterceptor {
     if (slash < 0) {
       return true; // the environment itself: GET answers in every status, DELETE is idempotent
     }
-    queries.getReady(RequestParameters.environmentId(rest.substring(0, slash)), callers.current());
+    // Kept for the owner routing that runs next: it needs the row, not a second read of it.
+    request.setAttribute(OwnerRouting.READY_ENVIRONMENT,
+        queries.getReady(RequestParameters.environmentId(rest.substring(0, slash)), callers.current()));
     return true;
   }
 }

@@ -3,14 +3,14 @@ package io.envkeeper.api;
 /** A request parameter or header the API refuses; {@link #code()} is the problem's code. */
 class InvalidRequestException extends RuntimeException {
 
-  private final String code;
+  private final ProblemCode code;
 
-  InvalidRequestException(String code, String message) {
+  InvalidRequestException(ProblemCode code, String message) {
     super(message);
     this.code = code;
   }
 
-  String code() {
+  ProblemCode code() {
     return code;
   }
 }

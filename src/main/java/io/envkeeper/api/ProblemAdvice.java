@@ -1,10 +1,17 @@
 package io.envkeeper.api;
 
+import io.envkeeper.cluster.NodeLiveException;
+import io.envkeeper.cluster.NodeNotFoundException;
+import io.envkeeper.cluster.NodeUnavailableException;
+import io.envkeeper.cluster.PlacementRefusedException;
 import io.envkeeper.environment.EnvironmentDestroyedException;
 import io.envkeeper.environment.EnvironmentLimitReachedException;
 import io.envkeeper.environment.EnvironmentNotFoundException;
 import io.envkeeper.environment.IdempotencyKeyReusedException;
+import io.envkeeper.environment.NotOwnerException;
 import io.envkeeper.environment.PathInUseException;
+import io.envkeeper.environment.PreconditionFailedException;
+import io.envkeeper.expiry.ExpiryRequestException;
 import io.envkeeper.runtime.EnvironmentLocks.EnvironmentBusyException;
 import io.envkeeper.runtime.RuntimeRefusedException;
 import io.envkeeper.runtime.process.SpawnFailedException;
@@ -42,6 +49,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
@@ -56,56 +64,109 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(EnvironmentNotFoundException.class)
   ResponseEntity<ProblemDetail> notFound(EnvironmentNotFoundException e) {
-    return problem(HttpStatus.NOT_FOUND, "environment_not_found", e.getMessage());
+    return problem(HttpStatus.NOT_FOUND, ProblemCode.ENVIRONMENT_NOT_FOUND, e.getMessage());
   }
 
   @ExceptionHandler(EnvironmentDestroyedException.class)
   ResponseEntity<ProblemDetail> destroyed(EnvironmentDestroyedException e) {
-    return problem(HttpStatus.GONE, "environment_destroyed", e.getMessage());
+    return problem(HttpStatus.GONE, ProblemCode.ENVIRONMENT_DESTROYED, e.getMessage());
   }
 
   @ExceptionHandler(RuntimeRefusedException.class)
   ResponseEntity<ProblemDetail> runtimeRefused(RuntimeRefusedException e) {
-    return problem(HttpStatus.GONE, "environment_destroyed", e.getMessage());
+    return problem(HttpStatus.GONE, ProblemCode.ENVIRONMENT_DESTROYED, e.getMessage());
   }
 
   @ExceptionHandler(EnvironmentBusyException.class)
   ResponseEntity<ProblemDetail> busy(EnvironmentBusyException e) {
     log.warn("{}", e.getMessage());
-    return withRetryAfter(problem(HttpStatus.SERVICE_UNAVAILABLE, "environment_busy", e.getMessage()), 1);
+    return withRetryAfter(problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemCode.ENVIRONMENT_BUSY, e.getMessage()), 1);
+  }
+
+  // Cluster: owners, leases and nodes.
+
+  @ExceptionHandler(NodeUnavailableException.class)
+  ResponseEntity<ProblemDetail> nodeUnavailable(NodeUnavailableException e) {
+    return withRetryAfter(problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemCode.NODE_UNAVAILABLE, e.getMessage()),
+        e.retryAfterSeconds());
+  }
+
+  /** An owner action refused by the fence (the lease ran out meanwhile): the node is not serving as owner. */
+  @ExceptionHandler(NotOwnerException.class)
+  ResponseEntity<ProblemDetail> notOwner(NotOwnerException e) {
+    log.warn("{}", e.getMessage());
+    return withRetryAfter(problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemCode.NODE_UNAVAILABLE, e.getMessage()), 5);
+  }
+
+  @ExceptionHandler(PlacementRefusedException.class)
+  ResponseEntity<ProblemDetail> placementRefused(PlacementRefusedException e) {
+    return problem(HttpStatus.CONFLICT, ProblemCode.NODE_UNAVAILABLE, e.getMessage());
+  }
+
+  @ExceptionHandler(NodeLiveException.class)
+  ResponseEntity<ProblemDetail> nodeLive(NodeLiveException e) {
+    return problem(HttpStatus.CONFLICT, ProblemCode.NODE_LIVE, e.getMessage());
+  }
+
+  @ExceptionHandler(NodeNotFoundException.class)
+  ResponseEntity<ProblemDetail> nodeNotFound(NodeNotFoundException e) {
+    return problem(HttpStatus.NOT_FOUND, ProblemCode.NODE_NOT_FOUND, e.getMessage());
   }
 
   @ExceptionHandler(WorkerNotFoundException.class)
   ResponseEntity<ProblemDetail> workerNotFound(WorkerNotFoundException e) {
-    return problem(HttpStatus.NOT_FOUND, "worker_not_found", e.getMessage());
+    return problem(HttpStatus.NOT_FOUND, ProblemCode.WORKER_NOT_FOUND, e.getMessage());
   }
 
   @ExceptionHandler(WorkerRequestException.class)
   ResponseEntity<ProblemDetail> workerRefused(WorkerRequestException e) {
-    HttpStatus status =
-        e.reason() == WorkerRequestException.Reason.WORKER_LIMIT_REACHED ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST;
-    return problem(status, e.code(), e.getMessage());
+    return switch (e.reason()) {
+      case UNKNOWN_PROFILE -> problem(HttpStatus.BAD_REQUEST, ProblemCode.UNKNOWN_PROFILE, e.getMessage());
+      case INVALID_ARGS -> problem(HttpStatus.BAD_REQUEST, ProblemCode.INVALID_ARGS, e.getMessage());
+      case WORKER_LIMIT_REACHED -> problem(HttpStatus.CONFLICT, ProblemCode.WORKER_LIMIT_REACHED, e.getMessage());
+    };
   }
 
   @ExceptionHandler(SpawnFailedException.class)
   ResponseEntity<ProblemDetail> spawnFailed(SpawnFailedException e) {
     log.error("{}", e.getMessage());
-    return problem(HttpStatus.INTERNAL_SERVER_ERROR, "spawn_failed", e.getMessage());
+    return problem(HttpStatus.INTERNAL_SERVER_ERROR, ProblemCode.SPAWN_FAILED, e.getMessage());
   }
 
   @ExceptionHandler(PathInUseException.class)
   ResponseEntity<ProblemDetail> pathInUse(PathInUseException e) {
-    return problem(HttpStatus.CONFLICT, "path_in_use", e.getMessage());
+    return problem(HttpStatus.CONFLICT, ProblemCode.PATH_IN_USE, e.getMessage());
   }
 
   @ExceptionHandler(IdempotencyKeyReusedException.class)
   ResponseEntity<ProblemDetail> idempotencyKeyReused(IdempotencyKeyReusedException e) {
-    return problem(HttpStatus.UNPROCESSABLE_CONTENT, "idempotency_key_reused", e.getMessage());
+    return problem(HttpStatus.UNPROCESSABLE_CONTENT, ProblemCode.IDEMPOTENCY_KEY_REUSED, e.getMessage());
+  }
+
+  @ExceptionHandler(ExpiryRequestException.class)
+  ResponseEntity<ProblemDetail> expiryRefused(ExpiryRequestException e) {
+    ProblemCode code = switch (e.reason()) {
+      case INVALID_DURATION -> ProblemCode.INVALID_DURATION;
+      case TTL_ABOVE_MAX -> ProblemCode.TTL_ABOVE_MAX;
+      case IDLE_TIMEOUT_ABOVE_MAX -> ProblemCode.IDLE_TIMEOUT_ABOVE_MAX;
+    };
+    return problem(HttpStatus.BAD_REQUEST, code, e.getMessage());
+  }
+
+  @ExceptionHandler(PreconditionFailedException.class)
+  ResponseEntity<ProblemDetail> preconditionFailed(PreconditionFailedException e) {
+    return problem(HttpStatus.PRECONDITION_FAILED, ProblemCode.PRECONDITION_FAILED, e.getMessage());
   }
 
   @ExceptionHandler(InvalidWorkspacePathException.class)
   ResponseEntity<ProblemDetail> invalidPath(InvalidWorkspacePathException e) {
-    return problem(HttpStatus.BAD_REQUEST, e.code(), e.getMessage());
+    ProblemCode code = switch (e.reason()) {
+      case INVALID_PATH -> ProblemCode.INVALID_PATH;
+      case PATH_NOT_FOUND -> ProblemCode.PATH_NOT_FOUND;
+      case PATH_NOT_DIRECTORY -> ProblemCode.PATH_NOT_DIRECTORY;
+      case PATH_NOT_ALLOWED -> ProblemCode.PATH_NOT_ALLOWED;
+    };
+    return problem(HttpStatus.BAD_REQUEST, code, e.getMessage());
   }
 
   @ExceptionHandler(InvalidRequestException.class)
@@ -115,19 +176,19 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(RequestBodyTooLargeException.class)
   ResponseEntity<ProblemDetail> tooLarge(RequestBodyTooLargeException e) {
-    return problem(HttpStatus.CONTENT_TOO_LARGE, "payload_too_large", e.getMessage());
+    return problem(HttpStatus.CONTENT_TOO_LARGE, ProblemCode.PAYLOAD_TOO_LARGE, e.getMessage());
   }
 
   // Access: tenants, tokens, roles and limits.
 
   @ExceptionHandler(EnvironmentLimitReachedException.class)
   ResponseEntity<ProblemDetail> environmentLimitReached(EnvironmentLimitReachedException e) {
-    return problem(HttpStatus.CONFLICT, "environment_limit_reached", e.getMessage());
+    return problem(HttpStatus.CONFLICT, ProblemCode.ENVIRONMENT_LIMIT_REACHED, e.getMessage());
   }
 
   @ExceptionHandler(ClientTokenNotFoundException.class)
   ResponseEntity<ProblemDetail> tokenNotFound(ClientTokenNotFoundException e) {
-    return problem(HttpStatus.NOT_FOUND, "token_not_found", e.getMessage());
+    return problem(HttpStatus.NOT_FOUND, ProblemCode.TOKEN_NOT_FOUND, e.getMessage());
   }
 
   /** 401 with {@code WWW-Authenticate: Bearer} (RFC 6750; {@code error="invalid_token"} for a bad one). */
@@ -136,7 +197,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     boolean invalidToken = e instanceof InvalidBearerTokenException;
     String challenge = invalidToken ? "Bearer error=\"invalid_token\"" : "Bearer";
     String detail = invalidToken ? e.getMessage() : "this call needs an 'Authorization: Bearer <token>' header";
-    ResponseEntity<ProblemDetail> response = problem(HttpStatus.UNAUTHORIZED, "unauthorized", detail);
+    ResponseEntity<ProblemDetail> response = problem(HttpStatus.UNAUTHORIZED, ProblemCode.UNAUTHORIZED, detail);
     return ResponseEntity.status(response.getStatusCode())
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .header(HttpHeaders.WWW_AUTHENTICATE, challenge)
@@ -145,12 +206,12 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(AccessDeniedException.class)
   ResponseEntity<ProblemDetail> forbidden(AccessDeniedException e) {
-    return problem(HttpStatus.FORBIDDEN, "forbidden", "this call needs a token with the admin role");
+    return problem(HttpStatus.FORBIDDEN, ProblemCode.FORBIDDEN, "this call needs a token with the admin role");
   }
 
   @ExceptionHandler(RateLimitExceededException.class)
   ResponseEntity<ProblemDetail> rateLimited(RateLimitExceededException e) {
-    ResponseEntity<ProblemDetail> response = problem(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", e.getMessage());
+    ResponseEntity<ProblemDetail> response = problem(HttpStatus.TOO_MANY_REQUESTS, ProblemCode.RATE_LIMITED, e.getMessage());
     return ResponseEntity.status(response.getStatusCode())
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
@@ -160,13 +221,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   /** URLs refused by the firewall: encoded slashes or dots, {@code ..}, {@code ;}, control characters. */
   @ExceptionHandler(RequestRejectedException.class)
   ResponseEntity<ProblemDetail> rejectedUrl(RequestRejectedException e) {
-    return problem(HttpStatus.BAD_REQUEST, "invalid_url", "the request URL is malformed or not allowed");
+    return problem(HttpStatus.BAD_REQUEST, ProblemCode.INVALID_URL, "the request URL is malformed or not allowed");
   }
 
   /** A query parameter the container cannot decode (bad percent-encoding, not UTF-8). */
   @ExceptionHandler(InvalidParameterException.class)
   ResponseEntity<ProblemDetail> undecodableParameter(InvalidParameterException e) {
-    return problem(HttpStatus.BAD_REQUEST, "invalid_parameter",
+    return problem(HttpStatus.BAD_REQUEST, ProblemCode.INVALID_PARAMETER,
         "a query parameter is not valid percent-encoded UTF-8");
   }
 
@@ -178,13 +239,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   ResponseEntity<ProblemDetail> databaseUnavailable(Exception e) {
     log.warn("database unavailable: {}", e.toString());
     return withRetryAfter(
-        problem(HttpStatus.SERVICE_UNAVAILABLE, "database_unavailable", "the database is unavailable; retry later"), 5);
+        problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemCode.DATABASE_UNAVAILABLE, "the database is unavailable; retry later"), 5);
   }
 
-  private static ResponseEntity<ProblemDetail> withRetryAfter(ResponseEntity<ProblemDetail> response, int seconds) {
+  private static ResponseEntity<ProblemDetail> withRetryAfter(ResponseEntity<ProblemDetail> response, long seconds) {
     return ResponseEntity.status(response.getStatusCode())
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .header(HttpHeaders.RETRY_AFTER, Integer.toString(seconds))
+        .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
         .body(response.getBody());
   }
 
@@ -194,7 +255,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
       return databaseUnavailable(e);
     }
     log.error("unexpected failure", e);
-    return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "an unexpected error occurred");
+    return problem(HttpStatus.INTERNAL_SERVER_ERROR, ProblemCode.INTERNAL_ERROR, "an unexpected error occurred");
   }
 
   @Override
@@ -205,16 +266,18 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
       return asObject(tooLarge(tooLarge));
     }
     if (cause instanceof UnrecognizedPropertyException unknown) {
-      return asObject(problem(HttpStatus.BAD_REQUEST, "unknown_field",
+      return asObject(problem(HttpStatus.BAD_REQUEST, ProblemCode.UNKNOWN_FIELD,
           "unknown field '" + unknown.getPropertyName() + "'"));
     }
     if (cause instanceof StreamConstraintsException) {
-      return asObject(problem(HttpStatus.BAD_REQUEST, "body_too_complex", cause.getMessage()));
+      // Jackson's own message names its classes and settings; say it in the API's terms.
+      return asObject(problem(HttpStatus.BAD_REQUEST, ProblemCode.BODY_TOO_COMPLEX,
+          "the request body is nested too deeply or holds a number or name that is too long"));
     }
-    if (cause instanceof StreamReadException || cause == e) {
-      return asObject(problem(HttpStatus.BAD_REQUEST, "malformed_json", "the request body is not valid JSON"));
+    if (cause instanceof StreamReadException || cause == e || isTrailingContent(cause)) {
+      return asObject(problem(HttpStatus.BAD_REQUEST, ProblemCode.MALFORMED_JSON, "the request body is not valid JSON"));
     }
-    return asObject(problem(HttpStatus.BAD_REQUEST, "invalid_field", wrongType(cause)));
+    return asObject(problem(HttpStatus.BAD_REQUEST, ProblemCode.INVALID_FIELD, wrongType(cause)));
   }
 
   @Override
@@ -223,7 +286,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     List<Map<String, String>> errors =
         e.getBindingResult().getFieldErrors().stream().map(ProblemAdvice::fieldError).toList();
     ProblemDetail problem =
-        Problems.of(HttpStatus.BAD_REQUEST, "validation_failed", describe(errors));
+        Problems.of(HttpStatus.BAD_REQUEST, ProblemCode.VALIDATION_FAILED, describe(errors));
     problem.setProperty("errors", errors);
     return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
   }
@@ -231,22 +294,36 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   @Override
   protected ResponseEntity<Object> handleHandlerMethodValidationException(
       HandlerMethodValidationException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-    return asObject(problem(HttpStatus.BAD_REQUEST, "validation_failed", e.getMessage()));
+    return asObject(problem(HttpStatus.BAD_REQUEST, ProblemCode.VALIDATION_FAILED, "a parameter of the request is not valid"));
   }
 
-  /** Framework errors: keep Spring's status and detail, add the code this API promises. */
+  /**
+   * Framework errors: keep Spring's status, add the code this API promises, and say what failed in
+   * the API's terms. Spring's own details quote library internals (a parser's complaint about a
+   * media type, a conversion's type names), so they are replaced, never passed on.
+   */
   @Override
   protected ResponseEntity<Object> handleExceptionInternal(
       Exception e, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-    ProblemDetail problem =
-        body instanceof ProblemDetail detail ? detail : ProblemDetail.forStatusAndDetail(status, e.getMessage());
+    ProblemDetail problem = body instanceof ProblemDetail detail ? detail : ProblemDetail.forStatus(status);
     if (problem.getProperties() == null || !problem.getProperties().containsKey(Problems.CODE)) {
+      problem.setDetail(FrameworkErrors.detail(e, status));
       Problems.withCode(problem, Problems.codeForStatus(status.value()));
     }
     HttpHeaders problemHeaders = new HttpHeaders();
     problemHeaders.putAll(headers);
     problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
     return super.handleExceptionInternal(e, problem, problemHeaders, status, request);
+  }
+
+  /**
+   * Content after the body's one JSON value ({@code {"name":"a"} {}}): Jackson reports it as a
+   * binding mismatch, but the body is simply not one JSON document.
+   */
+  private static boolean isTrailingContent(Throwable cause) {
+    return cause instanceof MismatchedInputException mismatch
+        && mismatch.getOriginalMessage() != null
+        && mismatch.getOriginalMessage().startsWith("Trailing token");
   }
 
   private static Map<String, String> fieldError(FieldError error) {
@@ -278,7 +355,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
    * The content type is set, not negotiated: an error is problem+json whatever the client's
    * {@code Accept} says, even one that cannot be parsed.
    */
-  private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String code, String detail) {
+  private static ResponseEntity<ProblemDetail> problem(HttpStatus status, ProblemCode code, String detail) {
     return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(Problems.of(status, code, detail));
   }
 

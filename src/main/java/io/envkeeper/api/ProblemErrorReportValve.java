@@ -50,7 +50,7 @@ class ProblemErrorReportValve extends ErrorReportValve {
   static String json(int status) {
     HttpStatus known = HttpStatus.resolve(status);
     String title = known == null ? "Error" : known.getReasonPhrase();
-    String code = Problems.codeForStatus(status);
+    String code = Problems.codeForStatus(status).code();
     String detail = status == 400 ? "the request is malformed (request line, URL encoding or headers)" : title;
     return "{\"type\":\"urn:envkeeper:problem:" + code + "\",\"title\":\"" + title + "\",\"status\":" + status
         + ",\"detail\":\"" + detail + "\",\"code\":\"" + code + "\"}";

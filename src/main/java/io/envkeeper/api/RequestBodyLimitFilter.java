@@ -40,7 +40,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     if (request.getContentLengthLong() > maxBytes) {
       ProblemDetail problem =
-          Problems.of(HttpStatus.CONTENT_TOO_LARGE, "payload_too_large", "request body exceeds " + maxBytes + " bytes");
+          Problems.of(HttpStatus.CONTENT_TOO_LARGE, ProblemCode.PAYLOAD_TOO_LARGE, "request body exceeds " + maxBytes + " bytes");
       response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
       response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
       response.setHeader("Connection", "close");

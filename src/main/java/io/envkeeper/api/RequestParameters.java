@@ -40,7 +40,7 @@ final class RequestParameters {
     } catch (IllegalArgumentException e) {
       // fall through to the problem below
     }
-    throw new InvalidRequestException("invalid_id", name + " must be a UUID, got '" + abbreviate(raw) + "'");
+    throw new InvalidRequestException(ProblemCode.INVALID_ID, name + " must be a UUID, got '" + abbreviate(raw) + "'");
   }
 
   /** {@code ?tail=}: lines of a worker log, 1 to {@value #MAX_TAIL}, default {@value #DEFAULT_TAIL}. */
@@ -57,7 +57,7 @@ final class RequestParameters {
       // fall through to the problem below
     }
     throw new InvalidRequestException(
-        "invalid_parameter", "tail must be an integer from 1 to " + MAX_TAIL + ", got '" + abbreviate(raw) + "'");
+        ProblemCode.INVALID_PARAMETER, "tail must be an integer from 1 to " + MAX_TAIL + ", got '" + abbreviate(raw) + "'");
   }
 
   /** A token id of the admin API: a UUID, like an environment id. */
@@ -78,7 +78,7 @@ final class RequestParameters {
       // fall through to the problem below
     }
     throw new InvalidRequestException(
-        "invalid_parameter", "limit must be an integer from 1 to " + MAX_LIMIT + ", got '" + abbreviate(raw) + "'");
+        ProblemCode.INVALID_PARAMETER, "limit must be an integer from 1 to " + MAX_LIMIT + ", got '" + abbreviate(raw) + "'");
   }
 
   static EnvironmentStatus status(String raw) {
@@ -89,7 +89,7 @@ final class RequestParameters {
       return EnvironmentStatus.valueOf(raw.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new InvalidRequestException(
-          "invalid_parameter", "status must be one of READY, DESTROYING, DESTROYED, got '" + abbreviate(raw) + "'");
+          ProblemCode.INVALID_PARAMETER, "status must be one of READY, DESTROYING, DESTROYED, got '" + abbreviate(raw) + "'");
     }
   }
 
@@ -103,14 +103,14 @@ final class RequestParameters {
       int colon = pair.indexOf(':');
       if (colon <= 0) {
         throw new InvalidRequestException(
-            "invalid_parameter", "label must be key:value, got '" + abbreviate(pair) + "'");
+            ProblemCode.INVALID_PARAMETER, "label must be key:value, got '" + abbreviate(pair) + "'");
       }
       String key = pair.substring(0, colon);
       String value = pair.substring(colon + 1);
       String earlier = labels.putIfAbsent(key, value);
       if (earlier != null && !earlier.equals(value)) {
         throw new InvalidRequestException(
-            "invalid_parameter", "label '" + abbreviate(key) + "' is given twice with different values");
+            ProblemCode.INVALID_PARAMETER, "label '" + abbreviate(key) + "' is given twice with different values");
       }
     }
     return labels;
@@ -123,7 +123,7 @@ final class RequestParameters {
     try {
       return PageCursor.decode(raw);
     } catch (PageCursor.InvalidCursorException e) {
-      throw new InvalidRequestException("invalid_cursor", e.getMessage());
+      throw new InvalidRequestException(ProblemCode.INVALID_CURSOR, e.getMessage());
     }
   }
 
@@ -149,7 +149,7 @@ final class RequestParameters {
    */
   static void notAhead(String name, long cursor, long changeSeq) {
     if (cursor > changeSeq) {
-      throw new InvalidRequestException("invalid_parameter",
+      throw new InvalidRequestException(ProblemCode.INVALID_PARAMETER,
           name + " " + cursor + " lies ahead of the change sequence (changeSeq is " + changeSeq
               + "): no such change was ever reported");
     }
@@ -165,7 +165,7 @@ final class RequestParameters {
       // fall through to the problem below
     }
     throw new InvalidRequestException(
-        "invalid_parameter", name + " must be a change seq (an integer >= 0), got '" + abbreviate(raw) + "'");
+        ProblemCode.INVALID_PARAMETER, name + " must be a change seq (an integer >= 0), got '" + abbreviate(raw) + "'");
   }
 
   /** {@code ?wait=} as an ISO-8601 duration from zero to {@link #MAX_WAIT}. */
@@ -182,7 +182,48 @@ final class RequestParameters {
       // fall through to the problem below
     }
     throw new InvalidRequestException(
-        "invalid_parameter", "wait must be an ISO-8601 duration from PT0S to PT60S, got '" + abbreviate(raw) + "'");
+        ProblemCode.INVALID_PARAMETER, "wait must be an ISO-8601 duration from PT0S to PT60S, got '" + abbreviate(raw) + "'");
+  }
+
+  /**
+   * A {@code ttl} or {@code idleTimeout} of a request body: an ISO-8601 duration ({@code PT30M},
+   * {@code P1DT12H}), or {@code null} when absent. Whether its value is allowed is the expiry rules'
+   * call; this only refuses what is not a duration at all.
+   */
+  static Duration duration(String field, String raw) {
+    if (raw == null) {
+      return null;
+    }
+    try {
+      return Duration.parse(raw);
+    } catch (DateTimeParseException | ArithmeticException e) {
+      throw new InvalidRequestException(
+          ProblemCode.INVALID_DURATION, field + " must be an ISO-8601 duration such as PT30M or P1D, got '" + abbreviate(raw) + "'");
+    }
+  }
+
+  /**
+   * {@code If-Match}: the {@code version} of the environment as its JSON shows it, bare or quoted
+   * ({@code 3}, {@code "3"}); {@code *} or no header asks for no check ({@code null}).
+   */
+  static Long ifMatch(String raw) {
+    if (raw == null || raw.trim().equals("*")) {
+      return null;
+    }
+    String value = raw.trim();
+    if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+      value = value.substring(1, value.length() - 1);
+    }
+    try {
+      long version = Long.parseLong(value);
+      if (version >= 0) {
+        return version;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the problem below
+    }
+    throw new InvalidRequestException(
+        ProblemCode.INVALID_PARAMETER, "If-Match must be the environment's version (e.g. 3 or \"3\"), got '" + abbreviate(raw) + "'");
   }
 
   /** A client-chosen key: 1-255 visible ASCII characters. */
@@ -192,7 +233,7 @@ final class RequestParameters {
     }
     if (raw.isEmpty() || raw.length() > MAX_IDEMPOTENCY_KEY_LENGTH || !raw.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
       throw new InvalidRequestException(
-          "invalid_idempotency_key", "Idempotency-Key must be 1-255 visible ASCII characters");
+          ProblemCode.INVALID_IDEMPOTENCY_KEY, "Idempotency-Key must be 1-255 visible ASCII characters");
     }
     return raw;
   }

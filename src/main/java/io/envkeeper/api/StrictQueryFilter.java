@@ -44,7 +44,7 @@ class StrictQueryFilter extends OncePerRequestFilter {
     String query = request.getQueryString();
     if (query != null && !wellFormed(query)) {
       ProblemDetail problem =
-          Problems.of(HttpStatus.BAD_REQUEST, "invalid_parameter",
+          Problems.of(HttpStatus.BAD_REQUEST, ProblemCode.INVALID_PARAMETER,
               "the query string is not valid percent-encoded UTF-8 text");
       response.setStatus(HttpStatus.BAD_REQUEST.value());
       response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

@@ -3,6 +3,7 @@ package io.envkeeper.api;
 import io.envkeeper.runtime.process.ExitStatus;
 import io.envkeeper.worker.Worker;
 import io.envkeeper.worker.WorkerStatus;
+import jakarta.annotation.Nullable;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -19,11 +20,11 @@ public record WorkerResponse(
     int pid,
     WorkerStatus status,
     Instant startedAt,
-    Instant exitedAt,
-    Integer exitCode,
-    Integer signal,
-    String signalName,
-    String lastError) {
+    @Nullable Instant exitedAt,
+    @Nullable Integer exitCode,
+    @Nullable Integer signal,
+    @Nullable String signalName,
+    @Nullable String lastError) {
 
   static WorkerResponse of(Worker worker) {
     return new WorkerResponse(

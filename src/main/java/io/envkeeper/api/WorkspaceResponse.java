@@ -4,6 +4,8 @@ import io.envkeeper.runtime.watch.ChangeKind;
 import io.envkeeper.runtime.watch.WatcherState;
 import io.envkeeper.runtime.watch.WorkspaceChange;
 import io.envkeeper.runtime.watch.WorkspaceStatus;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.annotation.Nullable;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,12 +15,19 @@ public record WorkspaceResponse(
     int retries,
     int watchedDirectories,
     long changeSeq,
-    Instant lastChangeAt,
+    @Nullable Instant lastChangeAt,
     List<Change> changes,
-    String error) {
+    @Nullable String error) {
 
   /** One change; {@code path} is relative to the workspace. */
-  public record Change(long seq, ChangeKind kind, String path, Instant at) {
+  @Schema(name = "WorkspaceChange", description = "One change in the workspace.")
+  public record Change(
+      @Schema(description = "Position in the environment's change feed: never goes back, never repeats",
+          example = "42") long seq,
+      ChangeKind kind,
+      @Schema(description = "Relative to the workspace; `\"\"` is the workspace itself", example = "src/main.ts")
+          String path,
+      Instant at) {
 
     static Change of(WorkspaceChange change) {
       return new Change(change.seq(), change.kind(), change.path(), change.at());

@@ -21,10 +21,12 @@ final class EmbeddedServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedServer.class);
 
   private final EmbeddedPostgres postgres;
+  private final String password;
   private final AtomicBoolean libraryClosedFlag;
 
-  EmbeddedServer(EmbeddedPostgres postgres) {
+  EmbeddedServer(EmbeddedPostgres postgres, String password) {
     this.postgres = postgres;
+    this.password = password;
     this.libraryClosedFlag = closedFlagOf(postgres);
     if (libraryClosedFlag != null) {
       libraryClosedFlag.set(true);
@@ -32,7 +34,11 @@ final class EmbeddedServer implements AutoCloseable {
   }
 
   String jdbcUrl() {
-    return postgres.getJdbcUrl("postgres", "postgres");
+    return postgres.getJdbcUrl(EmbeddedCredential.SUPERUSER, "postgres");
+  }
+
+  String password() {
+    return password;
   }
 
   @Override

@@ -8,6 +8,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -70,6 +71,23 @@ public class Environment {
   @Column(columnDefinition = "text")
   private String lastError;
 
+  /** The TTL deadline, or {@code null} for none. */
+  private Instant expiresAt;
+
+  @Column(name = "idle_timeout_seconds")
+  private Long idleTimeoutSeconds;
+
+  /**
+   * Written at insert, then only by the owner's batched activity flush (a native update that leaves
+   * {@code version} alone): never by an entity save, which would put back a stale value.
+   */
+  @Column(updatable = false)
+  private Instant lastActivityAt;
+
+  @Convert(converter = DestroyReasonConverter.class)
+  @Column(length = 16)
+  private DestroyReason destroyReason;
+
   @Version private long version;
 
   protected Environment() {
@@ -90,12 +108,41 @@ public class Environment {
     this.status = EnvironmentStatus.READY;
     this.createdAt = now;
     this.updatedAt = now;
+    this.lastActivityAt = now;
   }
 
   /** READY -> DESTROYING: the destroy is accepted; teardown may start once this is committed. */
-  public void beginDestroy(Instant now) {
+  public void beginDestroy(Instant now, DestroyReason reason) {
+    if (reason == null) {
+      throw new IllegalArgumentException("reason must be given");
+    }
     moveTo(EnvironmentStatus.DESTROYING, now);
     destroyRequestedAt = now;
+    destroyReason = reason;
+  }
+
+  /**
+   * Sets the TTL deadline and the idle timeout (either {@code null} for none). Only while READY: a
+   * destroy that has begun is never put off.
+   */
+  public void changeExpiry(Instant expiresAt, Duration idleTimeout, Instant now) {
+    requireReady();
+    this.expiresAt = expiresAt;
+    this.idleTimeoutSeconds = idleTimeout == null ? null : idleTimeout.getSeconds();
+    updatedAt = now;
+  }
+
+  /** Replaces the labels. Only while READY. */
+  public void changeLabels(Map<String, String> labels, Instant now) {
+    requireReady();
+    this.labels = new TreeMap<>(labels);
+    updatedAt = now;
+  }
+
+  private void requireReady() {
+    if (status != EnvironmentStatus.READY) {
+      throw new EnvironmentDestroyedException(id, status);
+    }
   }
 
   /** DESTROYING -> DESTROYED: teardown completed; the row is now a tombstone. */
@@ -180,6 +227,26 @@ public class Environment {
 
   public String getLastError() {
     return lastError;
+  }
+
+  /** The TTL deadline, or {@code null} when the environment has no TTL. */
+  public Instant getExpiresAt() {
+    return expiresAt;
+  }
+
+  /** The idle timeout, or {@code null} when the environment never expires for being idle. */
+  public Duration getIdleTimeout() {
+    return idleTimeoutSeconds == null ? null : Duration.ofSeconds(idleTimeoutSeconds);
+  }
+
+  /** The last activity persisted by the owner (at most one flush interval behind the live value). */
+  public Instant getLastActivityAt() {
+    return lastActivityAt;
+  }
+
+  /** Why it left READY; {@code null} while READY. */
+  public DestroyReason getDestroyReason() {
+    return destroyReason;
   }
 
   public long getVersion() {

@@ -12,9 +12,12 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -42,6 +45,8 @@ public class EnvironmentCreator {
   private final LimitsProperties limits;
   private final Clock clock;
   private final RuntimeManager runtimes;
+  private final Ownership ownership;
+  private final ExpiryRules expiryRules;
 
   EnvironmentCreator(
       EnvironmentRepository environments,
@@ -52,7 +57,9 @@ public class EnvironmentCreator {
       NodeProperties node,
       LimitsProperties limits,
       Clock clock,
-      RuntimeManager runtimes) {
+      RuntimeManager runtimes,
+      Ownership ownership,
+      ExpiryRules expiryRules) {
     this.environments = environments;
     this.idempotencyRecords = idempotencyRecords;
     this.pathPolicy = pathPolicy;
@@ -62,6 +69,8 @@ public class EnvironmentCreator {
     this.limits = limits;
     this.clock = clock;
     this.runtimes = runtimes;
+    this.ownership = ownership;
+    this.expiryRules = expiryRules;
   }
 
   /**
@@ -70,6 +79,9 @@ public class EnvironmentCreator {
    */
   public CreatedEnvironment create(CreateEnvironmentCommand command, String idempotencyKey, Caller caller) {
     String tenant = caller.tenant();
+    // Before anything else: a refused ttl or idleTimeout creates nothing and replays nothing.
+    Duration ttl = expiryRules.ttlForCreate(command.ttl());
+    Duration idleTimeout = expiryRules.idleTimeoutForCreate(command.idleTimeout());
     String requestHash = sha256(command.canonicalJson());
     IdempotencyRecord.Key key = idempotencyKey == null ? null : new IdempotencyRecord.Key(tenant, idempotencyKey);
     if (key != null) {
@@ -80,7 +92,7 @@ public class EnvironmentCreator {
     }
     Path clientPath = command.path() == null ? null : pathPolicy.resolve(command.path());
     try {
-      Environment created = insert(tenant, command, clientPath, key, requestHash);
+      Environment created = insert(tenant, command, ttl, idleTimeout, clientPath, key, requestHash);
       log.info("environment {}: created at {} for tenant {} (managed: {})",
           created.getId(), created.getPath(), tenant, created.isManaged());
       startRuntime(created);
@@ -127,8 +139,8 @@ public class EnvironmentCreator {
   }
 
   private Environment insert(
-      String tenant, CreateEnvironmentCommand command, Path clientPath, IdempotencyRecord.Key key,
-      String requestHash) {
+      String tenant, CreateEnvironmentCommand command, Duration ttl, Duration idleTimeout, Path clientPath,
+      IdempotencyRecord.Key key, String requestHash) {
     UUID id = UUID.randomUUID();
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     boolean managed = clientPath == null;
@@ -136,9 +148,10 @@ public class EnvironmentCreator {
     try {
       return transaction.execute(
           status -> {
+            ownership.fence(); // the row names this node as owner: only a lease holder may write it
             checkTenantLimit(tenant);
-            if (!managed && environments.existsByPathAndStatusNot(clientPath.toString(), EnvironmentStatus.DESTROYED)) {
-              throw new PathInUseException(clientPath.toString());
+            if (!managed) {
+              checkNotNested(clientPath);
             }
             if (!managed) {
               // Last look before the row commits: a component swapped for a symlink since the
@@ -150,6 +163,9 @@ public class EnvironmentCreator {
             Environment environment =
                 new Environment(
                     id, tenant, command.name(), path.toString(), managed, command.labels(), node.id(), now);
+            if (ttl != null || idleTimeout != null) {
+              environment.changeExpiry(ttl == null ? null : now.plus(ttl), idleTimeout, now);
+            }
             environments.saveAndFlush(environment);
             if (key != null) {
               idempotencyRecords.saveAndFlush(new IdempotencyRecord(key, requestHash, id, now));
@@ -159,6 +175,22 @@ public class EnvironmentCreator {
     } catch (RuntimeException e) {
       removeQuietly(id, createdDirectory[0]);
       throw e;
+    }
+  }
+
+  /**
+   * No live workspace, of any tenant, may be this path, lie inside it or contain it. Checked under
+   * the client-path lock, in a statement that starts after the lock is held: a concurrent create on
+   * a nested path has then either committed (and is seen) or waits for this one.
+   */
+  private void checkNotNested(Path clientPath) {
+    environments.lockClientPaths();
+    List<String> selfAndAncestors = new ArrayList<>();
+    for (Path path = clientPath; path != null; path = path.getParent()) {
+      selfAndAncestors.add(path.toString());
+    }
+    if (environments.existsLiveNestedWith(selfAndAncestors, clientPath + "/")) {
+      throw new PathInUseException(clientPath.toString());
     }
   }
 

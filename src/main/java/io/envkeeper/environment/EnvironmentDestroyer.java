@@ -46,6 +46,7 @@ public class EnvironmentDestroyer {
   private final Clock clock;
   private final CrashPoints crashPoints;
   private final ApplicationEventPublisher events;
+  private final Ownership ownership;
   private final Timer destroyDuration;
   private final ConcurrentMap<UUID, CompletableFuture<Void>> teardownsInFlight = new ConcurrentHashMap<>();
 
@@ -57,6 +58,7 @@ public class EnvironmentDestroyer {
       Clock clock,
       CrashPoints crashPoints,
       ApplicationEventPublisher events,
+      Ownership ownership,
       MeterRegistry meters) {
     this.environments = environments;
     this.steps = List.copyOf(steps);
@@ -65,6 +67,7 @@ public class EnvironmentDestroyer {
     this.clock = clock;
     this.crashPoints = crashPoints;
     this.events = events;
+    this.ownership = ownership;
     this.destroyDuration =
         Timer.builder("envkeeper.destroy.duration")
             .description("Time from an accepted destroy to DESTROYED")
@@ -84,12 +87,60 @@ public class EnvironmentDestroyer {
       return environment;
     }
     crashPoints.reached(CrashPoints.AFTER_DESTROYING_COMMIT);
+    if (!isOwnedHere(environment)) {
+      // Accepted for another node (woken through the database), or while this node holds no
+      // lease (its reconciler takes it once it holds one again): nothing runs here.
+      return environment;
+    }
     events.publishEvent(new DestroyAcceptedEvent(id));
     CompletableFuture<Void> teardown = tearDown(id);
     if (!wait.isZero() && !wait.isNegative()) {
       awaitQuietly(teardown, wait);
     }
     return environments.findById(id).orElseThrow(() -> new EnvironmentNotFoundException(id));
+  }
+
+  /**
+   * Expiry's destroy: READY -> DESTROYING with {@code reason}, but only if the row is still READY at
+   * {@code expectedVersion}, the version the caller based its decision on. The move is an
+   * optimistic update of that version, so of two nodes or two passes acting on the same decision
+   * exactly one wins, and a change made since the decision (a PATCH putting the deadline off, a
+   * client's destroy) makes it lose. The winner starts the teardown as a client's destroy does and
+   * does not wait for it. Like every owner action it commits under the node's lease ({@link
+   * Ownership#fence()}: a node that lost it expires nothing).
+   *
+   * @return whether this call moved the environment to DESTROYING
+   * @throws NotOwnerException if this process does not hold its node's lease
+   */
+  public boolean expire(UUID id, long expectedVersion, DestroyReason reason) {
+    boolean moved;
+    try {
+      moved = Boolean.TRUE.equals(transaction.execute(status -> {
+        // An owner's decision (made from this node's activity): committed only under its lease.
+        ownership.fence();
+        Environment environment = environments.findById(id).orElse(null);
+        if (environment == null
+            || environment.getStatus() != EnvironmentStatus.READY
+            || environment.getVersion() != expectedVersion) {
+          return false;
+        }
+        environment.beginDestroy(now(), reason);
+        environments.saveAndFlush(environment);
+        if (!environment.getNode().equals(ownership.localNode())) {
+          ownership.announceDestroy(id, environment.getNode()); // as a client's destroy does; on commit
+        }
+        return true;
+      }));
+    } catch (ObjectOptimisticLockingFailureException e) {
+      moved = false; // another node, pass or request changed the row first: its outcome stands
+    }
+    if (!moved) {
+      return false;
+    }
+    crashPoints.reached(CrashPoints.AFTER_DESTROYING_COMMIT);
+    events.publishEvent(new DestroyAcceptedEvent(id));
+    tearDown(id);
+    return true;
   }
 
   /**
@@ -146,8 +197,11 @@ public class EnvironmentDestroyer {
                       .filter(row -> caller.canAccess(row.getTenant()))
                       .orElseThrow(() -> new EnvironmentNotFoundException(id));
               if (environment.getStatus() == EnvironmentStatus.READY) {
-                environment.beginDestroy(now());
+                environment.beginDestroy(now(), DestroyReason.CLIENT);
                 environments.saveAndFlush(environment);
+                if (!environment.getNode().equals(ownership.localNode())) {
+                  ownership.announceDestroy(id, environment.getNode()); // delivered on commit
+                }
               }
               return environment;
             });
@@ -167,6 +221,11 @@ public class EnvironmentDestroyer {
     }
     if (attemptsSeen != null && environment.getDestroyAttempts() != attemptsSeen) {
       return; // another attempt ran since the caller looked; its backoff applies
+    }
+    if (!isOwnedHere(environment)) {
+      log.info("environment {}: teardown not started here (owner {}, this node acts as owner: {})",
+          id, environment.getNode(), ownership.actsAsOwner());
+      return;
     }
     TeardownTarget target = TeardownTarget.of(environment);
     for (TeardownStep step : steps) {
@@ -196,10 +255,16 @@ public class EnvironmentDestroyer {
   private void update(UUID id, Consumer<Environment> change) {
     transaction.executeWithoutResult(
         status -> {
+          ownership.fence(); // a node that lost its lease commits nothing as owner
           Environment row = environments.findById(id).orElseThrow(() -> new EnvironmentNotFoundException(id));
           change.accept(row);
           environments.saveAndFlush(row);
         });
+  }
+
+  /** Whether this node owns the environment and may act as its owner right now. */
+  private boolean isOwnedHere(Environment environment) {
+    return environment.getNode().equals(ownership.localNode()) && ownership.actsAsOwner();
   }
 
   private static void awaitQuietly(CompletableFuture<Void> teardown, Duration wait) {

@@ -73,8 +73,31 @@ public interface EnvironmentRepository extends JpaRepository<Environment, UUID> 
       value = "SELECT count(*) FROM pg_advisory_xact_lock(hashtext('envkeeper.environment.tenant:' || :tenant))")
   long lockTenant(@Param("tenant") String tenant);
 
-  /** Whether a row other than a tombstone uses this workspace path. */
-  boolean existsByPathAndStatusNot(String path, EnvironmentStatus status);
+  /**
+   * Serialises creates on client paths until the end of the current transaction (one
+   * transaction-scoped advisory lock for all of them, whatever their tenant or node), so that of two
+   * concurrent creates on nested paths the second sees the first's committed row. The partial
+   * unique index on {@code path} covers equal paths only; nesting has no index that could refuse it.
+   */
+  @Query(
+      nativeQuery = true,
+      value = "SELECT count(*) FROM pg_advisory_xact_lock(hashtext('envkeeper.environment.client-path'))")
+  long lockClientPaths();
+
+  /**
+   * Whether an environment that is not a tombstone has its workspace at one of {@code paths} (the
+   * path asked for and its ancestors) or anywhere under {@code prefix} (the path asked for plus a
+   * slash). Managed workspaces count like any other.
+   */
+  @Query(
+      nativeQuery = true,
+      value =
+          """
+          SELECT EXISTS (
+            SELECT 1 FROM environment
+            WHERE status <> 'DESTROYED' AND (path IN (:paths) OR starts_with(path, :prefix)))
+          """)
+  boolean existsLiveNestedWith(@Param("paths") List<String> paths, @Param("prefix") String prefix);
 
   /**
    * This node's environments that are not tombstones. Served by the partial index on non-DESTROYED

@@ -12,17 +12,25 @@ import org.springframework.transaction.annotation.Transactional;
 class ReadyWorkspaceLookup implements ReadyWorkspaces {
 
   private final EnvironmentRepository environments;
+  private final Ownership ownership;
 
-  ReadyWorkspaceLookup(EnvironmentRepository environments) {
+  ReadyWorkspaceLookup(EnvironmentRepository environments, Ownership ownership) {
     this.environments = environments;
+    this.ownership = ownership;
   }
 
   @Override
   @Transactional(readOnly = true)
   public Optional<Path> readyWorkspace(UUID environmentId) {
-    return environments
-        .findById(environmentId)
-        .filter(environment -> environment.getStatus() == EnvironmentStatus.READY)
-        .map(environment -> Path.of(environment.getPath()));
+    Optional<Environment> ready =
+        environments.findById(environmentId).filter(environment -> environment.getStatus() == EnvironmentStatus.READY);
+    if (ready.isPresent()) {
+      // Only the owner, holding its lease, starts anything live for an environment.
+      if (!ready.get().getNode().equals(ownership.localNode())) {
+        throw new NotOwnerException("environment " + environmentId + " lives on node " + ready.get().getNode());
+      }
+      ownership.fence();
+    }
+    return ready.map(environment -> Path.of(environment.getPath()));
   }
 }

@@ -1,6 +1,7 @@
 package io.envkeeper.ops;
 
 import io.envkeeper.config.EnvkeeperProperties;
+import io.envkeeper.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -8,9 +9,9 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +39,15 @@ public final class InstanceLock implements AutoCloseable {
   public static InstanceLock acquire(EnvkeeperProperties envkeeper, InstanceLockProperties properties) {
     Path file = envkeeper.dataDir().toAbsolutePath().normalize().resolve(FILE_NAME);
     try {
-      Files.createDirectories(file.getParent());
+      // The data dir holds the database, its password and tenants' worker output: owner-only,
+      // also when an earlier release created it open.
+      OwnerOnlyFiles.createDirectories(file.getParent());
       FileChannel channel =
-          FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+          FileChannel.open(
+              file,
+              EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+              OwnerOnlyFiles.fileAttribute());
+      OwnerOnlyFiles.restrict(file);
       FileLock lock = tryLock(channel, properties, file);
       if (lock == null) {
         String holder = readHolder(channel);

@@ -1,6 +1,8 @@
 package io.envkeeper.reconcile;
 
+import io.envkeeper.cluster.LeaseAcquiredEvent;
 import io.envkeeper.environment.DestroyAcceptedEvent;
+import io.envkeeper.environment.Ownership;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -30,16 +32,19 @@ class ReconcileScheduler implements ApplicationRunner, SmartLifecycle {
   private final Reconciler reconciler;
   private final ReconcileStatus status;
   private final ReconcileProperties properties;
+  private final Ownership ownership;
   private final AtomicBoolean passRequested = new AtomicBoolean();
   private ScheduledExecutorService executor;
   private volatile boolean running;
   /** The start-up pass has run; later starts schedule passes themselves. */
   private boolean startedUp;
 
-  ReconcileScheduler(Reconciler reconciler, ReconcileStatus status, ReconcileProperties properties) {
+  ReconcileScheduler(
+      Reconciler reconciler, ReconcileStatus status, ReconcileProperties properties, Ownership ownership) {
     this.reconciler = reconciler;
     this.status = status;
     this.properties = properties;
+    this.ownership = ownership;
   }
 
   @Override
@@ -94,6 +99,12 @@ class ReconcileScheduler implements ApplicationRunner, SmartLifecycle {
     requestPass();
   }
 
+  /** The lease was (re)acquired, or destroy wake-ups may have been missed: converge now. */
+  @EventListener
+  void onLeaseAcquired(LeaseAcquiredEvent event) {
+    requestPass();
+  }
+
   /** Asks for a pass as soon as possible; requests arriving meanwhile coalesce into it. */
   void requestPass() {
     if (running && passRequested.compareAndSet(false, true)) {
@@ -118,6 +129,12 @@ class ReconcileScheduler implements ApplicationRunner, SmartLifecycle {
   }
 
   private void pass() {
+    if (!ownership.actsAsOwner()) {
+      // Every action of a pass is an owner's: a node without its lease (or a second process with
+      // its id) must not stop workers, tear down or recover anything. Not a failed pass either.
+      log.debug("reconcile pass skipped: this node holds no lease");
+      return;
+    }
     try {
       status.record(reconciler.runPass());
     } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import io.envkeeper.environment.Environment;
 import io.envkeeper.environment.EnvironmentDestroyer;
 import io.envkeeper.environment.EnvironmentRepository;
 import io.envkeeper.environment.EnvironmentStatus;
+import io.envkeeper.expiry.ExpiryPass;
 import io.envkeeper.runtime.RuntimeManager;
 import io.envkeeper.runtime.process.WorkerSupervisor;
 import io.envkeeper.worker.WorkerRecovery;
@@ -36,7 +37,9 @@ import org.springframework.transaction.TransactionException;
  *   <li>every DESTROYING environment whose backoff has passed gets its teardown (re)started;
  *   <li>READY environments without a runtime get one (their watcher);
  *   <li>worker crash recovery: rows of earlier runs whose process handle is gone are stopped or
- *       marked LOST, and worker ends that could not be recorded earlier are recorded.
+ *       marked LOST, and worker ends that could not be recorded earlier are recorded;
+ *   <li>expiry: READY environments whose TTL or idle deadline has come are announced and destroyed
+ *       (this node owns them and holds their activity).
  * </ol>
  *
  * One environment's failure never stops the pass; an unreachable database skips the pass and
@@ -49,6 +52,7 @@ public class Reconciler {
   static final String ACTION_RUNTIME_TORN_DOWN = "runtime_torn_down";
   static final String ACTION_RUNTIME_STARTED = "runtime_started";
   static final String ACTION_WORKERS_RECOVERED = "workers_recovered";
+  static final String ACTION_EXPIRED = "expired";
 
   private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
@@ -57,6 +61,7 @@ public class Reconciler {
   private final RuntimeManager runtimes;
   private final WorkerRecovery workerRecovery;
   private final WorkerSupervisor workerSupervisor;
+  private final ExpiryPass expiryPass;
   private final ReconcileProperties properties;
   private final NodeProperties node;
   private final Clock clock;
@@ -69,6 +74,7 @@ public class Reconciler {
       RuntimeManager runtimes,
       WorkerRecovery workerRecovery,
       WorkerSupervisor workerSupervisor,
+      ExpiryPass expiryPass,
       ReconcileProperties properties,
       NodeProperties node,
       Clock clock,
@@ -78,6 +84,7 @@ public class Reconciler {
     this.runtimes = runtimes;
     this.workerRecovery = workerRecovery;
     this.workerSupervisor = workerSupervisor;
+    this.expiryPass = expiryPass;
     this.properties = properties;
     this.node = node;
     this.clock = clock;
@@ -89,6 +96,7 @@ public class Reconciler {
   /** Runs one pass. Never throws: the outcome says what happened. */
   public ReconcileOutcome runPass() {
     long started = System.nanoTime();
+    Instant listedAt = clock.instant();
     List<Environment> live;
     try {
       live = environments.findLiveOnNode(node.id());
@@ -124,6 +132,7 @@ public class Reconciler {
       workerSupervisor.recordPendingEnds();
       return workerRecovery.recoverAll() > 0;
     });
+    pass.act(null, ACTION_EXPIRED, unused -> expiryPass.run(live, listedAt) > 0);
 
     Instant oldest =
         destroying.stream().map(Environment::getDestroyRequestedAt).min(Comparator.naturalOrder()).orElse(null);

@@ -6,6 +6,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Enumeration;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.security.core.Authentication;
@@ -18,7 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Reads {@code Authorization: Bearer <token>}. No header: the request goes on anonymous (and is
  * refused later unless its path is open). A header that is not a valid bearer token is refused at
- * once with 401, also on open paths, so a client with a broken token finds out.
+ * once with 401, also on open paths, so a client with a broken token finds out; so are two
+ * {@code Authorization} headers, valid or not.
  */
 class BearerTokenFilter extends OncePerRequestFilter {
 
@@ -42,7 +44,7 @@ class BearerTokenFilter extends OncePerRequestFilter {
     }
     Authentication authenticated;
     try {
-      if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length()) || hasSeveral(request)) {
         throw new InvalidBearerTokenException();
       }
       authenticated = authenticator.authenticate(new PresentedToken(header.substring(BEARER.length()).trim()));
@@ -59,5 +61,15 @@ class BearerTokenFilter extends OncePerRequestFilter {
     context.setAuthentication(authenticated);
     SecurityContextHolder.setContext(context);
     chain.doFilter(request, response);
+  }
+
+  /**
+   * Two {@code Authorization} headers: which one counts would depend on who reads them (this
+   * filter, a proxy, a log), so neither does: 401, as for any token that is not valid.
+   */
+  private static boolean hasSeveral(HttpServletRequest request) {
+    Enumeration<String> headers = request.getHeaders(HttpHeaders.AUTHORIZATION);
+    headers.nextElement();
+    return headers.hasMoreElements();
   }
 }

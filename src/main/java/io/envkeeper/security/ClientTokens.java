@@ -5,11 +5,14 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -29,12 +32,15 @@ public class ClientTokens {
   private final ClientTokenRepository tokens;
   private final Clock clock;
   private final EntityManager entityManager;
+  private final ApplicationEventPublisher events;
   private final SecureRandom random = new SecureRandom();
 
-  ClientTokens(ClientTokenRepository tokens, Clock clock, EntityManager entityManager) {
+  ClientTokens(
+      ClientTokenRepository tokens, Clock clock, EntityManager entityManager, ApplicationEventPublisher events) {
     this.tokens = tokens;
     this.clock = clock;
     this.entityManager = entityManager;
+    this.events = events;
   }
 
   /** Issues a new token; its plain value is in the result and nowhere else. */
@@ -68,7 +74,10 @@ public class ClientTokens {
     return tokens.findAllInOrder();
   }
 
-  /** Revokes a token: the next request with it is refused. Idempotent. */
+  /**
+   * Revokes a token: the next request with it is refused, and its open streams end once the
+   * revocation is committed ({@link OpenStreams}). Idempotent.
+   */
   public ClientToken revoke(UUID id) {
     ClientToken token = tokens.findById(id).orElseThrow(() -> new ClientTokenNotFoundException(id));
     if (token.isActive()) {
@@ -76,7 +85,14 @@ public class ClientTokens {
       tokens.saveAndFlush(token);
       log.info("token {}: revoked (tenant {})", id, token.getTenant());
     }
+    events.publishEvent(new TokenRevokedEvent(id));
     return token;
+  }
+
+  /** Which of {@code ids} are tokens that are still active: one query, however many. */
+  @Transactional(readOnly = true)
+  public Set<UUID> activeAmong(Collection<UUID> ids) {
+    return Set.copyOf(tokens.findActiveIdsIn(ids));
   }
 
   /** The active token with this hash, if any. */

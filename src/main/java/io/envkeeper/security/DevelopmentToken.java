@@ -52,7 +52,7 @@ class DevelopmentToken implements ApplicationRunner {
     } else {
       log.info("security: no token configured; {} issued token(s) active. The development token was"
           + " printed on the first start only. For a new token: POST /api/v1/admin/tokens with an admin"
-          + " token, or configure envkeeper.security.tokens[i].{hash,tenant,role} (see the README)",
+          + " token, or configure envkeeper.security.tokens[i].{hash,tenant,role} (see docs/security.md)",
           clientTokens.countActive());
     }
   }
@@ -70,7 +70,7 @@ class DevelopmentToken implements ApplicationRunner {
            curl -H "Authorization: Bearer $TOKEN" http://localhost:%s/api/v1/environments
 
          Lost it? Issue another with POST /api/v1/admin/tokens (admin token), or configure
-         envkeeper.security.tokens[i].{hash,tenant,role}: see the README.
+         envkeeper.security.tokens[i].{hash,tenant,role}: see docs/security.md.
         ===============================================================================
         """
             .formatted(TENANT, issued.token(), port);

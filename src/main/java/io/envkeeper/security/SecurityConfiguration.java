@@ -1,5 +1,6 @@
 package io.envkeeper.security;
 
+import jakarta.servlet.DispatcherType;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
 import org.springframework.boot.actuate.endpoint.web.WebServerNamespace;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
@@ -16,6 +17,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 /**
  * Who may call what. Stateless bearer tokens only: no sessions, no cookies, so no CSRF either (a
@@ -62,6 +64,12 @@ class SecurityConfiguration {
         .authorizeHttpRequests(
             requests ->
                 requests
+                    // The dispatch that completes an event stream (ASYNC) belongs to a request
+                    // authorized when it began; refusing it cut the stream before its final chunk.
+                    // The container's error page (ERROR) answers a status only (a TRACE refused
+                    // by Tomcat, say): with a token it used to turn into a 401.
+                    .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
+                    .permitAll()
                     .requestMatchers(HttpMethod.GET, health, health + "/liveness", health + "/readiness")
                     .permitAll()
                     .requestMatchers(EndpointRequest.toAdditionalPaths(WebServerNamespace.SERVER, HealthEndpoint.class))
@@ -81,10 +89,16 @@ class SecurityConfiguration {
     return http.build();
   }
 
-  /** URLs the firewall refuses (encoded slashes, {@code ..}, control characters) get a 400 problem. */
+  /**
+   * URLs the firewall refuses (encoded slashes, {@code ..}, control characters) get a 400 problem.
+   * Methods are not the firewall's business here: a method the API does not know reaches Spring
+   * MVC, which answers {@code 405} with the route's {@code Allow}, not a 400 about the URL.
+   */
   @Bean
   WebSecurityCustomizer rejectedRequestsAsProblems(ProblemResponder problems) {
-    return web -> web.requestRejectedHandler(problems);
+    StrictHttpFirewall firewall = new StrictHttpFirewall();
+    firewall.setUnsafeAllowAnyHttpMethod(true);
+    return web -> web.httpFirewall(firewall).requestRejectedHandler(problems);
   }
 
   private static HttpSecurity stateless(HttpSecurity http) throws Exception {

@@ -3,7 +3,9 @@ package io.envkeeper.security;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
 import java.util.List;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -16,11 +18,17 @@ import org.springframework.validation.annotation.Validated;
  *     {@code tenant} and {@code role} ({@code client} or {@code admin}).
  * @param developmentToken Whether to create and print a development admin token on start-up when no
  *     token is configured and the {@code client_token} table has no active token.
+ * @param streamRevalidationInterval How often the tokens of open event streams are checked against
+ *     the {@code client_token} table (one query for all of them): a stream of a token revoked
+ *     elsewhere (another node, the database) ends within this interval. A revocation through this
+ *     service ends them at once.
  */
 @ConfigurationProperties("envkeeper.security")
 @Validated
 public record SecurityProperties(
-    @DefaultValue List<@Valid ConfiguredToken> tokens, @DefaultValue("true") boolean developmentToken) {
+    @DefaultValue List<@Valid ConfiguredToken> tokens,
+    @DefaultValue("true") boolean developmentToken,
+    @NotNull @DurationMin(millis = 10) @DefaultValue("2s") Duration streamRevalidationInterval) {
 
   /** Tenant names: what a tenant may be called, in configuration and in the admin API. */
   public static final String TENANT_FORMAT = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}";

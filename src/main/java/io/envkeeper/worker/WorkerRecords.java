@@ -1,5 +1,6 @@
 package io.envkeeper.worker;
 
+import io.envkeeper.environment.Ownership;
 import io.envkeeper.runtime.process.ExitStatus;
 import io.envkeeper.runtime.process.StopOutcome;
 import io.envkeeper.runtime.process.WorkerHandle;
@@ -24,11 +25,13 @@ class WorkerRecords implements WorkerLifecycle {
   private final WorkerRepository workers;
   private final TransactionTemplate transaction;
   private final Clock clock;
+  private final Ownership ownership;
 
-  WorkerRecords(WorkerRepository workers, TransactionTemplate transaction, Clock clock) {
+  WorkerRecords(WorkerRepository workers, TransactionTemplate transaction, Clock clock, Ownership ownership) {
     this.workers = workers;
     this.transaction = transaction;
     this.clock = clock;
+    this.ownership = ownership;
   }
 
   /** RUNNING -> STOPPING for all of them in one transaction: one commit, however many workers. */
@@ -37,6 +40,7 @@ class WorkerRecords implements WorkerLifecycle {
     for (int attempt = 1; ; attempt++) {
       try {
         transaction.executeWithoutResult(status -> {
+          ownership.fence();
           for (WorkerHandle worker : stopping) {
             workers.findById(worker.workerId()).ifPresent(row -> {
               if (row.getStatus() == WorkerStatus.RUNNING) {
@@ -90,12 +94,16 @@ class WorkerRecords implements WorkerLifecycle {
   private void update(UUID workerId, Consumer<Worker> change) {
     for (int attempt = 1; ; attempt++) {
       try {
-        transaction.executeWithoutResult(status -> workers.findById(workerId).ifPresent(row -> {
-          if (!row.getStatus().isTerminal()) {
-            change.accept(row);
-            workers.saveAndFlush(row);
-          }
-        }));
+        transaction.executeWithoutResult(status -> {
+          // Without its lease this node records nothing; an end is kept and recorded once it holds one.
+          ownership.fence();
+          workers.findById(workerId).ifPresent(row -> {
+            if (!row.getStatus().isTerminal()) {
+              change.accept(row);
+              workers.saveAndFlush(row);
+            }
+          });
+        });
         return;
       } catch (ObjectOptimisticLockingFailureException e) {
         if (attempt >= MAX_OPTIMISTIC_RETRIES) {

@@ -5,6 +5,7 @@ import io.envkeeper.config.NodeProperties;
 import io.envkeeper.environment.Environment;
 import io.envkeeper.environment.EnvironmentNotFoundException;
 import io.envkeeper.environment.EnvironmentRepository;
+import io.envkeeper.environment.Ownership;
 import io.envkeeper.runtime.EnvironmentRuntime;
 import io.envkeeper.runtime.RuntimeManager;
 import io.envkeeper.runtime.WorkerStart;
@@ -44,6 +45,7 @@ public class WorkerService {
   private final TransactionTemplate transaction;
   private final EnvironmentRepository environments;
   private final LimitsProperties limits;
+  private final Ownership ownership;
 
   WorkerService(
       RuntimeManager runtimes,
@@ -55,9 +57,11 @@ public class WorkerService {
       NodeProperties node,
       TransactionTemplate transaction,
       EnvironmentRepository environments,
-      LimitsProperties limits) {
+      LimitsProperties limits,
+      Ownership ownership) {
     this.environments = environments;
     this.limits = limits;
+    this.ownership = ownership;
     this.runtimes = runtimes;
     this.supervisor = supervisor;
     this.recovery = recovery;
@@ -95,6 +99,7 @@ public class WorkerService {
       @Override
       public void record(WorkerHandle worker) {
         recorded[0] = transaction.execute(status -> {
+          ownership.fence(); // a node without its lease records no worker (the spawn is killed)
           // Again under the tenant's lock: a concurrent start may have taken the last place since.
           workers.lockTenant(tenant);
           checkTenantLimit(tenant);
@@ -180,8 +185,24 @@ public class WorkerService {
         throw new WorkerRequestException(Reason.INVALID_ARGS,
             "each arg must be a string of at most " + properties.maxArgLength() + " characters without NUL");
       }
+      if (hasLoneSurrogate(arg)) {
+        // It cannot be encoded as the UTF-8 bytes argv is made of; it would be changed, not passed.
+        throw new WorkerRequestException(Reason.INVALID_ARGS, "each arg must be valid Unicode text (no lone surrogate)");
+      }
     }
     return List.copyOf(args);
+  }
+
+  private static boolean hasLoneSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void awaitQuietly(CompletableFuture<?> stopping, Duration wait) {

@@ -26,6 +26,10 @@ public class InvalidWorkspacePathException extends RuntimeException {
     this.reason = reason;
   }
 
+  public Reason reason() {
+    return reason;
+  }
+
   public String code() {
     return reason.code();
   }

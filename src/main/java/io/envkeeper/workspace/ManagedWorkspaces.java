@@ -1,5 +1,6 @@
 package io.envkeeper.workspace;
 
+import io.envkeeper.files.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -34,6 +35,9 @@ public class ManagedWorkspaces {
 
   public ManagedWorkspaces(WorkspaceProperties properties) {
     this.managedRoot = properties.managedRoot().toAbsolutePath().normalize();
+    // An earlier release may have left the root open; the workspaces in it are 0700 already, and
+    // their contents belong to the workers that wrote them.
+    OwnerOnlyFiles.restrict(managedRoot);
   }
 
   /** Creates {@code <managed-root>/<id>} with owner-only permissions and returns its real path. */

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,32 +46,56 @@ public class WorkspacePathPolicy {
     this.reserved = reserved.stream().map(path -> path.toAbsolutePath().normalize()).toList();
   }
 
-  /** The real path of {@code requested}, or an {@link InvalidWorkspacePathException}. */
+  /**
+   * The real path of {@code requested}, or an {@link InvalidWorkspacePathException}.
+   *
+   * <p>The roots come first: a path that is not under a root is refused as such before anything
+   * says whether it exists or what it is, so a client cannot probe the host ({@code /etc/shadow}
+   * is {@code path_not_allowed}, like {@code /etc/nothing}). Symlinks count where they lead: the
+   * real path of the part of the path that exists is what must lie under a root.
+   */
   public Path resolve(String requested) {
     Path path = parse(requested);
-    Path real;
-    try {
-      real = path.toRealPath();
-    } catch (NoSuchFileException e) {
-      throw new InvalidWorkspacePathException(Reason.PATH_NOT_FOUND, "path does not exist: " + path);
-    } catch (IOException e) {
+    Path real = realPathOfExistingPart(path);
+    if (realRoots().stream().noneMatch(root -> real.startsWith(root) && !real.equals(root))) {
       throw new InvalidWorkspacePathException(
-          Reason.PATH_NOT_FOUND, "path cannot be resolved: " + path + " (" + e.getMessage() + ")");
+          Reason.PATH_NOT_ALLOWED, "path " + path + " is not under any configured workspace root " + roots);
+    }
+    if (realReserved().stream().anyMatch(service -> real.startsWith(service) || service.startsWith(real))) {
+      throw new InvalidWorkspacePathException(
+          Reason.PATH_NOT_ALLOWED, "path " + path + " overlaps a directory of the service itself");
+    }
+    if (!Files.exists(real, LinkOption.NOFOLLOW_LINKS)) {
+      throw new InvalidWorkspacePathException(Reason.PATH_NOT_FOUND, "path does not exist: " + path);
     }
     if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
       throw new InvalidWorkspacePathException(
           Reason.PATH_NOT_DIRECTORY, "path is not a directory: " + path);
     }
-    if (realRoots().stream().noneMatch(root -> real.startsWith(root) && !real.equals(root))) {
-      throw new InvalidWorkspacePathException(
-          Reason.PATH_NOT_ALLOWED,
-          "path " + real + " is not under any configured workspace root " + roots);
-    }
-    if (realReserved().stream().anyMatch(service -> real.startsWith(service) || service.startsWith(real))) {
-      throw new InvalidWorkspacePathException(
-          Reason.PATH_NOT_ALLOWED, "path " + real + " overlaps a directory of the service itself");
-    }
     return real;
+  }
+
+  /**
+   * The real path of the longest leading part of {@code path} that can be resolved, with the
+   * remaining names appended as they are (they do not exist, so no symlink hides among them).
+   */
+  private static Path realPathOfExistingPart(Path path) {
+    Path existing = path;
+    Path rest = null;
+    while (true) {
+      try {
+        Path real = existing.toRealPath();
+        return rest == null ? real : real.resolve(rest).normalize();
+      } catch (IOException e) {
+        Path parent = existing.getParent();
+        if (parent == null) {
+          throw new InvalidWorkspacePathException(Reason.PATH_NOT_FOUND, "path cannot be resolved: " + path);
+        }
+        Path name = existing.getFileName();
+        rest = rest == null ? name : name.resolve(rest);
+        existing = parent;
+      }
+    }
   }
 
   /**

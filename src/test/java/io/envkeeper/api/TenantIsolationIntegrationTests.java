@@ -58,6 +58,9 @@ class TenantIsolationIntegrationTests extends IntegrationTest {
         Arguments.of("GET", "/workers/" + UUID.randomUUID(), null),
         Arguments.of("DELETE", "/workers/" + UUID.randomUUID(), null),
         Arguments.of("GET", "/workers/" + UUID.randomUUID() + "/log?tail=10", null),
+        Arguments.of("PATCH", "", "{\"ttl\":\"PT1H\"}"),
+        Arguments.of("GET", "/activity", null),
+        Arguments.of("POST", "/keepalive", null),
         Arguments.of("PATCH", "/anything", "{}"));
   }
 

@@ -18,12 +18,13 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * The Helm chart, linted and rendered by a real Helm (fetched by the repository's own script; a
  * build that cannot fetch it fails): lint, what it refuses and with which message, what it renders
- * optionally, and the alert rules the README documents. ChartConfigurationTests,
+ * optionally, and the alert rules the runbook (docs/operations.md) documents. ChartConfigurationTests,
  * ChartPropertiesBindingTests and ChartPodSecurityTests check the rendered manifests in depth.
  */
 class HelmChartTests {
 
-  private static final String README_RULES_MARKER = "<!-- prometheus-rules:";
+  private static final Path RUNBOOK = Path.of("docs/operations.md");
+  private static final String RUNBOOK_RULES_MARKER = "<!-- prometheus-rules:";
   private static final String DATABASE_URL = "--set=database.url=jdbc:postgresql://db:5432/envkeeper";
 
   @ParameterizedTest
@@ -33,18 +34,43 @@ class HelmChartTests {
     assertThat(lint.succeeded()).as("helm lint --strict:\n%s%s", lint.stdout(), lint.stderr()).isTrue();
   }
 
-  @ParameterizedTest
-  @EnumSource(Scenario.class)
-  void exactlyOneReplica(Scenario scenario) {
-    assertThat(Node.at(scenario.rendered().statefulSet(), "spec.replicas")).isEqualTo(1);
+  @Test
+  void oneReplicaByDefaultAndAsManyNodesAsAsked() {
+    assertThat(Node.at(Scenario.DEFAULTS.rendered().statefulSet(), "spec.replicas")).isEqualTo(1);
+    assertThat(Node.at(Scenario.ALL_FEATURES.rendered().statefulSet(), "spec.replicas")).isEqualTo(3);
   }
 
   @Test
-  void valuesAskingForTwoReplicasAreRefusedWithTheReason() {
-    Path values = Helm.valuesFile("two-replicas", "replicaCount: 2\n");
+  void valuesAskingForNoReplicaAreRefused() {
+    Path values = Helm.valuesFile("zero-replicas", "replicaCount: 0\n");
     Helm.Result result = Helm.template("-f", Scenario.DEFAULTS.valuesFile.toString(), "-f", values.toString());
     assertThat(result.succeeded()).isFalse();
-    assertThat(result.stderr()).contains("replicaCount must be 1").contains("no scale-out yet");
+    assertThat(result.stderr()).contains("replicaCount");
+  }
+
+  /** Each pod is a node: its id is the pod name and its advertise URL its name in the headless Service. */
+  @ParameterizedTest
+  @EnumSource(Scenario.class)
+  void eachPodAdvertisesItsOwnNameInTheHeadlessService(Scenario scenario) {
+    RenderedChart chart = scenario.rendered();
+    PodConfiguration pod = PodConfiguration.of(chart);
+    io.envkeeper.config.NodeProperties node = pod.bind("envkeeper.node", io.envkeeper.config.NodeProperties.class);
+    String headless = (String) Node.at(chart.statefulSet(), "spec.serviceName");
+    assertThat(node.id()).isEqualTo(pod.podName());
+    assertThat(node.advertiseUrl()).isEqualTo(
+        "http://" + pod.podName() + "." + headless + "." + PodConfiguration.NAMESPACE + ".svc:" + chart.containerPort("http"));
+    assertThat(Node.at(chart.named("Service", headless), "spec.clusterIP")).isEqualTo("None");
+  }
+
+  @Test
+  void podAntiAffinitySpreadsThePodsWhenAsked() {
+    assertThat(Scenario.DEFAULTS.rendered().podSpec()).doesNotContainKey("affinity");
+    Map<String, Object> soft = Node.map(Node.at(Scenario.ALL_FEATURES.rendered().podSpec(),
+        "affinity.podAntiAffinity"), "podAntiAffinity");
+    assertThat(soft).containsKey("preferredDuringSchedulingIgnoredDuringExecution");
+    Map<String, Object> hard = Node.map(Node.at(Scenario.DEFAULTS.renderedWith("--set=podAntiAffinity.mode=hard").podSpec(),
+        "affinity.podAntiAffinity"), "podAntiAffinity");
+    assertThat(hard).containsKey("requiredDuringSchedulingIgnoredDuringExecution");
   }
 
   @Test
@@ -93,12 +119,12 @@ class HelmChartTests {
   }
 
   @Test
-  void alertRulesInTheReadmeAreTheOnesTheChartShips() throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
-    int marker = readme.indexOf(README_RULES_MARKER);
-    assertThat(marker).as("README has the marked alert rules block").isNotNegative();
-    int start = readme.indexOf("```yaml\n", marker) + "```yaml\n".length();
-    String block = readme.substring(start, readme.indexOf("```", start));
+  void alertRulesInTheRunbookAreTheOnesTheChartShips() throws IOException {
+    String runbook = Files.readString(RUNBOOK);
+    int marker = runbook.indexOf(RUNBOOK_RULES_MARKER);
+    assertThat(marker).as("%s has the marked alert rules block", RUNBOOK).isNotNegative();
+    int start = runbook.indexOf("```yaml\n", marker) + "```yaml\n".length();
+    String block = runbook.substring(start, runbook.indexOf("```", start));
     Object documented = new Yaml(new SafeConstructor(new LoaderOptions())).load(block);
     Object shipped = Node.at(Scenario.ALL_FEATURES.rendered().one("PrometheusRule"), "spec");
     assertThat(documented).isEqualTo(shipped);

@@ -36,7 +36,9 @@ import org.springframework.core.io.Resource;
 final class PodConfiguration {
 
   static final Path APPLICATION_YAML = Path.of("src/main/resources/application.yaml");
-  /** Stands in for the image user's home, which only the jar's ${user.home} default refers to. */
+  /** The namespace {@code helm template} renders into by default (the downward API's metadata.namespace). */
+  static final String NAMESPACE = "default";
+    /** Stands in for the image user's home, which only the jar's ${user.home} default refers to. */
   private static final String USER_HOME = "/home/envkeeper";
 
   private final StandardEnvironment environment = new StandardEnvironment();
@@ -49,7 +51,9 @@ final class PodConfiguration {
     // Only what the pod would see: nothing of the JVM running the test.
     sources.remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
     sources.remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
-    fromChart.add(new SystemEnvironmentPropertySource("container env", containerEnvironment(chart)));
+    // Named like Spring's own (…-systemEnvironment), so the container's variables bind as the
+    // pod's would: ENVKEEPER_NODE_ADVERTISEURL -> envkeeper.node.advertise-url.
+    fromChart.add(new SystemEnvironmentPropertySource("container-systemEnvironment", containerEnvironment(chart)));
     tokenFile(chart).ifPresent(yaml -> fromChart.addAll(yaml("imported tokens.yaml", bytes(yaml))));
     fromChart.addAll(yaml("ConfigMap application.yaml", bytes(chart.configMapFile("application.yaml"))));
     fromChart.forEach(sources::addLast);
@@ -99,12 +103,26 @@ final class PodConfiguration {
       Map<String, Object> variable = Node.map(entry, "env entry");
       String name = (String) variable.get("name");
       if (variable.get("value") != null) {
-        variables.put(name, String.valueOf(variable.get("value")));
+        variables.put(name, expand(String.valueOf(variable.get("value")), variables));
       } else if ("metadata.name".equals(Node.at(variable, "valueFrom.fieldRef.fieldPath"))) {
         variables.put(name, podName);
+      } else if ("metadata.namespace".equals(Node.at(variable, "valueFrom.fieldRef.fieldPath"))) {
+        variables.put(name, NAMESPACE);
       }
     }
     return variables;
+  }
+
+  /** Kubernetes' {@code $(NAME)}: replaced by a variable defined earlier in the list, else left as it is. */
+  private static String expand(String value, Map<String, Object> earlier) {
+    java.util.regex.Matcher reference = java.util.regex.Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)").matcher(value);
+    StringBuilder expanded = new StringBuilder();
+    while (reference.find()) {
+      Object replacement = earlier.get(reference.group(1));
+      reference.appendReplacement(expanded,
+          java.util.regex.Matcher.quoteReplacement(replacement != null ? String.valueOf(replacement) : reference.group()));
+    }
+    return reference.appendTail(expanded).toString();
   }
 
   /** The chart-made token Secret's YAML, mounted where the ConfigMap imports it from. */

@@ -36,7 +36,7 @@ class EnvironmentStatusTests {
     Runnable move =
         switch (to) {
           case READY -> null; // there is no method that moves to READY at all
-          case DESTROYING -> () -> environment.beginDestroy(NOW);
+          case DESTROYING -> () -> environment.beginDestroy(NOW, DestroyReason.CLIENT);
           case DESTROYED -> () -> environment.markDestroyed(NOW);
         };
     if (move == null) {
@@ -74,7 +74,7 @@ class EnvironmentStatusTests {
   private static Environment environmentIn(EnvironmentStatus status) {
     Environment environment = new Environment(UUID.randomUUID(), "t", "e", "/w", true, Map.of(), "node", NOW);
     if (status != EnvironmentStatus.READY) {
-      environment.beginDestroy(NOW);
+      environment.beginDestroy(NOW, DestroyReason.CLIENT);
     }
     if (status == EnvironmentStatus.DESTROYED) {
       environment.markDestroyed(NOW);

@@ -54,6 +54,9 @@ class ReconcilerIntegrationTests extends IntegrationTest {
     api().delete(BASE + "/" + id);
 
     await().atMost(Duration.ofSeconds(20)).until(() -> teardowns.teardowns(id) >= 3);
+    // The recorder counts an attempt when it starts; its failure is committed a moment later.
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        api().get(BASE + "/" + id).json().get("destroyAttempts").asInt() >= 3);
     JsonNode stuck = api().get(BASE + "/" + id).json();
     assertThat(stuck.get("status").asString()).isEqualTo("DESTROYING");
     assertThat(stuck.get("destroyAttempts").asInt()).isGreaterThanOrEqualTo(3);

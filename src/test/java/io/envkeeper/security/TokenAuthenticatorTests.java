@@ -9,6 +9,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import io.envkeeper.security.SecurityProperties.ConfiguredToken;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,8 @@ class TokenAuthenticatorTests {
       new SecurityProperties(List.of(
           new ConfiguredToken(TokenHash.of(ADMIN_TOKEN), "ops", ClientRole.ADMIN),
           new ConfiguredToken(TokenHash.of(CLIENT_TOKEN).toUpperCase().replace("SHA256", "sha256"), "team-a", ClientRole.CLIENT)),
-          true),
+          true,
+          Duration.ofSeconds(2)),
       issued);
 
   @Test

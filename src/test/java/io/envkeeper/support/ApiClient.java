@@ -55,6 +55,11 @@ public final class ApiClient {
     return new ApiClient(port(), token, timeout);
   }
 
+  /** {@code http://localhost:<port>}: where the service answers. */
+  public String baseUrl() {
+    return base;
+  }
+
   private int port() {
     return URI.create(base).getPort();
   }
@@ -131,6 +136,11 @@ public final class ApiClient {
 
   public URI uri(String path) {
     return URI.create(base + path);
+  }
+
+  /** Parses JSON text (an SSE event's data, say). */
+  public static JsonNode parse(String json) {
+    return JSON.readTree(json);
   }
 
   /** JSON for a string literal. */

@@ -34,6 +34,9 @@ public abstract class IntegrationTest {
     // the environments it created (a pass only looks at its own node's rows).
     String node = "test-" + UUID.randomUUID();
     registry.add("envkeeper.node.id", () -> node);
+    // Cached contexts are live nodes of one cluster on the shared database: each keeps what it
+    // creates, as a single node would, instead of placing it on another context's node.
+    registry.add("envkeeper.cluster.placement", () -> "receiving-node");
     registry.add("spring.datasource.url", database::url);
     registry.add("spring.datasource.username", database::username);
     registry.add("spring.datasource.password", database::password);

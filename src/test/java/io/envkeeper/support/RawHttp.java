@@ -82,6 +82,87 @@ public final class RawHttp {
     return send("GET".getBytes(StandardCharsets.US_ASCII), target, headerLines, null);
   }
 
+  /**
+   * Opens a GET of {@code target} and leaves the response coming: for event streams, whose bytes
+   * (chunk sizes, the final zero-length chunk) a test reads exactly as they arrive.
+   */
+  public RawStream openStream(byte[] target, List<byte[]> headerLines) {
+    try {
+      Socket socket = new Socket("127.0.0.1", port);
+      socket.setSoTimeout(timeoutMillis);
+      ByteArrayOutputStream request = new ByteArrayOutputStream();
+      request.write("GET ".getBytes(StandardCharsets.US_ASCII));
+      request.write(target);
+      request.write(" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n".getBytes(StandardCharsets.US_ASCII));
+      for (byte[] line : headerLines) {
+        request.write(line);
+        request.write(new byte[] {'\r', '\n'});
+      }
+      request.write(new byte[] {'\r', '\n'});
+      socket.getOutputStream().write(request.toByteArray());
+      socket.getOutputStream().flush();
+      return new RawStream(socket);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A response read byte for byte as it arrives, chunked encoding left as it is on the wire. */
+  public static final class RawStream implements AutoCloseable {
+
+    private final Socket socket;
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+
+    private RawStream(Socket socket) {
+      this.socket = socket;
+    }
+
+    /** Reads until what arrived contains {@code text}; fails after the timeout of silence or at EOF. */
+    public String awaitText(String text) {
+      byte[] buffer = new byte[8192];
+      try {
+        while (!received().contains(text)) {
+          int n = socket.getInputStream().read(buffer);
+          if (n < 0) {
+            throw new IOException("stream ended before '" + text + "' arrived: " + received());
+          }
+          received.write(buffer, 0, n);
+        }
+        return received();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** Reads until the server closes the connection; everything received, as it was sent. */
+    public String readToEnd() {
+      byte[] buffer = new byte[8192];
+      try {
+        for (int n; (n = socket.getInputStream().read(buffer)) >= 0; ) {
+          received.write(buffer, 0, n);
+        }
+      } catch (SocketTimeoutException e) {
+        throw new UncheckedIOException(new IOException("the stream did not end: " + received(), e));
+      } catch (IOException e) {
+        // A reset instead of an orderly close: what arrived is the answer.
+      }
+      return received();
+    }
+
+    private String received() {
+      return received.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void close() {
+      try {
+        socket.close();
+      } catch (IOException e) {
+        // closing
+      }
+    }
+  }
+
   /** An Authorization header line for a token. */
   public static byte[] bearer(String token) {
     return ("Authorization: Bearer " + token).getBytes(StandardCharsets.US_ASCII);

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -40,15 +41,20 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the jar as {@link #start} does, its command line prefixed by {@code wrapper} (a program
-   * that sets something up and then execs the rest, keeping the pid: {@code unshare}, {@code setpriv}).
+   * Like {@link #start(Path, List)} on a port chosen beforehand ({@link #freePort()}): for a node
+   * whose advertise URL other nodes must know.
    */
-  public static ServiceProcess startWrapped(List<String> wrapper, Path workDirectory, List<String> arguments) {
-    List<String> withTokens = new ArrayList<>(TestTokens.arguments());
-    withTokens.addAll(arguments);
-    ServiceProcess service = launch(wrapper, workDirectory, withTokens);
+  public static ServiceProcess start(Path workDirectory, List<String> arguments, int port) {
+    ServiceProcess service = launch(workDirectory, arguments, port);
     service.awaitReady();
     return service;
+  }
+
+  /** Like {@link #launch(Path, List)} on a port chosen beforehand. */
+  public static ServiceProcess launch(Path workDirectory, List<String> arguments, int port) {
+    List<String> withTokens = new ArrayList<>(TestTokens.arguments());
+    withTokens.addAll(arguments);
+    return launchWithoutTestTokens(workDirectory, withTokens, port);
   }
 
   /** Starts the jar with only these arguments: no token configured (the development-token case). */
@@ -65,17 +71,43 @@ public final class ServiceProcess implements AutoCloseable {
     return launchWithoutTestTokens(workDirectory, withTokens);
   }
 
-  private static ServiceProcess launchWithoutTestTokens(Path workDirectory, List<String> arguments) {
-    return launch(List.of(), workDirectory, arguments);
+  /**
+   * Starts the jar as {@link #start} does, run through {@code commandPrefix} (e.g. {@code setpriv}
+   * to run it as another user) and with {@code environment} added to its environment.
+   */
+  public static ServiceProcess start(
+      Path workDirectory, List<String> arguments, List<String> commandPrefix, Map<String, String> environment) {
+    List<String> withTokens = new ArrayList<>(TestTokens.arguments());
+    withTokens.addAll(arguments);
+    ServiceProcess service = launch(workDirectory, withTokens, commandPrefix, environment);
+    service.awaitReady();
+    return service;
   }
 
-  private static ServiceProcess launch(List<String> wrapper, Path workDirectory, List<String> arguments) {
+  private static ServiceProcess launchWithoutTestTokens(Path workDirectory, List<String> arguments) {
+    return launchWithoutTestTokens(workDirectory, arguments, freePort());
+  }
+
+  private static ServiceProcess launchWithoutTestTokens(Path workDirectory, List<String> arguments, int port) {
+    return launch(workDirectory, arguments, List.of(), Map.of(), port);
+  }
+
+  private static ServiceProcess launch(
+      Path workDirectory, List<String> arguments, List<String> commandPrefix, Map<String, String> environment) {
+    return launch(workDirectory, arguments, commandPrefix, environment, freePort());
+  }
+
+  private static ServiceProcess launch(
+      Path workDirectory,
+      List<String> arguments,
+      List<String> commandPrefix,
+      Map<String, String> environment,
+      int port) {
     String jar = System.getProperty("envkeeper.jar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
       throw new IllegalStateException("system property envkeeper.jar must name the packaged jar, got " + jar);
     }
-    int port = freePort();
-    List<String> command = new ArrayList<>(wrapper);
+    List<String> command = new ArrayList<>(commandPrefix);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     // Start-up dominates these tests: C1 only and the serial collector start fastest.
@@ -90,12 +122,13 @@ public final class ServiceProcess implements AutoCloseable {
     try {
       Files.createDirectories(workDirectory.resolve("tmp"));
       Path log = Files.createTempFile(Files.createDirectories(workDirectory), "service-", ".log");
-      Process process =
+      ProcessBuilder builder =
           new ProcessBuilder(command)
               .directory(workDirectory.toFile())
               .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+              .redirectOutput(log.toFile());
+      builder.environment().putAll(environment);
+      Process process = builder.start();
       return new ServiceProcess(process, port, log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -104,6 +137,10 @@ public final class ServiceProcess implements AutoCloseable {
 
   public ApiClient api() {
     return new ApiClient(port);
+  }
+
+  public int port() {
+    return port;
   }
 
   public long pid() {
@@ -146,7 +183,8 @@ public final class ServiceProcess implements AutoCloseable {
   private void awaitReady() {
     try {
       await()
-          .atMost(Duration.ofSeconds(90))
+          // Generous: jar starts take minutes on a machine shared with other builds.
+          .atMost(Duration.ofSeconds(240))
           .pollInterval(Duration.ofMillis(250))
           .failFast("service exited during start-up", () -> !process.isAlive())
           .until(() -> isReady());
@@ -195,7 +233,8 @@ public final class ServiceProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  /** A TCP port free right now. */
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {

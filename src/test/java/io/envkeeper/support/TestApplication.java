@@ -18,14 +18,23 @@ public final class TestApplication {
 
   /** Starts the application with {@code key=value} properties. */
   public static ConfigurableApplicationContext start(List<String> properties) {
+    return start(properties, new Class<?>[0]);
+  }
+
+  /** Starts the application with {@code key=value} properties and extra (test) configuration classes. */
+  public static ConfigurableApplicationContext start(List<String> properties, Class<?>... extraSources) {
     TestDatabase.Coordinates database = TestDatabase.get();
     List<String> arguments = new ArrayList<>(List.of(
         "--server.port=0",
         "--spring.datasource.url=" + database.url(),
         "--spring.datasource.username=" + database.username(),
-        "--spring.datasource.password=" + database.password()));
+        "--spring.datasource.password=" + database.password(),
+        // Other applications on the shared test database are live nodes too: keep creates here.
+        "--envkeeper.cluster.placement=receiving-node"));
     properties.forEach(property -> arguments.add("--" + property));
-    return new SpringApplicationBuilder(EnvkeeperApplication.class).run(arguments.toArray(String[]::new));
+    return new SpringApplicationBuilder(EnvkeeperApplication.class)
+        .sources(extraSources)
+        .run(arguments.toArray(String[]::new));
   }
 
   public static int port(ConfigurableApplicationContext context) {

@@ -105,6 +105,34 @@ class WorkspacePathPolicyTests {
     assertThat(policy.resolve(neighbour.toString())).isEqualTo(neighbour);
   }
 
+  /** Nothing about a path outside the roots is revealed: not whether it exists, nor what it is. */
+  @Test
+  void pathsOutsideTheRootsAreRefusedBeforeTheirExistenceIsLookedAt() throws IOException {
+    Path file = Files.writeString(outside.resolve("secret"), "x");
+    Path directory = Files.createDirectory(outside.resolve("dir"));
+
+    assertRefused("/etc/shadow", "path_not_allowed");
+    assertRefused("/etc/no-such-file-" + System.nanoTime(), "path_not_allowed");
+    assertRefused(file.toString(), "path_not_allowed");
+    assertRefused(directory.toString(), "path_not_allowed");
+    assertRefused(outside.resolve("missing/deeper").toString(), "path_not_allowed");
+  }
+
+  @Test
+  void pathsThroughASymlinkOutOfTheRootAreRefusedWhateverLiesBehindIt() throws IOException {
+    Files.writeString(outside.resolve("secret"), "x");
+    Path link = Files.createSymbolicLink(root.resolve("escape"), outside);
+
+    assertRefused(link.resolve("secret").toString(), "path_not_allowed");
+    assertRefused(link.resolve("missing").toString(), "path_not_allowed");
+    assertRefused(link.resolve("missing/deeper").toString(), "path_not_allowed");
+    Path toFile = Files.createSymbolicLink(root.resolve("to-file"), outside.resolve("secret"));
+    assertRefused(toFile.toString(), "path_not_allowed");
+    // Where the link leads is not told either.
+    assertThatThrownBy(() -> policy.resolve(link.resolve("secret").toString()))
+        .hasMessageNotContaining(outside.toString());
+  }
+
   @Test
   void directorySwappedForASymlinkAfterValidationFailsTheRecheck() throws IOException {
     Path project = Files.createDirectories(root.resolve("project"));

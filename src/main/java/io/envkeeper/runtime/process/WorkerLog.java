@@ -3,15 +3,21 @@ package io.envkeeper.runtime.process;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A worker's combined stdout/stderr, capped: when the file passes {@code maxBytes} it becomes
@@ -19,6 +25,9 @@ import java.util.List;
  * than twice the cap on disk. The service writes it (the worker only has a pipe), so the cap holds.
  */
 public final class WorkerLog implements AutoCloseable {
+
+  private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
   private final Path file;
   private final Path previous;
@@ -31,8 +40,8 @@ public final class WorkerLog implements AutoCloseable {
     this.previous = file.resolveSibling(file.getFileName() + ".1");
     this.maxBytes = maxBytes;
     try {
-      Files.createDirectories(file.getParent());
-      this.out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+      Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+      this.out = open(file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open worker log " + file, e);
     }
@@ -53,8 +62,17 @@ public final class WorkerLog implements AutoCloseable {
   private void rotate() throws IOException {
     out.close();
     Files.move(file, previous, StandardCopyOption.REPLACE_EXISTING);
-    out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+    out = open(file);
     written = 0;
+  }
+
+  /** A tenant's output: readable by the service's user only (0600), whatever the umask. */
+  private static OutputStream open(Path file) throws IOException {
+    return Channels.newOutputStream(
+        FileChannel.open(
+            file,
+            EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+            PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE)));
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,7 +63,7 @@ class PollingFallbackJarTests {
     List<String> arguments = new ArrayList<>(sandbox.arguments());
     arguments.addAll(List.of("--envkeeper.watch.poll-interval=300ms", "--envkeeper.watch.coalesce-window=0"));
 
-    try (ServiceProcess service = ServiceProcess.startWrapped(limitedWatches(), sandbox.home(), arguments)) {
+    try (ServiceProcess service = ServiceProcess.start(sandbox.home(), arguments, limitedWatches(), Map.of())) {
       ApiClient api = service.api();
       String smallId = create(api, small.getParent());
       String bigId = create(api, big);

@@ -1,0 +1,66 @@
+package io.envkeeper.api;
+
+import io.swagger.v3.oas.annotations.media.DiscriminatorMapping;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The messages of {@code GET /environments/{id}/events} as the API description shows them: one
+ * schema per SSE event name (OpenAPI 3.1 has no event-stream model; this follows 3.2's
+ * {@code itemSchema}). Each record is the parsed message: {@code event} is the SSE event name,
+ * {@code id} its {@code id:} line, {@code data} its JSON payload. A new event is a record here and
+ * a line in {@link #oneOf}'s list.
+ */
+@Schema(
+    name = "EnvironmentEvent",
+    description = "One message of the environment's event stream, by its SSE event name.",
+    oneOf = {EventStreamMessages.ChangeEvent.class, EventStreamMessages.ExpiringEvent.class,
+      EventStreamMessages.DestroyedEvent.class},
+    discriminatorProperty = "event",
+    discriminatorMapping = {
+      @DiscriminatorMapping(value = ChangeStream.CHANGE_EVENT, schema = EventStreamMessages.ChangeEvent.class),
+      @DiscriminatorMapping(value = ChangeStream.EXPIRING_EVENT, schema = EventStreamMessages.ExpiringEvent.class),
+      @DiscriminatorMapping(value = ChangeStream.DESTROYED_EVENT, schema = EventStreamMessages.DestroyedEvent.class)
+    })
+final class EventStreamMessages {
+
+  private EventStreamMessages() {}
+
+  /** {@code event: change}: one change in the workspace; its {@code id} is the change's seq. */
+  @Schema(name = "ChangeEvent", description = "`event: change`: one change in the workspace. `id` is the change's"
+      + " seq: send it as `Last-Event-ID` to resume after it.")
+  record ChangeEvent(
+      @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = ChangeStream.CHANGE_EVENT) String event,
+      @Schema(requiredMode = RequiredMode.REQUIRED, description = "The change's seq", example = "42") String id,
+      @Schema(requiredMode = RequiredMode.REQUIRED) WorkspaceResponse.Change data) {}
+
+  /** {@code event: expiring}: expiry will destroy the environment at {@code destroyAt} unless it changes. */
+  @Schema(name = "ExpiringEvent", description = "`event: expiring`: expiry will destroy the environment at"
+      + " `destroyAt` unless something changes (activity for an idle expiry, a PATCH of `ttl` or `idleTimeout`). Sent"
+      + " `envkeeper.environments.expiry-warning` ahead, once per deadline, and to streams opened while it stands. No"
+      + " `id`: it never moves `Last-Event-ID`.")
+  record ExpiringEvent(
+      @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = ChangeStream.EXPIRING_EVENT) String event,
+      @Schema(requiredMode = RequiredMode.REQUIRED) Expiring data) {}
+
+  /** Payload of the {@code expiring} event. */
+  @Schema(name = "ExpiringEventData", description = "Payload of the `expiring` event.")
+  record Expiring(
+      @Schema(requiredMode = RequiredMode.REQUIRED, description = "When expiry will destroy the environment")
+          Instant destroyAt,
+      @Schema(requiredMode = RequiredMode.REQUIRED, description = "Which deadline it is", allowableValues = {"ttl", "idle"})
+          String reason) {}
+
+  /** {@code event: destroyed}: the environment started destroying; the stream ends after it. */
+  @Schema(name = "DestroyedEvent", description = "`event: destroyed`: the environment started destroying. The"
+      + " last message: the stream ends after it.")
+  record DestroyedEvent(
+      @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = ChangeStream.DESTROYED_EVENT) String event,
+      @Schema(requiredMode = RequiredMode.REQUIRED) Destroyed data) {}
+
+  /** Payload of the {@code destroyed} event. */
+  @Schema(name = "DestroyedEventData", description = "Payload of the `destroyed` event.")
+  record Destroyed(@Schema(requiredMode = RequiredMode.REQUIRED) UUID environmentId) {}
+}
