@@ -18,6 +18,7 @@ import time
 
 from cluster import figure_forwarding, figure_wakeup, start_peers, stop_peers
 from counters import Probe, fsync_latency
+from feed import figure_feed_latency, figure_manifest_diff
 from figures import (figure_destroy, figure_file_events, figure_polls, figure_scale, figure_shutdown,
                      figure_storms, figure_zombies)
 from report import load, machine, table
@@ -35,7 +36,7 @@ def main():
     parser.add_argument("--tmp", required=True)
     parser.add_argument("--floors", required=True, help="directory with the compiled C floors")
     parser.add_argument("--jfr", action="store_true", help="record the service with JFR (<tmp>/service.jfr)")
-    parser.add_argument("--only", default="1,2,3,4,5,6,7,c1,c2", help="figures to run, e.g. 1,4")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7,8,9,c1,c2", help="figures to run, e.g. 1,4")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
     parser.add_argument("--trace", action="store_true",
                         help="figure 2: kernel timestamps along the reap path (a private ftrace instance; root)")
@@ -61,10 +62,15 @@ def main():
             rows.append(figure_file_events(service))
         if "7" in only:
             rows += figure_storms(service, notes)
+        if "8" in only:
+            rows += figure_feed_latency(service, notes)
         if "5" in only:
             rows += figure_scale(service, probe, notes)
         if "3" in only:
             rows += figure_polls(service, probe, notes)
+        if "9" in only:
+            rows += figure_manifest_diff(service, notes)
+            probe = Probe(service)  # the service restarted: a new pid
         context.append(f"fdatasync of 8 KiB on the data dir's filesystem, after: {fsync_latency(service.data_dir)}")
         if "c1" in only or "c2" in only:  # the cluster's figures (issue 14): two more nodes
             peers = start_peers(service, args.jar, args.tmp, pids)

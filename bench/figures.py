@@ -242,12 +242,16 @@ class LineReader(threading.Thread):
             return  # the stream was closed under us (http.client drops its file object on close)
 
 
-def event_latencies(service, env, rounds, prefix="file"):
+def event_latencies(service, env, rounds, prefix="file", also=None):
     """Writes `rounds` new files (after five not counted) in the environment's workspace, one at a
     time; returns, in ns from each write, when its CREATE arrived on /events (SSE) and, as the floor,
-    when `inotifywait -m -e create` on the same directory reported it."""
+    when `inotifywait -m -e create` on the same directory reported it. `also`: more observers of the
+    same directory ({name: dict of file name -> perf_counter_ns at arrival, filled by the caller's
+    reader}); each write then waits for them too, and their samples come back as a third value."""
     workspace = env["path"]
     sse_seen, inotify_seen = {}, {}
+    others = also or {}
+    extra = {observer: [] for observer in others}
     live = threading.Event()
     sse = http.client.HTTPConnection("127.0.0.1", service.port, timeout=120)
     sse.request("GET", f"{API}/{env['id']}/events", headers={**service.headers(), "Accept": "text/event-stream"})
@@ -277,16 +281,19 @@ def event_latencies(service, env, rounds, prefix="file"):
             t0 = time.perf_counter_ns()
             with open(os.path.join(workspace, name), "w") as f:
                 f.write("x")
-            await_until(lambda: name in sse_seen and name in inotify_seen, 10, 0.0005, f"events for {name}")
+            await_until(lambda: name in sse_seen and name in inotify_seen and all(name in s for s in others.values()),
+                        10, 0.0005, f"events for {name}")
             if i >= 0:
                 measured.append(sse_seen[name] - t0)
                 floor_ns.append(inotify_seen[name] - t0)
+                for observer, seen in others.items():
+                    extra[observer].append(seen[name] - t0)
             time.sleep(0.01)
     finally:
         inotify.terminate()
         inotify.wait(5)
         sse.close()
-    return measured, floor_ns
+    return (measured, floor_ns) if also is None else (measured, floor_ns, extra)
 
 
 def figure_file_events(service, rounds=100):

@@ -7,6 +7,7 @@ import json
 import math
 import os
 import secrets
+import signal
 import socket
 import statistics
 import subprocess
@@ -194,6 +195,24 @@ class Service:
             self.pids.add(self.postmaster)
         except (OSError, ValueError):
             self.postmaster = None
+
+    def stop(self, timeout=60):
+        """SIGTERM and wait for the exit (an orderly stop); returns the seconds it took."""
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(10)
+            raise RuntimeError(f"the service did not stop within {timeout} s; see {self.log_path}")
+        return time.monotonic() - started
+
+    def restart(self, timeout=240):
+        """Starts the jar again on the same data dir and port; returns the seconds to readiness."""
+        started = time.monotonic()
+        self.start(timeout)
+        return time.monotonic() - started
 
     def database_url(self):
         """JDBC URL of this node's embedded PostgreSQL (its port is line 4 of postmaster.pid)."""

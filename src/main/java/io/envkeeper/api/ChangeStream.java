@@ -47,6 +47,8 @@ final class ChangeStream implements ChangeSubscriber, EnvironmentEventListener {
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicBoolean commentDue = new AtomicBoolean(true);
   private volatile boolean logClosed;
+  /** This run's log ended but the environment lives on: end without {@code destroyed}. */
+  private volatile boolean logSealed;
   private final AtomicBoolean finished = new AtomicBoolean();
   private long lastSent;
 
@@ -68,7 +70,11 @@ final class ChangeStream implements ChangeSubscriber, EnvironmentEventListener {
   /** Subscribes and sends the first comment (so the client knows it is live) plus any backlog. */
   void start() {
     if (!log.subscribe(this)) {
-      logClosed = true;
+      if (log.isClosed()) {
+        logClosed = true;
+      } else {
+        logSealed = true;
+      }
     }
     events.subscribe(environmentId, this);
     scheduleDrain();
@@ -91,6 +97,12 @@ final class ChangeStream implements ChangeSubscriber, EnvironmentEventListener {
   @Override
   public void closed() {
     logClosed = true;
+    scheduleDrain();
+  }
+
+  @Override
+  public void sealed() {
+    logSealed = true;
     scheduleDrain();
   }
 
@@ -142,6 +154,9 @@ final class ChangeStream implements ChangeSubscriber, EnvironmentEventListener {
                 .name(DESTROYED_EVENT)
                 .data(new EventStreamMessages.Destroyed(environmentId), MediaType.APPLICATION_JSON));
         emitter.complete();
+        finish();
+      } else if (logSealed) {
+        emitter.complete(); // the client reconnects with Last-Event-ID
         finish();
       }
     } catch (IOException | IllegalStateException e) {

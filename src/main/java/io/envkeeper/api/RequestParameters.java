@@ -143,6 +143,18 @@ final class RequestParameters {
     return nonNegative("Last-Event-ID", raw.trim());
   }
 
+  /**
+   * A cursor must not lie ahead of the environment's change sequence: no seq above it was ever
+   * handed out, so the client did not get it from this service (an empty answer would hide that).
+   */
+  static void notAhead(String name, long cursor, long changeSeq) {
+    if (cursor > changeSeq) {
+      throw new InvalidRequestException(ProblemCode.INVALID_PARAMETER,
+          name + " " + cursor + " lies ahead of the change sequence (changeSeq is " + changeSeq
+              + "): no such change was ever reported");
+    }
+  }
+
   private static long nonNegative(String name, String raw) {
     try {
       long value = Long.parseLong(raw);

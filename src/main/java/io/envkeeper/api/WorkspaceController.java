@@ -2,6 +2,7 @@ package io.envkeeper.api;
 
 import io.envkeeper.runtime.EnvironmentRuntime;
 import io.envkeeper.runtime.RuntimeManager;
+import io.envkeeper.runtime.watch.WorkspaceWatcher;
 import io.envkeeper.security.CallerContext;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -43,17 +44,24 @@ class WorkspaceController {
 
   @Operation(operationId = "getWorkspace", summary = "Read the workspace watcher and its changes",
       description = "The watcher's state and the changes after `since` (bounded: the oldest are dropped, which an"
-          + " `OVERFLOW` change signals). `path` of a change is relative to the workspace.")
+          + " `OVERFLOW` change signals). `path` of a change is relative to the workspace. `changeSeq` never goes"
+          + " back or repeats, across restarts too: a `since` from before a restart gets what changed while the"
+          + " service was down, led by an `OVERFLOW` change where the service cannot vouch for all of it. `watcher`"
+          + " is `POLLING` when the kernel's watch limit is reached for this workspace (scanned every"
+          + " `envkeeper.watch.poll-interval` instead; `error` says why).")
   @ApiResponse(responseCode = "200", description = "The watcher and the changes after `since`", useReturnTypeSchema = true)
   @GetMapping(path = "/workspace", produces = MediaType.APPLICATION_JSON_VALUE)
   WorkspaceResponse workspace(
       @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
-      @Parameter(description = "Only changes after this seq; `0` for every change still kept",
+      @Parameter(description = "Only changes after this seq; `0` for every change still kept. Not a number,"
+          + " negative or ahead of `changeSeq`: `400 invalid_parameter`",
           schema = @Schema(type = "integer", format = "int64", minimum = "0", defaultValue = "0"))
       @RequestParam(required = false) String since) {
     UUID environmentId = RequestParameters.environmentId(id);
     long after = RequestParameters.since(since);
-    return WorkspaceResponse.of(runtimes.ensure(environmentId).watcher().status(after));
+    WorkspaceWatcher watcher = runtimes.ensure(environmentId).watcher();
+    RequestParameters.notAhead("since", after, watcher.changes().lastSeq());
+    return WorkspaceResponse.of(watcher.status(after));
   }
 
   /** One {@code change} event per change ({@code id:} = seq), heartbeats, a final {@code destroyed}. */
@@ -62,8 +70,10 @@ class WorkspaceController {
           + " heartbeat every `envkeeper.watch.heartbeat` (15 s), and a final `destroyed` event when the environment"
           + " starts destroying, after which the stream ends. An `expiring` event (no `id:`) comes"
           + " `envkeeper.environments.expiry-warning` before expiry destroys the environment. Without `Last-Event-ID` the stream starts with the"
-          + " changes made from now on. The stream is closed after `envkeeper.watch.stream-timeout`: reconnect with"
-          + " `Last-Event-ID`. Each message is described by `EnvironmentEvent`.")
+          + " changes made from now on. The stream is closed after `envkeeper.watch.stream-timeout`, and ends without"
+          + " `destroyed` when the service stops: reconnect with `Last-Event-ID`, which works across restarts (the"
+          + " changes made while the service was down come first, led by an `OVERFLOW` change where the service"
+          + " cannot vouch for all of them). Each message is described by `EnvironmentEvent`.")
   @ApiResponse(responseCode = "200", description = "The event stream; one message per event, by event name",
       content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
           schema = @Schema(implementation = EventStreamMessages.class),
@@ -76,13 +86,18 @@ class WorkspaceController {
   @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   SseEmitter events(
       @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
-      @Parameter(description = "Resume after this change seq (the `id` of the last event received)",
+      @Parameter(description = "Resume after this change seq (the `id` of the last event received). Not a number,"
+          + " negative or ahead of the environment's `changeSeq`: `400 invalid_parameter`",
           schema = @Schema(type = "integer", format = "int64", minimum = "0"))
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
     UUID environmentId = RequestParameters.environmentId(id);
     Long resumeAfter = RequestParameters.lastEventId(lastEventId);
     EnvironmentRuntime runtime = runtimes.ensure(environmentId);
-    long after = resumeAfter != null ? resumeAfter : runtime.watcher().changes().lastSeq();
+    long lastSeq = runtime.watcher().changes().lastSeq();
+    if (resumeAfter != null) {
+      RequestParameters.notAhead("Last-Event-ID", resumeAfter, lastSeq);
+    }
+    long after = resumeAfter != null ? resumeAfter : lastSeq;
     return streams.open(environmentId, runtime.watcher().changes(), after, callers.current());
   }
 }

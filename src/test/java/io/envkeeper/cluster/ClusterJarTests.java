@@ -40,7 +40,8 @@ import tools.jackson.databind.JsonNode;
  * Three packaged jars, each with its own data dir, port and node id, against one PostgreSQL (the
  * test JVM's): placement, calls through a node that does not own the environment (streams
  * included), wake-ups through LISTEN/NOTIFY, a second process with a live node's id, lease loss, a
- * node killed and restarted, and retirement. One cluster is shared by the ordered tests (a jar
+ * node killed and restarted, retirement, and the change feed's cursors through a non-owner across
+ * the owner's restart. One cluster is shared by the ordered tests (a jar
  * start costs seconds), so later tests pin their environments to the node they need.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -386,6 +387,63 @@ class ClusterJarTests {
     assertThat(java.time.Instant.parse(activity.json().get("destroyAt").asString()))
         .isEqualTo(java.time.Instant.parse(expiresAt));
     assertThat(other.delete(BASE + "/" + id + "?wait=PT30S").status()).isEqualTo(200);
+  }
+
+  /**
+   * The change feed through a node that does not own the environment: a cursor means what it means
+   * on the owner (a future one is refused there), the owner's orderly restart ends the forwarded
+   * stream without {@code destroyed}, and the client's cursor from before it gets, through the
+   * other node, exactly what changed while the owner was down, numbered right after it.
+   */
+  @Test
+  @Order(9)
+  void aChangeFeedCursorMeansTheSameThroughAnotherNodeAcrossTheOwnersRestart() {
+    Node owner = node("b");
+    ApiClient other = node("a").api();
+    JsonNode created = other.post(BASE, "{\"name\":\"feed\",\"node\":\"" + owner.id + "\"}").json();
+    String id = created.get("id").asString();
+    Path workspace = Path.of(created.get("path").asString());
+    String events = BASE + "/" + id + "/events";
+    long cursor;
+    try (EventStreamClient stream = EventStreamClient.connect(other.uri(events), "0")) {
+      placeFile(owner, workspace.resolve("before.txt"));
+      stream.awaitEvent(CONVERGE, event -> event.name().equals("change") && event.data().contains("before.txt"));
+      cursor = Long.parseLong(stream.named("change").get(stream.named("change").size() - 1).id());
+      assertThat(other.get(BASE + "/" + id + "/workspace?since=0").json().get("changeSeq").asLong()).isEqualTo(cursor);
+
+      assertProblem(other.get(BASE + "/" + id + "/workspace?since=" + (cursor + 1)), 400, "invalid_parameter");
+      try (EventStreamClient ahead = EventStreamClient.connect(other.uri(events), Long.toString(cursor + 1))) {
+        assertThat(ahead.status()).isEqualTo(400);
+      }
+
+      assertThat(owner.process.stop(Duration.ofSeconds(60))).as(owner.process.log()).isIn(0, 143);
+      await().atMost(Duration.ofSeconds(10)).until(stream::ended);
+      assertThat(stream.named("destroyed")).as("the environment lives on").isEmpty();
+    }
+    placeFile(owner, workspace.resolve("while-down.txt"));
+    owner.start();
+    await().atMost(CONVERGE).until(() -> other.get(BASE + "/" + id + "/workspace?since=" + cursor).status() == 200);
+
+    JsonNode resumed = other.get(BASE + "/" + id + "/workspace?since=" + cursor).json();
+    assertThat(resumed.get("changes").findValuesAsString("path")).containsExactly("while-down.txt");
+    assertThat(resumed.get("changes").get(0).get("seq").asLong()).isEqualTo(cursor + 1);
+    try (EventStreamClient stream = EventStreamClient.connect(other.uri(events), Long.toString(cursor))) {
+      EventStreamClient.Event change =
+          stream.awaitEvent(CONVERGE, event -> event.name().equals("change") && event.data().contains("while-down.txt"));
+      assertThat(change.id()).isEqualTo(Long.toString(cursor + 1));
+      assertThat(stream.named("change")).hasSize(1);
+    }
+    assertThat(other.delete(BASE + "/" + id + "?wait=PT30S").status()).isEqualTo(200);
+  }
+
+  /** A file written beside the workspace and moved in whole: one CREATE, nothing after it. */
+  private static void placeFile(Node node, Path file) {
+    try {
+      Path written = Files.writeString(node.sandbox.home().resolve("placed-" + UUID.randomUUID()), "x");
+      Files.move(written, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private Response createPinnedTo(ApiClient api, String node) {

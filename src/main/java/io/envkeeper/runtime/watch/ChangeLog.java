@@ -9,44 +9,100 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The bounded, sequenced change history of one environment. When full, the oldest change is
- * dropped; a reader that asks for changes older than the oldest kept one gets an {@code OVERFLOW}
- * marker first (carrying the seq of the last dropped change), so a loss is never silent.
+ * The bounded, sequenced change history of one environment in this run of the service. When full,
+ * the oldest change is dropped. A reader whose cursor lies before what the log can answer for (a
+ * dropped change, or a run before this one it cannot vouch for) gets an {@code OVERFLOW} marker
+ * first, carrying the seq from which the log is complete, so a loss is never silent.
+ *
+ * <p>Seqs come from a {@link SeqSource} (durable across restarts); a run starts at {@link FeedStart}.
+ * A cursor equal to {@link FeedStart#exactResume()} (the seq of the manifest the start-up diff ran
+ * against) is answered without a marker: what changed after it is exactly what this run reported.
  *
  * <p>Coalescing: a change with the same path and kind as one appended within the coalescing window
  * is dropped (an editor's burst of writes becomes one MODIFY). It never delays a change.
+ *
+ * <p>One appender (the watcher's serial executor); any number of readers.
  */
 public final class ChangeLog {
+
+  /** Where seqs come from. */
+  interface SeqSource {
+    /** The next seq, strictly above every earlier one; -1 when none can be had right now. */
+    long next();
+  }
 
   /** How far back coalescing looks; a burst on one path is always at the tail. */
   private static final int COALESCE_LOOKBACK = 16;
 
   private final int capacity;
   private final Duration coalesceWindow;
+  private final SeqSource seqs;
+  private final FeedStart start;
+  private final Instant startedAt;
   private final ArrayDeque<WorkspaceChange> changes = new ArrayDeque<>();
   private final List<ChangeSubscriber> subscribers = new CopyOnWriteArrayList<>();
   private long lastSeq;
+  /** Cursors below this get an OVERFLOW marker (unless equal to the exact resume point). */
+  private long floor;
   private Instant lastChangeAt;
+  /** A change could not be given a seq: an OVERFLOW goes first once one can. Appender only. */
+  private boolean lost;
+  private boolean sealed;
   private boolean closed;
 
+  /** A log of a brand-new environment, numbered from 1 in memory (tests). */
   ChangeLog(int capacity, Duration coalesceWindow) {
-    this.capacity = capacity;
-    this.coalesceWindow = coalesceWindow;
+    this(capacity, coalesceWindow, new Counter(), FeedStart.FRESH, Instant.EPOCH);
   }
 
-  /** Appends a change unless it coalesces with a recent one; tells subscribers either way it is new. */
+  ChangeLog(int capacity, Duration coalesceWindow, SeqSource seqs, FeedStart start, Instant startedAt) {
+    this.capacity = capacity;
+    this.coalesceWindow = coalesceWindow;
+    this.seqs = seqs;
+    this.start = start;
+    this.startedAt = startedAt;
+    this.lastSeq = start.startSeq();
+    this.floor = start.startSeq();
+  }
+
+  /**
+   * Appends a change unless it coalesces with a recent one; tells subscribers it is there. Without
+   * a seq to give it (the sequence's store is away) the change is lost, and an OVERFLOW is appended
+   * before the next change that gets one.
+   */
   void append(ChangeKind kind, String path, Instant at) {
     synchronized (this) {
-      if (closed || coalesces(kind, path, at)) {
+      if (closed || sealed || coalesces(kind, path, at)) {
         return;
       }
-      changes.addLast(new WorkspaceChange(++lastSeq, kind, path, at));
-      lastChangeAt = at;
-      if (changes.size() > capacity) {
-        changes.removeFirst();
-      }
     }
+    if (lost) {
+      long marker = seqs.next();
+      if (marker < 0) {
+        return;
+      }
+      add(new WorkspaceChange(marker, ChangeKind.OVERFLOW, "", at));
+      lost = false;
+    }
+    long seq = seqs.next();
+    if (seq < 0) {
+      lost = true;
+      return;
+    }
+    add(new WorkspaceChange(seq, kind, path, at));
     subscribers.forEach(ChangeSubscriber::changesAvailable);
+  }
+
+  private synchronized void add(WorkspaceChange change) {
+    if (closed) {
+      return;
+    }
+    changes.addLast(change);
+    lastSeq = change.seq();
+    lastChangeAt = change.at();
+    if (changes.size() > capacity) {
+      floor = changes.removeFirst().seq();
+    }
   }
 
   private boolean coalesces(ChangeKind kind, String path, Instant at) {
@@ -67,14 +123,16 @@ public final class ChangeLog {
     return false;
   }
 
-  /** The changes after {@code seq}, oldest first, with an OVERFLOW marker if some were dropped. */
+  /**
+   * The changes after {@code seq}, oldest first, led by an OVERFLOW marker when the log cannot
+   * answer for everything after it. A {@code seq} above {@link #lastSeq()} is the caller's to refuse.
+   */
   public synchronized List<WorkspaceChange> since(long seq) {
     List<WorkspaceChange> result = new ArrayList<>();
-    long firstKept = changes.isEmpty() ? lastSeq + 1 : changes.peekFirst().seq();
-    if (seq < firstKept - 1) {
+    boolean exact = seq == start.exactResume() && floor == start.startSeq();
+    if (seq < floor && !exact) {
       WorkspaceChange oldest = changes.peekFirst();
-      result.add(new WorkspaceChange(firstKept - 1, ChangeKind.OVERFLOW, "",
-          oldest == null ? lastChangeAt : oldest.at()));
+      result.add(new WorkspaceChange(floor, ChangeKind.OVERFLOW, "", oldest != null ? oldest.at() : startedAt));
     }
     for (WorkspaceChange change : changes) {
       if (change.seq() > seq) {
@@ -92,6 +150,7 @@ public final class ChangeLog {
     return new View(lastSeq, lastChangeAt, since(seq));
   }
 
+  /** The newest seq handed out (the run's start seq before its first change); never goes back. */
   public synchronized long lastSeq() {
     return lastSeq;
   }
@@ -104,13 +163,18 @@ public final class ChangeLog {
     return closed;
   }
 
+  /** Whether a change was lost for want of a seq and its OVERFLOW is not in the log yet. Appender only. */
+  boolean hasUnrecordedLoss() {
+    return lost;
+  }
+
   /**
-   * Follows the log. Returns false (and registers nothing) when it is already closed, so a stream
-   * opened during a destroy ends at once instead of waiting for a close that already happened.
+   * Follows the log. Returns false (and registers nothing) when it is already closed or sealed, so
+   * a stream opened during a destroy ends at once instead of waiting for a close that already happened.
    */
   public boolean subscribe(ChangeSubscriber subscriber) {
     synchronized (this) {
-      if (closed) {
+      if (closed || sealed) {
         return false;
       }
       subscribers.add(subscriber);
@@ -126,7 +190,7 @@ public final class ChangeLog {
     return subscribers.size();
   }
 
-  /** Ends the log: subscribers are told once and dropped. */
+  /** Ends the log for good (its environment is being destroyed): subscribers are told once and dropped. */
   void close() {
     synchronized (this) {
       if (closed) {
@@ -134,9 +198,32 @@ public final class ChangeLog {
       }
       closed = true;
     }
-    for (ChangeSubscriber subscriber : subscribers) {
-      subscriber.closed();
-    }
+    subscribers.forEach(ChangeSubscriber::closed);
     subscribers.clear();
+  }
+
+  /**
+   * Ends this run's log without ending the environment (the service stops, or the watcher is
+   * rebuilt): nothing more is appended; subscribers are told to reconnect and dropped. Appender only.
+   */
+  void seal() {
+    synchronized (this) {
+      if (closed || sealed) {
+        return;
+      }
+      sealed = true;
+    }
+    subscribers.forEach(ChangeSubscriber::sealed);
+    subscribers.clear();
+  }
+
+  /** Seqs from 1, in memory only. */
+  private static final class Counter implements SeqSource {
+    private long last;
+
+    @Override
+    public long next() {
+      return ++last;
+    }
   }
 }

@@ -12,4 +12,10 @@ public interface ChangeSubscriber {
 
   /** The log is closed for good: its environment is being destroyed. */
   void closed();
+
+  /**
+   * This run's log has ended but the environment lives on (the service is stopping, or its watcher
+   * is rebuilt): a follower should end so that its client reconnects with its last seq.
+   */
+  void sealed();
 }

@@ -1,10 +1,9 @@
 package io.envkeeper.runtime.watch;
 
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 
 /**
@@ -56,8 +55,9 @@ final class DirectoryEvents {
   }
 
   private void created(WatchedDirectory directory, Path name, Path relative) {
-    changes.record(ChangeKind.CREATE, relative);
-    if (directory.child(name) == null && Files.isDirectory(directory.path().resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+    BasicFileAttributes attributes = changes.attributes(relative);
+    changes.record(ChangeKind.CREATE, relative, attributes);
+    if (directory.child(name) == null && attributes != null && attributes.isDirectory()) {
       // Files may land in a new directory before it is registered: its walk reports them.
       walker.appeared(directory, name);
     }

@@ -6,7 +6,6 @@ import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -21,30 +20,44 @@ import java.util.function.Consumer;
 
 /**
  * Registers the directories of one workspace, a bounded number per call, so that a big or deep
- * tree never holds a thread for long and a close is noticed between two directories. Two kinds of
- * walk: a directory that just appeared (what is already in it is reported as created) and a whole
- * tree (at start, when the workspace comes back, after an overflow: nothing reported, vanished
- * directories forgotten). Iterative, each directory registered once and listed once per walk:
- * O(directories + entries). Caps: {@code max-depth} and {@code max-directories}. Only its
- * watcher's serial executor calls it.
+ * tree never holds a thread for long and a close is noticed between two directories. Each
+ * directory is registered before it is listed (a change after the registration raises an event, a
+ * change before it shows in the listing: nothing falls between), and its listing is diffed against
+ * the {@link Manifest} ({@link DirectoryDiff}). Two kinds of walk: a directory that just appeared
+ * (what is in it is reported) and a whole tree (at start, when the workspace comes back, after an
+ * overflow, each scan of a polled workspace: what differs from the manifest is reported, unless the
+ * walk only builds the manifest; vanished directories are forgotten). Iterative, each directory
+ * registered once and listed once per walk: O(directories + entries). Caps: {@code max-depth} and
+ * {@code max-directories}. Only its watcher's serial executor calls it.
  */
 final class TreeWalker {
 
-  /** A directory could not be watched for a reason that fails the whole watcher (ENOSPC, EMFILE...). */
+  /** A directory could not be watched for a reason that stops watching the whole tree (ENOSPC, EMFILE...). */
   static final class Failure extends Exception {
+
+    private final boolean watchLimit;
 
     Failure(Path directory, IOException cause) {
       super("cannot watch " + directory + ": " + describe(cause), cause);
+      this.watchLimit = isWatchLimit(cause);
+    }
+
+    /** The kernel's limit of inotify watches is reached: the tree can still be polled. */
+    boolean watchLimit() {
+      return watchLimit;
     }
   }
 
-  /** One directory to register and list; {@code rescan}: also walk its known subdirectories. */
+  /**
+   * One directory to register and list; {@code report}: tell the log what differs from the
+   * manifest; {@code rescan}: also walk its known subdirectories.
+   */
   private record Step(WatchedDirectory directory, boolean report, boolean rescan) {}
 
   private final WatchedTree tree;
   private final IgnoreRules ignore;
   private final WatchProperties properties;
-  private final ChangeRecorder changes;
+  private final DirectoryDiff diff;
   private final Consumer<String> partial;
   private final Deque<Step> steps = new ArrayDeque<>();
 
@@ -53,12 +66,11 @@ final class TreeWalker {
    *     shows it in {@code error}
    */
   TreeWalker(
-      WatchedTree tree, IgnoreRules ignore, WatchProperties properties, ChangeRecorder changes,
-      Consumer<String> partial) {
+      WatchedTree tree, IgnoreRules ignore, WatchProperties properties, DirectoryDiff diff, Consumer<String> partial) {
     this.tree = tree;
     this.ignore = ignore;
     this.properties = properties;
-    this.changes = changes;
+    this.diff = diff;
     this.partial = partial;
   }
 
@@ -70,13 +82,21 @@ final class TreeWalker {
     }
   }
 
-  /** Queues a walk of {@code directory} and everything under it, reporting nothing. */
-  void rescan(WatchedDirectory directory) {
-    steps.push(new Step(directory, false, true));
+  /**
+   * Queues a walk of {@code directory} and everything under it; {@code report}: what differs from
+   * the manifest is reported (else the manifest is only brought up to date).
+   */
+  void rescan(WatchedDirectory directory, boolean report) {
+    steps.push(new Step(directory, report, true));
   }
 
   void clear() {
     steps.clear();
+  }
+
+  /** Whether a walk is under way. */
+  boolean busy() {
+    return !steps.isEmpty();
   }
 
   /**
@@ -122,22 +142,16 @@ final class TreeWalker {
 
   private void list(Step step) throws Failure {
     WatchedDirectory directory = step.directory();
-    Set<Path> seen = step.rescan() ? new HashSet<>() : null;
+    Set<Path> subdirectories = new HashSet<>();
+    DirectoryDiff.Listing listing = diff.start(directory.relative(), step.report());
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory.path())) {
       for (Path entry : entries) {
         Path name = entry.getFileName();
-        Path relative = directory.relative().resolve(name);
-        if (ignore.ignoresEntry(relative)) {
+        if (ignore.ignoresEntry(directory.relative().resolve(name))) {
           continue;
         }
-        if (step.report()) {
-          changes.record(ChangeKind.CREATE, relative);
-        }
-        if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-          if (seen != null) {
-            seen.add(name);
-          }
-          subdirectory(step, name);
+        if (listing.found(entry, name)) {
+          subdirectories.add(name);
         }
       }
     } catch (IOException e) {
@@ -147,8 +161,12 @@ final class TreeWalker {
       unwatchable(directory, e.getCause());
       return;
     }
-    if (seen != null) {
-      forgetVanished(directory, seen);
+    listing.finish();
+    for (Path name : subdirectories) {
+      subdirectory(step, name);
+    }
+    if (step.rescan()) {
+      forgetVanished(directory, subdirectories);
     }
   }
 
@@ -160,7 +178,7 @@ final class TreeWalker {
         steps.push(new Step(child, step.report(), step.rescan()));
       }
     } else if (step.rescan()) {
-      steps.push(new Step(child, false, true));
+      steps.push(new Step(child, step.report(), true));
     }
     // else: already known (an event for it came first), registered or queued: never walked twice
   }
@@ -179,8 +197,8 @@ final class TreeWalker {
   /** Sorts out why a directory cannot be registered or listed. */
   private void unwatchable(WatchedDirectory directory, IOException e) throws Failure {
     if (e instanceof NoSuchFileException || e instanceof NotDirectoryException) {
-      // Gone (or a file now) before we got to it: its DELETE event follows. The root's loss is
-      // the watcher's to handle (its key goes invalid).
+      // Gone (or a file now) before we got to it: its DELETE event follows (a polled tree's next
+      // scan finds it gone). The root's loss is the watcher's to handle.
       if (!directory.isRoot()) {
         tree.forget(directory);
       }
@@ -200,6 +218,12 @@ final class TreeWalker {
 
   private static boolean isNameTooLong(IOException e) {
     return e instanceof FileSystemException fs && fs.getReason() != null && fs.getReason().contains("too long");
+  }
+
+  /** ENOSPC from inotify_add_watch, as the JDK reports it. */
+  static boolean isWatchLimit(IOException e) {
+    String message = e.getMessage();
+    return message != null && message.contains("inotify watches");
   }
 
   /** The reason an operator can act on. */

@@ -38,6 +38,15 @@ import org.springframework.validation.annotation.Validated;
  * @param heartbeat Interval of the comment line that keeps idle event streams open.
  * @param streamTimeout An event stream is closed after this long; clients reconnect with
  *     {@code Last-Event-ID} and miss nothing still in the buffer.
+ * @param pollInterval How often a workspace is scanned when the kernel's limit of inotify watches
+ *     is reached for it (watcher state POLLING): its changes show up at most this late.
+ * @param manifestInterval How often each workspace's manifest (relative path, type, size and mtime
+ *     of every entry) is written to the data directory, when something changed since the last
+ *     write; an orderly stop writes it too. After a crash, changes made within this interval
+ *     before it are reported by the start-up diff, but a client that saw some of them gets an
+ *     OVERFLOW first.
+ * @param sequenceBlock Change seqs reserved in the database at a time (one write per block, not
+ *     one per change). After a crash the sequence goes on above the whole block.
  */
 @ConfigurationProperties("envkeeper.watch")
 @Validated
@@ -56,10 +65,21 @@ public record WatchProperties(
     @NotNull @DefaultValue("20ms") Duration coalesceWindow,
     @DefaultValue("1000") @Min(1) int bufferSize,
     @NotNull @DefaultValue("15s") Duration heartbeat,
-    @NotNull @DefaultValue("30m") Duration streamTimeout) {
+    @NotNull @DefaultValue("30m") Duration streamTimeout,
+    @NotNull @DefaultValue("2s") Duration pollInterval,
+    @NotNull @DefaultValue("10s") Duration manifestInterval,
+    @DefaultValue("1000") @Min(2) int sequenceBlock) {
 
   public WatchProperties {
     ignore = List.copyOf(ignore);
+    positive(pollInterval, "poll-interval");
+    positive(manifestInterval, "manifest-interval");
+  }
+
+  private static void positive(Duration value, String name) {
+    if (value != null && (value.isZero() || value.isNegative())) {
+      throw new IllegalArgumentException("envkeeper.watch." + name + " must be positive, got " + value);
+    }
   }
 
   /** The wait before retry number {@code attempt} (1-based): exponential, capped. */

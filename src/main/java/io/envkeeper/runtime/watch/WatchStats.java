@@ -4,11 +4,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counters shared by all watchers: kernel overflows and the rescans they caused. */
+/** Counters shared by all watchers: kernel overflows, the rescans they caused, scans of polled workspaces. */
 final class WatchStats {
 
   private final AtomicLong overflows = new AtomicLong();
   private final AtomicLong rescans = new AtomicLong();
+  private final AtomicLong polls = new AtomicLong();
   private final Counter overflowCounter;
 
   WatchStats(MeterRegistry meters) {
@@ -25,6 +26,15 @@ final class WatchStats {
 
   void rescanned() {
     rescans.incrementAndGet();
+  }
+
+  /** A scan of a workspace that is POLLING. */
+  void polled() {
+    polls.incrementAndGet();
+  }
+
+  long polls() {
+    return polls.get();
   }
 
   long overflows() {

@@ -20,15 +20,22 @@ final class WatchedTree {
   private final Map<WatchKey, WatchedDirectory> byKey = new HashMap<>();
   private WatchedDirectory root;
   private int size;
+  /** Polled, not watched: directories are walked but never registered with the loop. */
+  private boolean polling;
 
   WatchedTree(WatchLoop loop, WorkspaceWatcher owner) {
     this.loop = loop;
     this.owner = owner;
   }
 
-  /** Starts a new tree at the workspace directory (the old one, if any, is forgotten first). */
-  WatchedDirectory plant(Path rootPath) {
+  /**
+   * Starts a new tree at the workspace directory (the old one, if any, is forgotten first);
+   * {@code polling}: its directories are only walked, never registered (the kernel's watch limit
+   * is reached).
+   */
+  WatchedDirectory plant(Path rootPath, boolean polling) {
     clear();
+    this.polling = polling;
     root = WatchedDirectory.root(rootPath);
     size = 1;
     return root;
@@ -50,6 +57,9 @@ final class WatchedTree {
    * then belongs to the new place, and forgetting the old place must not cancel it.
    */
   void register(WatchedDirectory directory) throws IOException {
+    if (polling) {
+      return;
+    }
     WatchKey key = loop.register(directory.path(), owner);
     WatchedDirectory previous = byKey.put(key, directory);
     if (previous != null && previous != directory) {

@@ -226,7 +226,7 @@ class ApiDescriptionIntegrationTests extends IntegrationTest {
     assertThat(enumValues("EnvironmentStatus")).containsExactly("READY", "DESTROYING", "DESTROYED");
     assertThat(enumValues("WorkerStatus")).contains("RUNNING", "STOPPING", "EXITED", "LOST");
     assertThat(enumValues("ChangeKind")).containsExactly("CREATE", "MODIFY", "DELETE", "OVERFLOW");
-    assertThat(enumValues("WatcherState")).contains("WATCHING", "RETRYING", "FAILED");
+    assertThat(enumValues("WatcherState")).contains("WATCHING", "POLLING", "RETRYING", "FAILED");
     assertThat(document.at("/components/schemas/EnvironmentResponse/properties/status/$ref").asString())
         .isEqualTo("#/components/schemas/EnvironmentStatus");
     JsonNode statusParameter = parameter("get " + ENVIRONMENTS, "status");

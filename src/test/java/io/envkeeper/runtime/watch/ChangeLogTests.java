@@ -75,6 +75,11 @@ class ChangeLogTests {
       public void closed() {
         closed.incrementAndGet();
       }
+
+      @Override
+      public void sealed() {
+        throw new AssertionError("a destroyed log is not sealed");
+      }
     };
     assertThat(log.subscribe(subscriber)).isTrue();
 
@@ -87,5 +92,74 @@ class ChangeLogTests {
     assertThat(closed).hasValue(1);
     assertThat(log.subscribe(subscriber)).isFalse();
     assertThat(log.subscriberCount()).isZero();
+  }
+
+  // --- a run that resumes an earlier one ------------------------------------------------------
+
+  @Test
+  void aRunAfterAnOrderlyStopContinuesTheSequenceAndAnswersTheOldCursorExactly() {
+    ChangeLog log = new ChangeLog(10, Duration.ZERO, counterFrom(12), new FeedStart(12, 12, false), T0);
+    assertThat(log.lastSeq()).isEqualTo(12);
+
+    log.append(ChangeKind.CREATE, "made-while-down", T0);
+
+    assertThat(log.since(12)).extracting(c -> c.kind() + " " + c.path() + "@" + c.seq())
+        .containsExactly("CREATE made-while-down@13");
+    assertThat(log.since(5)).extracting(WorkspaceChange::kind).containsExactly(ChangeKind.OVERFLOW, ChangeKind.CREATE);
+    assertThat(log.since(5).get(0).seq()).isEqualTo(12);
+  }
+
+  @Test
+  void aRunAfterACrashAnswersTheManifestsSeqExactlyAndEveryOtherOldCursorWithAnOverflowFirst() {
+    // The previous run reserved up to 1000 and wrote its last manifest at 40; this run starts on 1001.
+    ChangeLog log = new ChangeLog(10, Duration.ZERO, counterFrom(1001), new FeedStart(1001, 40, false), T0);
+
+    log.append(ChangeKind.MODIFY, "a", T0);
+
+    assertThat(log.since(40)).extracting(WorkspaceChange::seq).containsExactly(1002L);
+    for (long stale : new long[] {0, 39, 41, 997, 1000}) {
+      List<WorkspaceChange> answer = log.since(stale);
+      assertThat(answer.get(0).kind()).as("cursor %d", stale).isEqualTo(ChangeKind.OVERFLOW);
+      assertThat(answer.get(0).seq()).isEqualTo(1001);
+      assertThat(answer).extracting(WorkspaceChange::seq).containsExactly(1001L, 1002L);
+    }
+    assertThat(log.since(1001)).extracting(WorkspaceChange::seq).containsExactly(1002L);
+  }
+
+  @Test
+  void theExactResumeEndsOnceTheRunDropsItsFirstChange() {
+    ChangeLog log = new ChangeLog(2, Duration.ZERO, counterFrom(12), new FeedStart(12, 12, false), T0);
+    log.append(ChangeKind.CREATE, "a", T0);
+    log.append(ChangeKind.CREATE, "b", T0);
+    log.append(ChangeKind.CREATE, "c", T0);
+
+    assertThat(log.since(12)).extracting(WorkspaceChange::kind)
+        .containsExactly(ChangeKind.OVERFLOW, ChangeKind.CREATE, ChangeKind.CREATE);
+  }
+
+  @Test
+  void aChangeWithoutASeqIsNeverLostSilently() {
+    AtomicInteger calls = new AtomicInteger();
+    // Seqs 1 and 2, then none once (the database is away), then 3 onwards.
+    ChangeLog.SeqSource flaky = () -> switch (calls.incrementAndGet()) {
+      case 1, 2 -> calls.get();
+      case 3 -> -1;
+      default -> calls.get() - 1;
+    };
+    ChangeLog log = new ChangeLog(10, Duration.ZERO, flaky, FeedStart.FRESH, T0);
+    log.append(ChangeKind.CREATE, "a", T0);
+    log.append(ChangeKind.CREATE, "b", T0);
+    log.append(ChangeKind.CREATE, "lost", T0);
+    assertThat(log.hasUnrecordedLoss()).isTrue();
+    log.append(ChangeKind.CREATE, "after", T0);
+
+    assertThat(log.since(2)).extracting(c -> c.kind() + " " + c.path() + "@" + c.seq())
+        .containsExactly("OVERFLOW @3", "CREATE after@4");
+    assertThat(log.hasUnrecordedLoss()).isFalse();
+  }
+
+  private static ChangeLog.SeqSource counterFrom(long last) {
+    long[] seq = {last};
+    return () -> ++seq[0];
   }
 }
