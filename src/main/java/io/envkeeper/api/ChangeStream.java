@@ -34,6 +34,8 @@ final class ChangeStream implements ChangeSubscriber, EnvironmentEventListener {
   static final String DESTROYED_EVENT = "destroyed";
   /** Published by the expiry package through the event bus; named here for the API description. */
   static final String EXPIRING_EVENT = "expiring";
+  /** Published by the worker package through the event bus. */
+  static final String WORKER_EVENT = io.envkeeper.worker.WorkerEvent.NAME;
   static final int MAX_PENDING_EVENTS = 256;
 
   private final UUID environmentId;

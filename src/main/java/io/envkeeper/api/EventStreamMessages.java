@@ -3,6 +3,7 @@ package io.envkeeper.api;
 import io.swagger.v3.oas.annotations.media.DiscriminatorMapping;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
+import jakarta.annotation.Nullable;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -16,11 +17,12 @@ import java.util.UUID;
 @Schema(
     name = "EnvironmentEvent",
     description = "One message of the environment's event stream, by its SSE event name.",
-    oneOf = {EventStreamMessages.ChangeEvent.class, EventStreamMessages.ExpiringEvent.class,
-      EventStreamMessages.DestroyedEvent.class},
+    oneOf = {EventStreamMessages.ChangeEvent.class, EventStreamMessages.WorkerEvent.class,
+      EventStreamMessages.ExpiringEvent.class, EventStreamMessages.DestroyedEvent.class},
     discriminatorProperty = "event",
     discriminatorMapping = {
       @DiscriminatorMapping(value = ChangeStream.CHANGE_EVENT, schema = EventStreamMessages.ChangeEvent.class),
+      @DiscriminatorMapping(value = ChangeStream.WORKER_EVENT, schema = EventStreamMessages.WorkerEvent.class),
       @DiscriminatorMapping(value = ChangeStream.EXPIRING_EVENT, schema = EventStreamMessages.ExpiringEvent.class),
       @DiscriminatorMapping(value = ChangeStream.DESTROYED_EVENT, schema = EventStreamMessages.DestroyedEvent.class)
     })
@@ -35,6 +37,25 @@ final class EventStreamMessages {
       @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = ChangeStream.CHANGE_EVENT) String event,
       @Schema(requiredMode = RequiredMode.REQUIRED, description = "The change's seq", example = "42") String id,
       @Schema(requiredMode = RequiredMode.REQUIRED) WorkspaceResponse.Change data) {}
+
+  /** {@code event: worker}: a worker's status changed (committed); no {@code id}. */
+  @Schema(name = "WorkerEvent", description = "`event: worker`: a worker of the environment changed status (started"
+      + " `RUNNING`, `STOPPING`, `EXITED`, `LOST`), sent once the change is committed. No `id`: it never moves"
+      + " `Last-Event-ID` and is not replayed on a resume (read `GET …/workers` after reconnecting).")
+  record WorkerEvent(
+      @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = ChangeStream.WORKER_EVENT) String event,
+      @Schema(requiredMode = RequiredMode.REQUIRED) WorkerEventData data) {}
+
+  /** Payload of the {@code worker} event. */
+  @Schema(name = "WorkerEventData", description = "Payload of the `worker` event: the worker as its row now stands.")
+  record WorkerEventData(
+      @Schema(requiredMode = RequiredMode.REQUIRED) UUID workerId,
+      @Schema(requiredMode = RequiredMode.REQUIRED) io.envkeeper.worker.WorkerStatus status,
+      @Schema(requiredMode = RequiredMode.REQUIRED, description = "Process id (and process group id) of the worker")
+          int pid,
+      @Schema(description = "Exit code once it exited by itself; null otherwise") @Nullable Integer exitCode,
+      @Schema(description = "Number of the signal that ended it; null otherwise") @Nullable Integer signal,
+      @Schema(requiredMode = RequiredMode.REQUIRED, description = "Restarts under the same worker id") int restarts) {}
 
   /** {@code event: expiring}: expiry will destroy the environment at {@code destroyAt} unless it changes. */
   @Schema(name = "ExpiringEvent", description = "`event: expiring`: expiry will destroy the environment at"

@@ -6,7 +6,9 @@ import io.envkeeper.runtime.process.StopOutcome;
 import io.envkeeper.runtime.process.WorkerHandle;
 import io.envkeeper.runtime.process.WorkerLifecycle;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.springframework.orm.ObjectOptimisticLockingFailureException;
@@ -26,18 +28,22 @@ class WorkerRecords implements WorkerLifecycle {
   private final TransactionTemplate transaction;
   private final Clock clock;
   private final Ownership ownership;
+  private final WorkerEvents events;
 
-  WorkerRecords(WorkerRepository workers, TransactionTemplate transaction, Clock clock, Ownership ownership) {
+  WorkerRecords(
+      WorkerRepository workers, TransactionTemplate transaction, Clock clock, Ownership ownership, WorkerEvents events) {
     this.workers = workers;
     this.transaction = transaction;
     this.clock = clock;
     this.ownership = ownership;
+    this.events = events;
   }
 
   /** RUNNING -> STOPPING for all of them in one transaction: one commit, however many workers. */
   @Override
   public void stopping(Collection<WorkerHandle> stopping) {
     for (int attempt = 1; ; attempt++) {
+      List<Worker> changed = new ArrayList<>();
       try {
         transaction.executeWithoutResult(status -> {
           ownership.fence();
@@ -45,11 +51,13 @@ class WorkerRecords implements WorkerLifecycle {
             workers.findById(worker.workerId()).ifPresent(row -> {
               if (row.getStatus() == WorkerStatus.RUNNING) {
                 row.beginStop();
+                changed.add(row);
               }
             });
           }
           workers.flush();
         });
+        changed.forEach(events::statusChanged);
         return;
       } catch (ObjectOptimisticLockingFailureException e) {
         if (attempt >= MAX_OPTIMISTIC_RETRIES) {
@@ -94,16 +102,18 @@ class WorkerRecords implements WorkerLifecycle {
   private void update(UUID workerId, Consumer<Worker> change) {
     for (int attempt = 1; ; attempt++) {
       try {
-        transaction.executeWithoutResult(status -> {
+        Worker changed = transaction.execute(status -> {
           // Without its lease this node records nothing; an end is kept and recorded once it holds one.
           ownership.fence();
-          workers.findById(workerId).ifPresent(row -> {
-            if (!row.getStatus().isTerminal()) {
-              change.accept(row);
-              workers.saveAndFlush(row);
-            }
-          });
+          return workers.findById(workerId).filter(row -> !row.getStatus().isTerminal()).map(row -> {
+            WorkerStatus before = row.getStatus();
+            change.accept(row);
+            return before == row.getStatus() ? null : workers.saveAndFlush(row);
+          }).orElse(null);
         });
+        if (changed != null) {
+          events.statusChanged(changed);
+        }
         return;
       } catch (ObjectOptimisticLockingFailureException e) {
         if (attempt >= MAX_OPTIMISTIC_RETRIES) {

@@ -44,6 +44,7 @@ public class WorkerService {
   private final EnvironmentRepository environments;
   private final LimitsProperties limits;
   private final Ownership ownership;
+  private final WorkerEvents events;
 
   WorkerService(
       RuntimeManager runtimes,
@@ -56,7 +57,9 @@ public class WorkerService {
       TransactionTemplate transaction,
       EnvironmentRepository environments,
       LimitsProperties limits,
-      Ownership ownership) {
+      Ownership ownership,
+      WorkerEvents events) {
+    this.events = events;
     this.environments = environments;
     this.limits = limits;
     this.ownership = ownership;
@@ -105,6 +108,8 @@ public class WorkerService {
               workerId, environmentId, profileName, extraArgs, worker.pid(), worker.pgid(), worker.startTicks(),
               worker.bootId(), node.id(), worker.startedAt()));
         });
+        // Committed, and announced before the reaper follows the worker: its end comes after.
+        events.statusChanged(recorded[0]);
       }
     });
     return recorded[0];

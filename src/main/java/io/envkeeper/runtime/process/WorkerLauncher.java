@@ -23,12 +23,14 @@ class WorkerLauncher {
   private final ScopedReaper reaper;
   private final NativeProcesses natives;
   private final Clock clock;
+  private final LiveWorkerLogs liveLogs;
   private final String bootId = ProcStat.bootId();
 
-  WorkerLauncher(ScopedReaper reaper, Clock clock) {
+  WorkerLauncher(ScopedReaper reaper, Clock clock, LiveWorkerLogs liveLogs) {
     this.reaper = reaper;
     this.natives = reaper.natives();
     this.clock = clock;
+    this.liveLogs = liveLogs;
   }
 
   /** Starts the worker; it is registered with the reaper, and its output read, before this returns. */
@@ -38,7 +40,10 @@ class WorkerLauncher {
     try {
       fds.stdin = natives.pipe(false, true);
       fds.output = natives.pipe(true, false);
-      fds.log = new WorkerLog(spec.logFile(), spec.logMaxBytes());
+      WorkerLog[] opened = new WorkerLog[1];
+      fds.log = opened[0] = new WorkerLog(
+          spec.logFile(), spec.logMaxBytes(), () -> liveLogs.closed(spec.workerId(), opened[0]));
+      liveLogs.opened(spec.workerId(), fds.log);
       Child child = reaper.spawn(new ChildSpec(
           spec.command(), environment(spec.environment()), fds.stdin[0], fds.output[1], fds.output[1], directory, true));
       fds.closeChildEnds(); // only the child may hold them now

@@ -18,11 +18,17 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A worker's combined stdout/stderr, capped: when the file passes {@code maxBytes} it becomes
  * {@code <name>.1} (replacing the previous one) and a new file starts, so a worker never holds more
  * than twice the cap on disk. The service writes it (the worker only has a pipe), so the cap holds.
+ *
+ * <p>Every byte has an offset: the bytes written before it since the worker started. A rotation
+ * records where the new file starts in {@code <name>.offsets} ({@link KeptLog} reads it), so offsets
+ * stay the same across rotations and restarts while older bytes go. Followers ({@link LogListener})
+ * are told of new bytes and of the end; they read the files themselves.
  */
 public final class WorkerLog implements AutoCloseable {
 
@@ -32,13 +38,26 @@ public final class WorkerLog implements AutoCloseable {
   private final Path file;
   private final Path previous;
   private final long maxBytes;
+  private final Set<LogListener> listeners = ConcurrentHashMap.newKeySet();
+  private final Runnable onClose;
   private OutputStream out;
   private long written;
+  /** Bytes written since the worker started: the offset of the next byte. */
+  private long total;
+  private boolean lastWasNewline = true;
+  private boolean currentStartsAtLine = true;
+  private boolean previousStartsAtLine = true;
+  private boolean closed;
 
   WorkerLog(Path file, long maxBytes) {
+    this(file, maxBytes, () -> { });
+  }
+
+  WorkerLog(Path file, long maxBytes, Runnable onClose) {
     this.file = file;
     this.previous = file.resolveSibling(file.getFileName() + ".1");
     this.maxBytes = maxBytes;
+    this.onClose = onClose;
     try {
       Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
       this.out = open(file);
@@ -47,23 +66,55 @@ public final class WorkerLog implements AutoCloseable {
     }
   }
 
-  synchronized void write(byte[] bytes, int length) throws IOException {
-    if (out == null) {
-      return;
+  void write(byte[] bytes, int length) throws IOException {
+    synchronized (this) {
+      if (out == null) {
+        return;
+      }
+      if (written + length > maxBytes && written > 0) {
+        rotate();
+      }
+      out.write(bytes, 0, length);
+      out.flush();
+      written += length;
+      total += length;
+      lastWasNewline = length == 0 ? lastWasNewline : bytes[length - 1] == '\n';
     }
-    if (written + length > maxBytes && written > 0) {
-      rotate();
-    }
-    out.write(bytes, 0, length);
-    out.flush();
-    written += length;
+    listeners.forEach(LogListener::appended);
   }
 
   private void rotate() throws IOException {
     out.close();
     Files.move(file, previous, StandardCopyOption.REPLACE_EXISTING);
+    previousStartsAtLine = currentStartsAtLine;
+    currentStartsAtLine = lastWasNewline;
+    // After the move, before the new file exists: a reader that opened the files between the two
+    // sees the offsets change (or no current file) and reads again (KeptLog).
+    KeptLog.writeOffsets(file, total, currentStartsAtLine, previousStartsAtLine);
     out = open(file);
     written = 0;
+  }
+
+  /**
+   * Follows the log from now on.
+   *
+   * @return false if the log is already closed: nothing more will come
+   */
+  public synchronized boolean follow(LogListener listener) {
+    if (closed) {
+      return false;
+    }
+    listeners.add(listener);
+    return true;
+  }
+
+  public void unfollow(LogListener listener) {
+    listeners.remove(listener);
+  }
+
+  /** The log file (its rotated predecessor is {@code <name>.1}). */
+  public Path file() {
+    return file;
   }
 
   /** A tenant's output: readable by the service's user only (0600), whatever the umask. */
@@ -76,11 +127,23 @@ public final class WorkerLog implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() throws IOException {
-    if (out != null) {
-      out.close();
-      out = null;
+  public void close() throws IOException {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        if (out != null) {
+          out.close();
+          out = null;
+        }
+      } finally {
+        onClose.run();
+      }
     }
+    listeners.forEach(LogListener::ended);
+    listeners.clear();
   }
 
   /** The last {@code lines} lines of the log at {@code file} (and its rotated predecessor). */

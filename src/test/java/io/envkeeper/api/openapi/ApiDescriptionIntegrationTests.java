@@ -209,7 +209,12 @@ class ApiDescriptionIntegrationTests extends IntegrationTest {
         .isEqualTo("#/components/schemas/EnvironmentEvent");
     JsonNode event = document.at("/components/schemas/EnvironmentEvent");
     assertThat(event.at("/discriminator/propertyName").asString()).isEqualTo("event");
-    assertThat(event.get("oneOf").toString()).contains("ChangeEvent", "ExpiringEvent", "DestroyedEvent");
+    assertThat(event.get("oneOf").toString()).contains("ChangeEvent", "WorkerEvent", "ExpiringEvent", "DestroyedEvent");
+    assertThat(event.at("/discriminator/mapping/worker").asString()).isEqualTo("#/components/schemas/WorkerEvent");
+    assertThat(document.at("/components/schemas/WorkerEventData/properties").propertyNames())
+        .containsExactlyInAnyOrder("workerId", "status", "pid", "exitCode", "signal", "restarts");
+    assertThat(document.at("/components/schemas/WorkerEventData/required").size()).isEqualTo(6);
+    assertThat(document.at("/components/schemas/WorkerEvent/properties").has("id")).isFalse();
     assertThat(event.at("/discriminator/mapping/expiring").asString()).isEqualTo("#/components/schemas/ExpiringEvent");
     assertThat(document.at("/components/schemas/ExpiringEvent/properties/data/$ref").asString())
         .isEqualTo("#/components/schemas/ExpiringEventData");
