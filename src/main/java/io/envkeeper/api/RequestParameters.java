@@ -143,6 +143,43 @@ final class RequestParameters {
     return nonNegative("Last-Event-ID", raw.trim());
   }
 
+  /** {@code ?follow=}: {@code true} or {@code false} (absent: false). */
+  static boolean follow(String raw) {
+    if (raw == null || raw.equals("false")) {
+      return false;
+    }
+    if (raw.equals("true")) {
+      return true;
+    }
+    throw new InvalidRequestException(
+        ProblemCode.INVALID_PARAMETER, "follow must be true or false, got '" + abbreviate(raw) + "'");
+  }
+
+  /** {@code Last-Event-ID} of a log follow: the byte offset after the last line a client saw. */
+  static Long logOffset(String raw) {
+    if (raw == null || raw.isBlank()) {
+      return null;
+    }
+    try {
+      long value = Long.parseLong(raw.trim());
+      if (value >= 0) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the problem below
+    }
+    throw new InvalidRequestException(ProblemCode.INVALID_PARAMETER,
+        "Last-Event-ID must be a byte offset of the log (an integer >= 0), got '" + abbreviate(raw) + "'");
+  }
+
+  /** A log offset past the end was never handed out: the client did not get it from this log. */
+  static void notPastEnd(long offset, long end) {
+    if (offset > end) {
+      throw new InvalidRequestException(ProblemCode.INVALID_PARAMETER,
+          "Last-Event-ID " + offset + " lies past the end of the worker's log (" + end + " bytes written)");
+    }
+  }
+
   /**
    * A cursor must not lie ahead of the environment's change sequence: no seq above it was ever
    * handed out, so the client did not get it from this service (an empty answer would hide that).

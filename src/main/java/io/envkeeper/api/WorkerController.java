@@ -1,6 +1,16 @@
 package io.envkeeper.api;
 
+import io.envkeeper.runtime.process.KeptLog;
+import io.envkeeper.security.CallerContext;
 import io.envkeeper.worker.Worker;
+import io.envkeeper.worker.WorkerLogSource;
+import io.swagger.v3.oas.annotations.Hidden;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import io.envkeeper.worker.WorkerService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -37,9 +47,13 @@ import org.springframework.web.bind.annotation.RestController;
 class WorkerController {
 
   private final WorkerService workers;
+  private final LogStreams streams;
+  private final CallerContext callers;
 
-  WorkerController(WorkerService workers) {
+  WorkerController(WorkerService workers, LogStreams streams, CallerContext callers) {
     this.workers = workers;
+    this.streams = streams;
+    this.callers = callers;
   }
 
   @Operation(operationId = "startWorker", summary = "Start a worker",
@@ -98,20 +112,84 @@ class WorkerController {
     return ResponseEntity.status(status).body(WorkerResponse.of(worker));
   }
 
-  @Operation(operationId = "getWorkerLog", summary = "Read the end of a worker's log",
-      description = "The last lines of the worker's combined stdout and stderr, one per line.")
-  @ApiResponse(responseCode = "200", description = "The last lines, each ending with a newline",
-      content = @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string"),
-          examples = @ExampleObject(name = "lines", value = "listening on :3000\nready\n")))
+  @Operation(operationId = "getWorkerLog", summary = "Read or follow a worker's log",
+      description = "The last lines of the worker's combined stdout and stderr, one per line, as `text/plain`. With"
+          + " `follow=true` and `Accept: text/event-stream`, a live stream instead (each message is described by"
+          + " `WorkerLogEvent`): a `line` event per output line from the oldest line still kept (or the last `tail`"
+          + " lines) on, its `id:` the byte offset after the line (bytes since the worker started: stable across"
+          + " rotations and restarts); `Last-Event-ID` resumes after that byte; a `truncated` event when the log was"
+          + " rotated past the offset; comment heartbeats every `envkeeper.watch.heartbeat`; and, once the worker"
+          + " has ended and all its output was sent, an `exit` event, after which the stream ends. A follow keeps"
+          + " the environment alive while it is open (`log_stream:<worker id>` in `keptAliveBy`). The service closes"
+          + " it after `envkeeper.watch.stream-timeout`, when it stops, and when the token is revoked: reconnect"
+          + " with `Last-Event-ID`.")
+  @ApiResponse(responseCode = "200", description = "The last lines (`text/plain`), or the followed log"
+      + " (`text/event-stream`, one message per event)",
+      content = {
+        @Content(mediaType = MediaType.TEXT_PLAIN_VALUE, schema = @Schema(type = "string"),
+            examples = @ExampleObject(name = "lines", value = "listening on :3000\nready\n")),
+        @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE,
+            schema = @Schema(implementation = WorkerLogMessages.class),
+            examples = @ExampleObject(name = "stream", summary = "Two lines, then the worker's exit",
+                value = ": envkeeper worker 7d3c1a52-9b0e-4c55-8f0a-2f6f3c1e9d10\n\n"
+                    + "id:19\nevent:line\ndata:{\"text\":\"listening on :3000\"}\n\n"
+                    + "id:25\nevent:line\ndata:{\"text\":\"ready\"}\n\n"
+                    + "event:exit\ndata:{\"status\":\"EXITED\",\"exitCode\":0,\"signal\":null}\n\n"))})
+  @ProblemResponse(status = 400, codes = ProblemCode.INVALID_PARAMETER)
   @ProblemResponse(status = 404, codes = ProblemCode.WORKER_NOT_FOUND)
+  @ProblemResponse(status = 406, codes = ProblemCode.NOT_ACCEPTABLE)
   @GetMapping(path = "/{wid}/log", produces = MediaType.TEXT_PLAIN_VALUE)
   String log(
       @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id, @Parameter(description = "Worker id", schema = @Schema(format = "uuid")) @PathVariable String wid,
-      @Parameter(description = "How many of the last lines", schema = @Schema(type = "integer", format = "int32",
+      @Parameter(description = "How many of the last lines (with `follow=true`: where the stream starts; without,"
+          + " the stream starts at the oldest line kept)", schema = @Schema(type = "integer", format = "int32",
           minimum = "1", maximum = "10000", defaultValue = "200"))
-      @RequestParam(required = false) String tail) {
-    List<String> lines = workers.log(
-        RequestParameters.environmentId(id), RequestParameters.workerId(wid), RequestParameters.tail(tail));
+      @RequestParam(required = false) String tail,
+      @Parameter(description = "`true` (with `Accept: text/event-stream`): follow the log as Server-Sent Events",
+          schema = @Schema(type = "boolean", defaultValue = "false"))
+      @RequestParam(required = false) String follow,
+      @Parameter(description = "With `follow=true`: resume after this byte offset (the `id` of the last event"
+          + " received). Not a number, negative or past the end of the log: `400 invalid_parameter`",
+          schema = @Schema(type = "integer", format = "int64", minimum = "0"))
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) throws HttpMediaTypeNotAcceptableException {
+    UUID environmentId = RequestParameters.environmentId(id);
+    UUID workerId = RequestParameters.workerId(wid);
+    if (RequestParameters.follow(follow)) {
+      // Only reached when the Accept header rules out text/event-stream (else follow() answers).
+      throw new HttpMediaTypeNotAcceptableException(List.of(MediaType.TEXT_EVENT_STREAM));
+    }
+    List<String> lines = workers.log(environmentId, workerId, RequestParameters.tail(tail));
     return lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
+  }
+
+  /** {@code ?follow=…} with an event-stream Accept: described with {@link #log}, one operation. */
+  @Hidden
+  @GetMapping(path = "/{wid}/log", params = {"follow", "follow!=false"}, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  SseEmitter follow(
+      @PathVariable String id, @PathVariable String wid, @RequestParam(required = false) String tail,
+      @RequestParam String follow, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+    UUID environmentId = RequestParameters.environmentId(id);
+    UUID workerId = RequestParameters.workerId(wid);
+    if (!RequestParameters.follow(follow)) {
+      throw new InvalidRequestException(ProblemCode.INVALID_PARAMETER,
+          "follow=false answers text/plain: leave out Accept: text/event-stream, or ask with follow=true");
+    }
+    Long resumeFrom = RequestParameters.logOffset(lastEventId);
+    Integer lines = tail == null ? null : RequestParameters.tail(tail);
+    WorkerLogSource source = workers.logSource(environmentId, workerId); // 404 for an unknown worker
+    if (resumeFrom != null) {
+      RequestParameters.notPastEnd(resumeFrom, logEnd(source));
+    }
+    return streams.open(environmentId, workerId, resumeFrom, lines, callers.current());
+  }
+
+  private static long logEnd(WorkerLogSource source) {
+    try (KeptLog kept = KeptLog.open(source.file())) {
+      return kept.end();
+    } catch (NoSuchFileException e) {
+      return 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the log of worker " + source.state().workerId(), e);
+    }
   }
 }

@@ -14,7 +14,8 @@ public record WorkerEvent(UUID workerId, WorkerStatus status, int pid, Integer e
   /** The SSE event name. */
   public static final String NAME = "worker";
 
-  static WorkerEvent of(Worker worker) {
+  /** The worker as its row stands. */
+  public static WorkerEvent of(Worker worker) {
     return new WorkerEvent(
         worker.getId(), worker.getStatus(), worker.getPid(), worker.getExitCode(), worker.getSignal(), 0);
   }

@@ -10,6 +10,7 @@ import io.envkeeper.environment.Ownership;
 import io.envkeeper.runtime.EnvironmentRuntime;
 import io.envkeeper.runtime.RuntimeManager;
 import io.envkeeper.runtime.WorkerStart;
+import io.envkeeper.runtime.process.LiveWorkerLogs;
 import io.envkeeper.runtime.process.WorkerHandle;
 import io.envkeeper.runtime.process.WorkerLog;
 import io.envkeeper.runtime.process.WorkerProperties;
@@ -45,6 +46,7 @@ public class WorkerService {
   private final LimitsProperties limits;
   private final Ownership ownership;
   private final WorkerEvents events;
+  private final LiveWorkerLogs liveLogs;
 
   WorkerService(
       RuntimeManager runtimes,
@@ -58,8 +60,10 @@ public class WorkerService {
       EnvironmentRepository environments,
       LimitsProperties limits,
       Ownership ownership,
-      WorkerEvents events) {
+      WorkerEvents events,
+      LiveWorkerLogs liveLogs) {
     this.events = events;
+    this.liveLogs = liveLogs;
     this.environments = environments;
     this.limits = limits;
     this.ownership = ownership;
@@ -171,6 +175,15 @@ public class WorkerService {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the log of worker " + workerId, e);
     }
+  }
+
+  /**
+   * The worker's log for a follow: its row (404 for a worker of another environment), its file, and
+   * the log being written while its output has not ended.
+   */
+  public WorkerLogSource logSource(UUID environmentId, UUID workerId) {
+    Worker worker = get(environmentId, workerId);
+    return new WorkerLogSource(WorkerEvent.of(worker), logs.of(environmentId, workerId), liveLogs.find(workerId));
   }
 
   private List<String> checkArgs(String profileName, WorkerProperties.Profile profile, List<String> args) {

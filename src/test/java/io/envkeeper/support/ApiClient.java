@@ -55,6 +55,11 @@ public final class ApiClient {
     return new ApiClient(port(), token, timeout);
   }
 
+  /** The bearer token this client sends (null when anonymous). */
+  public String token() {
+    return token;
+  }
+
   /** {@code http://localhost:<port>}: where the service answers. */
   public String baseUrl() {
     return base;
