@@ -53,8 +53,8 @@ final class EventStreamMessages {
       @Schema(requiredMode = RequiredMode.REQUIRED) io.envkeeper.worker.WorkerStatus status,
       @Schema(requiredMode = RequiredMode.REQUIRED, description = "Process id (and process group id) of the worker")
           int pid,
-      @Schema(description = "Exit code once it exited by itself; null otherwise") @Nullable Integer exitCode,
-      @Schema(description = "Number of the signal that ended it; null otherwise") @Nullable Integer signal,
+      @Schema(requiredMode = RequiredMode.REQUIRED, description = "Exit code once it exited by itself; null otherwise") @Nullable Integer exitCode,
+      @Schema(requiredMode = RequiredMode.REQUIRED, description = "Number of the signal that ended it; null otherwise") @Nullable Integer signal,
       @Schema(requiredMode = RequiredMode.REQUIRED, description = "Restarts under the same worker id") int restarts) {}
 
   /** {@code event: expiring}: expiry will destroy the environment at {@code destroyAt} unless it changes. */

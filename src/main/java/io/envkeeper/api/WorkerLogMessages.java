@@ -70,6 +70,6 @@ final class WorkerLogMessages {
   @Schema(name = "LogExitEventData", description = "Payload of the `exit` event: how the worker ended.")
   record Exit(
       @Schema(requiredMode = RequiredMode.REQUIRED, description = "`EXITED` or `LOST`") WorkerStatus status,
-      @Schema(description = "Exit code when it exited by itself; null otherwise") @Nullable Integer exitCode,
-      @Schema(description = "Number of the signal that ended it; null otherwise") @Nullable Integer signal) {}
+      @Schema(requiredMode = RequiredMode.REQUIRED, description = "Exit code when it exited by itself; null otherwise") @Nullable Integer exitCode,
+      @Schema(requiredMode = RequiredMode.REQUIRED, description = "Number of the signal that ended it; null otherwise") @Nullable Integer signal) {}
 }

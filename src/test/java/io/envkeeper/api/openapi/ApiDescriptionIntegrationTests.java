@@ -194,10 +194,24 @@ class ApiDescriptionIntegrationTests extends IntegrationTest {
   }
 
   @Test
-  void workerLogIsPlainText() {
-    JsonNode ok = operation("get " + WORKER + "/log").at("/responses/200/content");
-    assertThat(ok.has("text/plain")).isTrue();
+  void workerLogIsPlainTextOrAFollowedEventStream() {
+    JsonNode operation = operation("get " + WORKER + "/log");
+    JsonNode ok = operation.at("/responses/200/content");
+    assertThat(ok.propertyNames()).containsExactlyInAnyOrder("text/plain", "text/event-stream");
     assertThat(ok.at("/text~1plain/schema/type").asString()).isEqualTo("string");
+    assertThat(ok.at("/text~1event-stream/schema/$ref").asString()).isEqualTo("#/components/schemas/WorkerLogEvent");
+    assertThat(operation.get("parameters").toString()).contains("\"follow\"", "Last-Event-ID", "\"tail\"");
+    JsonNode event = document.at("/components/schemas/WorkerLogEvent");
+    assertThat(event.at("/discriminator/propertyName").asString()).isEqualTo("event");
+    assertThat(event.at("/discriminator/mapping/line").asString()).isEqualTo("#/components/schemas/LogLineEvent");
+    assertThat(event.at("/discriminator/mapping/truncated").asString()).isEqualTo("#/components/schemas/LogTruncatedEvent");
+    assertThat(event.at("/discriminator/mapping/exit").asString()).isEqualTo("#/components/schemas/LogExitEvent");
+    assertThat(document.at("/components/schemas/LogLineEventData/properties").propertyNames()).containsExactly("text");
+    assertThat(document.at("/components/schemas/LogExitEventData/properties").propertyNames())
+        .containsExactlyInAnyOrder("status", "exitCode", "signal");
+    assertThat(document.at("/components/schemas/LogExitEventData/required").size()).isEqualTo(3);
+    assertProblem("get " + WORKER + "/log", "404", ProblemCode.WORKER_NOT_FOUND);
+    assertProblem("get " + WORKER + "/log", "400", ProblemCode.INVALID_PARAMETER);
   }
 
   @Test
