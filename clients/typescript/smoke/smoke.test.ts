@@ -13,8 +13,8 @@ import {
   createEnvkeeperClient,
   environmentEvents,
   StreamOpenError,
+  workerLogLines,
   type EnvironmentEvent,
-  type EnvkeeperClient,
 } from "../src/index.js";
 
 const SMOKE_GREETING = "hello from the smoke test";
@@ -57,9 +57,8 @@ test("create, list, start a worker, follow its log, read events, destroy, see 41
   const workers = await api.GET("/api/v1/environments/{id}/workers", { params: { path: { id: environment.id } } });
   assert.deepEqual(workers.data!.items.map((item) => item.id), [worker.id]);
 
-  // Follow its log. The live follow (`…/log?follow=true`, SSE) is not in the API yet; once it is,
-  // this one line becomes `const lines = workerLogLines(api, environment.id, worker.id, deadline);`.
-  const lines = pollWorkerLog(api, environment.id, worker.id, deadline);
+  // Follow its log live (`…/log?follow=true`, SSE).
+  const lines = workerLogLines(api, environment.id, worker.id, { signal: deadline });
   for await (const line of lines) {
     if (line === SMOKE_GREETING) {
       break;
@@ -123,25 +122,6 @@ test("a call without a valid token is a 401 problem", async () => {
   assert.equal(refused.response.status, 401);
   assert.equal(refused.error?.code, "unauthorized");
 });
-
-/** Today's log follow: polls `GET …/log?tail=` and yields each line once. */
-async function* pollWorkerLog(
-  client: EnvkeeperClient, environmentId: string, workerId: string, signal: AbortSignal,
-): AsyncGenerator<string> {
-  let seen = 0;
-  while (!signal.aborted) {
-    const { data, error } = await client.GET("/api/v1/environments/{id}/workers/{wid}/log", {
-      params: { path: { id: environmentId, wid: workerId }, query: { tail: 10_000 } },
-      parseAs: "text",
-    });
-    assert.equal(error, undefined);
-    const lines = data!.split("\n").filter((line) => line !== "");
-    yield* lines.slice(seen);
-    seen = lines.length;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error("log follow timed out");
-}
 
 async function collect(stream: AsyncGenerator<EnvironmentEvent>, into: EnvironmentEvent[]): Promise<void> {
   for await (const event of stream) {

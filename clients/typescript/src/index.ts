@@ -1,7 +1,8 @@
 /**
  * The Envkeeper API from TypeScript: `createEnvkeeperClient` gives a typed fetch client (openapi-fetch
  * over the types openapi-typescript generated from the service's OpenAPI description), and
- * `environmentEvents` follows an environment's event stream, resuming with `Last-Event-ID`.
+ * `environmentEvents` follows an environment's event stream and `workerLog` / `workerLogLines` a worker's
+ * log, both resuming with `Last-Event-ID`.
  */
 import createClient, { type Client, type ClientOptions } from "openapi-fetch";
 import type { components, paths } from "./generated/schema.js";
@@ -15,7 +16,14 @@ export {
   type ServerSentEvent,
   type StreamOpener,
 } from "./sse.js";
-export { environmentEvents, type EnvironmentEvent } from "./events.js";
+export {
+  environmentEvents,
+  workerLog,
+  workerLogLines,
+  type EnvironmentEvent,
+  type WorkerLogEvent,
+  type WorkerLogOptions,
+} from "./events.js";
 
 type Schemas = components["schemas"];
 export type Environment = Schemas["EnvironmentResponse"];
