@@ -13,11 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -166,20 +168,38 @@ class ContainerImageJarTests {
         "--logging.level.org.springframework.security.web.FilterChainProxy=DEBUG");
   }
 
-  /** The container's plain environment variables, as the StatefulSet sets them. */
+  /**
+   * The container's environment as the kubelet builds it from the StatefulSet: downward-API fields
+   * of pod envkeeper-0, and {@code $(NAME)} references to variables defined earlier in the list
+   * expanded (an undefined reference stays as written, as in Kubernetes).
+   */
   private static Map<String, String> podEnvironment(Path config) {
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> pod = Map.of("metadata.name", "envkeeper-0", "metadata.namespace", "envkeeper-test");
+    Map<String, String> env = new LinkedHashMap<>();
     for (Object entry : Node.list(chart.container().get("env"), "env")) {
       Map<String, Object> variable = Node.map(entry, "env entry");
+      String name = (String) variable.get("name");
       if (variable.get("value") != null) {
-        env.put((String) variable.get("name"), String.valueOf(variable.get("value")));
+        env.put(name, expandReferences(String.valueOf(variable.get("value")), env));
+      } else if (Node.at(variable, "valueFrom.fieldRef.fieldPath") instanceof String field) {
+        assertThat(pod).as("downward API field of " + name).containsKey(field);
+        env.put(name, pod.get(field));
       }
     }
-    env.put("ENVKEEPER_NODE_ID", "envkeeper-0");
     env.put("SPRING_CONFIG_ADDITIONAL_LOCATION", "file:" + config);
     // A small heap: this machine's memory is shared with other builds, not a pod's own limit.
     env.put("JAVA_TOOL_OPTIONS", env.getOrDefault("JAVA_TOOL_OPTIONS", "") + " -Xmx256m");
     return env;
+  }
+
+  private static String expandReferences(String value, Map<String, String> defined) {
+    Matcher reference = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_.-]*)\\)").matcher(value);
+    StringBuilder expanded = new StringBuilder();
+    while (reference.find()) {
+      String replacement = defined.getOrDefault(reference.group(1), reference.group());
+      reference.appendReplacement(expanded, Matcher.quoteReplacement(replacement));
+    }
+    return reference.appendTail(expanded).toString();
   }
 
   private static String probePath(String probe) {
