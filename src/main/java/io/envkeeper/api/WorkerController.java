@@ -32,10 +32,14 @@ class WorkerController {
     this.workers = workers;
   }
 
+  /** 201 once started; with {@code ?waitReady=PT10S}, once ready (or at the timeout, {@code ready:false}). */
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<WorkerResponse> start(@PathVariable String id, @Valid @RequestBody CreateWorkerRequest request) {
+  ResponseEntity<WorkerResponse> start(
+      @PathVariable String id, @Valid @RequestBody CreateWorkerRequest request,
+      @RequestParam(name = "waitReady", required = false) String waitReady) {
     UUID environmentId = RequestParameters.environmentId(id);
-    Worker worker = workers.start(environmentId, request.profile(), request.args());
+    java.time.Duration readyWait = RequestParameters.waitReady(waitReady);
+    Worker worker = workers.start(environmentId, request.profile(), request.args(), readyWait);
     return ResponseEntity.created(
             URI.create(EnvironmentController.BASE_PATH + "/" + environmentId + "/workers/" + worker.getId()))
         .body(WorkerResponse.of(worker));

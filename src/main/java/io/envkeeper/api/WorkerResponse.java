@@ -9,7 +9,9 @@ import java.util.UUID;
 
 /**
  * A worker as API.md shows it. {@code signal} is the number of the signal that ended it
- * ({@code signalName} its name), {@code exitCode} the code it exited with; at most one is set.
+ * ({@code signalName} its name), {@code exitCode} the code it exited with; at most one is set (for a
+ * worker in BACKOFF: how its last process ended). {@code restarts} counts the processes that
+ * replaced its first; {@code ready}/{@code readyAt} are those of its current process.
  */
 public record WorkerResponse(
     UUID id,
@@ -23,7 +25,10 @@ public record WorkerResponse(
     Integer exitCode,
     Integer signal,
     String signalName,
-    String lastError) {
+    String lastError,
+    int restarts,
+    boolean ready,
+    Instant readyAt) {
 
   static WorkerResponse of(Worker worker) {
     return new WorkerResponse(
@@ -38,7 +43,10 @@ public record WorkerResponse(
         worker.getExitCode(),
         worker.getSignal(),
         worker.getSignal() == null ? null : ExitStatus.signalName(worker.getSignal()),
-        worker.getLastError());
+        worker.getLastError(),
+        worker.getRestarts(),
+        worker.isReady(),
+        worker.getReadyAt());
   }
 
 }

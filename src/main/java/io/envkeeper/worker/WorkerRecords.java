@@ -5,16 +5,20 @@ import io.envkeeper.runtime.process.StopOutcome;
 import io.envkeeper.runtime.process.WorkerHandle;
 import io.envkeeper.runtime.process.WorkerLifecycle;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.UUID;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.orm.ObjectOptimisticLockingFailureException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Keeps worker rows in step with their processes. Idempotent: an end reported twice (the exit seen
- * by the reaper, then the stop that caused it) changes the row once.
+ * Keeps worker rows in step with their processes: the one place a worker row is written, so every
+ * change (RUNNING, BACKOFF, STOPPING, EXITED, LOST, a restart, readiness) is published once as a
+ * {@link WorkerStatusChanged} from here. Idempotent: an end reported twice (the exit seen by the
+ * reaper, then the stop that caused it) changes the row once.
  */
 @Component
 class WorkerRecords implements WorkerLifecycle {
@@ -24,14 +28,29 @@ class WorkerRecords implements WorkerLifecycle {
   private final WorkerRepository workers;
   private final TransactionTemplate transaction;
   private final Clock clock;
+  private final ApplicationEventPublisher events;
 
-  WorkerRecords(WorkerRepository workers, TransactionTemplate transaction, Clock clock) {
+  WorkerRecords(WorkerRepository workers, TransactionTemplate transaction, Clock clock, ApplicationEventPublisher events) {
     this.workers = workers;
     this.transaction = transaction;
     this.clock = clock;
+    this.events = events;
   }
 
-  /** RUNNING -> STOPPING for all of them in one transaction: one commit, however many workers. */
+  /** Inserts the row of a worker just spawned (inside the caller's transaction). */
+  Worker started(Worker row) {
+    Worker saved = workers.saveAndFlush(row);
+    changed(saved);
+    return saved;
+  }
+
+  /** What a row records of a spawned process. */
+  static Worker.Spawned spawned(WorkerHandle worker) {
+    return new Worker.Spawned(worker.pid(), worker.pgid(), worker.startTicks(), worker.bootId(), worker.startedAt(),
+        worker.hasReadyLine() ? null : worker.startedAt());
+  }
+
+  /** RUNNING or BACKOFF -> STOPPING for all of them in one transaction: one commit, however many workers. */
   @Override
   public void stopping(Collection<WorkerHandle> stopping) {
     for (int attempt = 1; ; attempt++) {
@@ -39,12 +58,12 @@ class WorkerRecords implements WorkerLifecycle {
         transaction.executeWithoutResult(status -> {
           for (WorkerHandle worker : stopping) {
             workers.findById(worker.workerId()).ifPresent(row -> {
-              if (row.getStatus() == WorkerStatus.RUNNING) {
+              if (row.getStatus() == WorkerStatus.RUNNING || row.getStatus() == WorkerStatus.BACKOFF) {
                 row.beginStop();
+                changed(workers.saveAndFlush(row));
               }
             });
           }
-          workers.flush();
         });
         return;
       } catch (ObjectOptimisticLockingFailureException e) {
@@ -55,13 +74,10 @@ class WorkerRecords implements WorkerLifecycle {
     }
   }
 
-  /** RUNNING -> STOPPING, committed; a row already stopping or ended is left as it is. */
+  /** RUNNING or BACKOFF -> STOPPING, committed; a row already stopping or ended is left as it is. */
   void beginStop(UUID workerId) {
-    update(workerId, row -> {
-      if (row.getStatus() == WorkerStatus.RUNNING) {
-        row.beginStop();
-      }
-    });
+    update(workerId, row -> row.getStatus() == WorkerStatus.RUNNING || row.getStatus() == WorkerStatus.BACKOFF,
+        Worker::beginStop);
   }
 
   @Override
@@ -73,35 +89,82 @@ class WorkerRecords implements WorkerLifecycle {
     }
   }
 
+  @Override
+  public boolean backingOff(WorkerHandle ended, ExitStatus status, String note) {
+    return update(ended.workerId(), row -> row.getStatus() == WorkerStatus.RUNNING && row.getPid() == ended.pid(),
+        row -> row.beginBackoff(status.exitCode(), status.signal(), note, clock.instant()));
+  }
+
+  @Override
+  public boolean mayRestart(UUID workerId) {
+    return workers.findById(workerId).map(row -> row.getStatus() == WorkerStatus.BACKOFF).orElse(false);
+  }
+
+  @Override
+  public void restarted(WorkerHandle next) {
+    if (!update(next.workerId(), row -> row.getStatus() == WorkerStatus.BACKOFF, row -> row.restarted(spawned(next)))) {
+      throw new IllegalStateException("worker " + next.workerId() + " is no longer waiting to restart");
+    }
+  }
+
+  @Override
+  public void ready(WorkerHandle worker, Instant at) {
+    changeIf(worker.workerId(), row -> true, row -> row.markReady(worker.pid(), at));
+  }
+
   void exited(UUID workerId, ExitStatus status, String error) {
     String detail = error;
     if (status.vanished() && detail == null) {
       detail = "exit status unknown: the process was not (or no longer) a child of this service";
     }
     String finalDetail = detail;
-    update(workerId, row -> row.markExited(status.exitCode(), status.signal(), finalDetail, clock.instant()));
+    update(workerId, row -> true, row -> row.markExited(status.exitCode(), status.signal(), finalDetail, clock.instant()));
   }
 
   void lost(UUID workerId, String error) {
-    update(workerId, row -> row.markLost(error, clock.instant()));
+    update(workerId, row -> true, row -> row.markLost(error, clock.instant()));
   }
 
-  /** Applies {@code change} to a row not yet ended; re-reads and retries when another writer won. */
-  private void update(UUID workerId, Consumer<Worker> change) {
+  /** Changes made by {@code change} to a row not yet ended; the row changed only if it returns true. */
+  private interface Change {
+    boolean apply(Worker row);
+  }
+
+  private boolean update(UUID workerId, Predicate<Worker> applies, java.util.function.Consumer<Worker> change) {
+    return changeIf(workerId, applies, row -> {
+      change.accept(row);
+      return true;
+    });
+  }
+
+  /**
+   * Applies {@code change} to the row if it is not yet ended and {@code applies}; re-reads and
+   * retries when another writer won. Returns whether the row changed.
+   */
+  private boolean changeIf(UUID workerId, Predicate<Worker> applies, Change change) {
     for (int attempt = 1; ; attempt++) {
       try {
-        transaction.executeWithoutResult(status -> workers.findById(workerId).ifPresent(row -> {
-          if (!row.getStatus().isTerminal()) {
-            change.accept(row);
-            workers.saveAndFlush(row);
-          }
-        }));
-        return;
+        Boolean changed = transaction.execute(status -> workers.findById(workerId)
+            .filter(row -> !row.getStatus().isTerminal() && applies.test(row))
+            .map(row -> {
+              if (!change.apply(row)) {
+                return false;
+              }
+              changed(workers.saveAndFlush(row));
+              return true;
+            })
+            .orElse(false));
+        return Boolean.TRUE.equals(changed);
       } catch (ObjectOptimisticLockingFailureException e) {
         if (attempt >= MAX_OPTIMISTIC_RETRIES) {
           throw e;
         }
       }
     }
+  }
+
+  /** The one place a change of a worker row is announced. */
+  private void changed(Worker row) {
+    events.publishEvent(WorkerStatusChanged.of(row));
   }
 }

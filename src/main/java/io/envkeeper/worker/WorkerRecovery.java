@@ -178,6 +178,23 @@ public class WorkerRecovery implements DisposableBean {
       return Optional.empty(); // handled already, by whichever path came first
     }
     Worker worker = unfinished.get();
+    Optional<String> survivors = recoverProcess(worker);
+    // Whatever its processes left in its cgroup (a daemon that left the process group) goes too.
+    String cgroupSurvivors = leftovers.killCgroup(worker.getCgroup(), id, worker.getProfile());
+    if (cgroupSurvivors != null) {
+      log.error("environment {}: worker {}: {}", worker.getEnvironmentId(), id, cgroupSurvivors);
+      return Optional.of("worker " + id + ": " + cgroupSurvivors);
+    }
+    return survivors;
+  }
+
+  private Optional<String> recoverProcess(Worker worker) {
+    UUID id = worker.getId();
+    if (worker.getStatus() == WorkerStatus.BACKOFF) {
+      // Its process had ended; the restart it waited for belonged to the run that is gone.
+      records.exited(id, ExitStatus.unknown(), "not restarted: the service restarted while it waited to restart");
+      return Optional.empty();
+    }
     Recorded process = recordedOf(worker);
     switch (leftovers.inspect(process)) {
       case ANOTHER_BOOT -> {

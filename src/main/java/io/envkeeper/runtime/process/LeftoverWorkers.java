@@ -128,6 +128,37 @@ public class LeftoverWorkers {
     }
   }
 
+  /**
+   * Kills whatever is left in the cgroup an earlier run recorded for worker {@code workerId}
+   * ({@code cgroup.kill}: daemons that left its process group too) and removes it. Only a directory
+   * that is exactly a worker's cgroup as this service names them ({@code .../envkeeper.<node>/<worker
+   * id>} on the cgroup2 mount) is ever touched, whatever a row says.
+   *
+   * @return null when nothing is left, else a description of what survived
+   */
+  public String killCgroup(String recordedPath, java.util.UUID workerId, String profile) {
+    if (recordedPath == null) {
+      return null;
+    }
+    java.nio.file.Path path = java.nio.file.Path.of(recordedPath).normalize();
+    java.util.Optional<CgroupMount> mount = CgroupMount.find().mount();
+    boolean ours = mount.isPresent() && path.startsWith(mount.get().mountPoint())
+        && path.getFileName().toString().equals(workerId.toString())
+        && path.getParent() != null && path.getParent().getFileName().toString().startsWith("envkeeper.");
+    if (!ours || !java.nio.file.Files.isDirectory(path)) {
+      return null;
+    }
+    WorkerCgroup cgroup = WorkerCgroup.at(path);
+    if (!cgroup.isEmpty()) {
+      cgroup.kill();
+      Duration bound = properties.stopTimeoutsOf(profile).killTimeout();
+      if (!Await.until(cgroup::isEmpty, bound, reaperProperties.exitPollInterval())) {
+        return "processes of cgroup " + path + " survived SIGKILL: " + cgroup.pids();
+      }
+    }
+    return cgroup.remove() ? null : "cgroup " + path + " could not be removed";
+  }
+
   /** Every live process whose environment has {@code variable}. */
   public List<Tagged> carrying(String variable) {
     return TaggedProcesses.carrying(variable).stream()

@@ -26,13 +26,19 @@ public final class WorkerLog implements AutoCloseable {
   private OutputStream out;
   private long written;
 
-  WorkerLog(Path file, long maxBytes) {
+  /**
+   * Opens the log of a new worker ({@code append} false: a fresh file) or of a restarted one
+   * ({@code append} true: the log continues where the previous process left it).
+   */
+  WorkerLog(Path file, long maxBytes, boolean append) {
     this.file = file;
     this.previous = file.resolveSibling(file.getFileName() + ".1");
     this.maxBytes = maxBytes;
     try {
       Files.createDirectories(file.getParent());
-      this.out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+      this.out = Files.newOutputStream(file, StandardOpenOption.CREATE,
+          append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+      this.written = append ? Files.size(file) : 0;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open worker log " + file, e);
     }

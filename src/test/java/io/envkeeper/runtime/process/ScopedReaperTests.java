@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class ScopedReaperTests {
 
-  private static final ReaperProperties DEFAULTS = new ReaperProperties(Duration.ofSeconds(1), true, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(10));
+  private static final ReaperProperties DEFAULTS = new ReaperProperties(Duration.ofSeconds(1), true, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofSeconds(5));
 
   private final ScopedReaper reaper = ScopedReaper.ofThisJvm();
   private final NativeProcesses natives = reaper.natives();
@@ -168,7 +168,7 @@ class ScopedReaperTests {
   /** A probe only looks: a dead loop shows DOWN, check after check, until a spawn restarts it. */
   @Test
   void healthReportsADeadLoopWithoutRestartingIt() {
-    HealthIndicator health = new ProcessCoreConfiguration().reaperHealthIndicator(reaper);
+    HealthIndicator health = ProcessCoreConfiguration.reaperHealth(reaper, java.util.Map::of);
     Thread loop = reaper.loopThread();
     long respawnsBefore = reaper.stats().respawns();
     loop.interrupt();
