@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.LockSupport;
@@ -21,8 +22,10 @@ import jnr.constants.platform.Signal;
  * is held at its first file action instead, before the exec:
  *
  * <ol>
- *   <li>a pipe whose write end is closed at once; the child's first action opens the read end
- *       again by {@code /proc/self/fd/N}, which blocks until a writer exists (FIFO semantics);
+ *   <li>a FIFO, made in the temporary directory, opened by the service for reading (non-blocking)
+ *       and unlinked at once (nothing stays on disk); the child's first action opens it again
+ *       through {@code /proc/<service pid>/fd/N}, which blocks until a writer exists (a FIFO's
+ *       open; an anonymous pipe's would not block);
  *   <li>{@code posix_spawnp} runs on a new thread of its own (glibc's spawn suspends the calling
  *       thread until the exec), so the only child in that thread's
  *       {@code /proc/self/task/<tid>/children} is this one: that is how its pid is known before
@@ -45,9 +48,11 @@ final class GatedSpawn {
   private static final long POLL_NANOS = 20_000;
 
   private final NativeProcesses natives;
+  private final int selfPid;
 
   GatedSpawn(NativeProcesses natives) {
     this.natives = natives;
+    this.selfPid = natives.posix().getpid();
   }
 
   /** A child killed because it could not be placed: the caller registers (reaps) it, then fails. */
@@ -73,10 +78,8 @@ final class GatedSpawn {
    */
   int spawn(ChildSpec spec, Duration timeout) {
     Deadline deadline = Deadline.in(timeout);
-    int[] pipe = natives.pipe(false, false);
-    natives.closeAll(pipe[1]); // no writer: the child's open of the read end waits for ours
-    int gate = pipe[0];
-    String gatePath = "/proc/self/fd/" + gate;
+    int gate = openGate();
+    String gatePath = "/proc/" + selfPid + "/fd/" + gate;
     CompletableFuture<String> spawnerTask = new CompletableFuture<>();
     CompletableFuture<Integer> spawned = new CompletableFuture<>();
     Thread spawner = new Thread(() -> {
@@ -112,6 +115,30 @@ final class GatedSpawn {
     }
   }
 
+  /** A FIFO opened for reading (no writer yet) and already unlinked: only its descriptor remains. */
+  private int openGate() {
+    Path fifo = Path.of(System.getProperty("java.io.tmpdir"), "envkeeper-gate-" + UUID.randomUUID());
+    if (natives.posix().mkfifo(fifo.toString(), 0600) != 0) {
+      throw new SpawnFailedException("cannot make the spawn gate " + fifo + " ("
+          + LinuxProcessCalls.errnoName(natives.posix().errno()) + ")");
+    }
+    try {
+      int fd = natives.posix().open(fifo.toString(),
+          OpenFlags.O_RDONLY.intValue() | OpenFlags.O_NONBLOCK.intValue() | OpenFlags.O_CLOEXEC.intValue(), 0);
+      if (fd < 0) {
+        throw new SpawnFailedException("cannot open the spawn gate " + fifo + " ("
+            + LinuxProcessCalls.errnoName(natives.posix().errno()) + ")");
+      }
+      return fd;
+    } finally {
+      try {
+        Files.deleteIfExists(fifo);
+      } catch (IOException e) {
+        // the descriptor is what counts; a stray name in the temporary directory harms nothing
+      }
+    }
+  }
+
   /**
    * The pid of the one child of the spawning thread, once the kernel lists it; 0 if the spawn
    * ended first (it failed without a child) or the deadline passed.
@@ -133,6 +160,7 @@ final class GatedSpawn {
 
   /** Opens the writer (the child's open returns), and keeps it until the spawn returned. */
   private void release(String gatePath, int pid, int pidfd, CompletableFuture<Integer> spawned, Deadline deadline) {
+    // Any open descriptor of the FIFO reaches it through /proc; ours is the gate's own.
     int writer = natives.posix().open(gatePath,
         OpenFlags.O_WRONLY.intValue() | OpenFlags.O_NONBLOCK.intValue() | OpenFlags.O_CLOEXEC.intValue(), 0);
     if (writer < 0) {
