@@ -1,5 +1,6 @@
 package io.envkeeper.worker;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.envkeeper.support.TestApplication;
@@ -33,7 +34,31 @@ class WorkerSupervisionConfigurationTests {
   })
   void badSettingFailsStartUpNamingTheProperty(String property, String value) {
     assertThatThrownBy(() -> start(PROFILE + property + "=" + value))
-        .hasStackTraceContaining(PROFILE + property);
+        .satisfies(failure -> assertThat(stackTrace(failure)).containsAnyOf(PROFILE + property, beanPath(property)));
+  }
+
+  /**
+   * Spring names a property that failed conversion as configured ({@code ...lsp.max-restarts}) and
+   * one that failed validation by its path in the record ({@code ...profiles[lsp].maxRestarts}):
+   * both name it.
+   */
+  private static String beanPath(String property) {
+    StringBuilder camel = new StringBuilder();
+    for (int i = 0; i < property.length(); i++) {
+      char c = property.charAt(i);
+      if (c == '-' && i + 1 < property.length()) {
+        camel.append(Character.toUpperCase(property.charAt(++i)));
+      } else {
+        camel.append(c);
+      }
+    }
+    return "envkeeper.workers.profiles[lsp]." + camel;
+  }
+
+  private static String stackTrace(Throwable failure) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    failure.printStackTrace(new java.io.PrintWriter(out));
+    return out.toString();
   }
 
   @ParameterizedTest(name = "containment.mode={0}")

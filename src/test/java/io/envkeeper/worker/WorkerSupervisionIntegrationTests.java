@@ -53,7 +53,8 @@ import tools.jackson.databind.JsonNode;
   "envkeeper.workers.profiles.racer.restart-backoff=30ms",
   "envkeeper.workers.profiles.racer.restart-backoff-max=30ms",
   "envkeeper.workers.profiles.slowready.command=sh,-c,echo booting; sleep 0.3; echo listening on 8080; exec sleep 1000",
-  "envkeeper.workers.profiles.slowready.ready-line=listening on \\d+",
+  // Inlined properties are read as a .properties file: a backslash must be doubled there too.
+  "envkeeper.workers.profiles.slowready.ready-line=listening on \\\\d+",
   "envkeeper.workers.profiles.neverready.command=sh,-c,echo booting; exec sleep 1000",
   "envkeeper.workers.profiles.neverready.ready-line=^ready$",
   "envkeeper.workers.profiles.readycrash.command=sh,-c,echo ready; sleep 0.3; exit 1",

@@ -40,8 +40,14 @@ record ChildSpec(
   }
 
   /**
-   * The child's first file action: open {@code path} read-only onto descriptor {@code fd} (closed
-   * again before the program runs). {@code path} is a pipe without a writer, so the open blocks.
+   * The child's first file action: open {@code path} read-only onto descriptor 0. {@code path}
+   * names a FIFO without a writer, so the open blocks until the service opens one. Descriptor 0,
+   * because the next action puts stdin there anyway, and because its number is below any
+   * {@code RLIMIT_NOFILE} set while the child waits (glibc moves an opened descriptor to the
+   * requested number with {@code dup2}, which refuses a number at or above that limit).
    */
-  record Gate(int fd, String path) {}
+  record Gate(String path) {
+    /** Where the gate is opened in the child. */
+    static final int FD = 0;
+  }
 }

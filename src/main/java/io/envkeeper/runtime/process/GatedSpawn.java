@@ -85,7 +85,7 @@ final class GatedSpawn {
     Thread spawner = new Thread(() -> {
       try {
         spawnerTask.complete(Files.readSymbolicLink(Path.of("/proc/thread-self")).toString());
-        spawned.complete(natives.spawn(spec.withGate(new ChildSpec.Gate(gate, gatePath))));
+        spawned.complete(natives.spawn(spec.withGate(new ChildSpec.Gate(gatePath))));
       } catch (IOException | RuntimeException | Error e) {
         spawnerTask.complete("");
         spawned.completeExceptionally(e);

@@ -303,7 +303,7 @@ final class LinuxProcessCalls {
     if (spec.gate() != null) {
       // First of all: the child blocks in this open until the service has placed it (its cgroup,
       // its limits) and opens the other end; nothing of the worker's program runs before that.
-      check(libc.posix_spawn_file_actions_addopen(actions, spec.gate().fd(), strings.string(spec.gate().path()),
+      check(libc.posix_spawn_file_actions_addopen(actions, ChildSpec.Gate.FD, strings.string(spec.gate().path()),
           jnr.constants.platform.OpenFlags.O_RDONLY.intValue(), 0), "posix_spawn_file_actions_addopen");
     }
     check(libc.posix_spawn_file_actions_adddup2(actions, spec.stdin(), 0), "posix_spawn_file_actions_adddup2");
