@@ -285,9 +285,4 @@ public class Worker {
   public String getCgroup() {
     return cgroup;
   }
-
-  /** The version JPA bumps on every change: events carry it so a reader can order them. */
-  public long getVersion() {
-    return version;
-  }
 }

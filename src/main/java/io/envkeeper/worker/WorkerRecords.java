@@ -9,16 +9,14 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.orm.ObjectOptimisticLockingFailureException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Keeps worker rows in step with their processes: the one place a worker row is written, so every
- * change (RUNNING, BACKOFF, STOPPING, EXITED, LOST, a restart, readiness) is published once as a
- * {@link WorkerStatusChanged} from here. Idempotent: an end reported twice (the exit seen by the
- * reaper, then the stop that caused it) changes the row once.
+ * Keeps worker rows in step with their processes: the one place a worker row is written (RUNNING,
+ * BACKOFF, STOPPING, EXITED, LOST, a restart, readiness). Idempotent: an end reported twice (the
+ * exit seen by the reaper, then the stop that caused it) changes the row once.
  */
 @Component
 class WorkerRecords implements WorkerLifecycle {
@@ -28,20 +26,16 @@ class WorkerRecords implements WorkerLifecycle {
   private final WorkerRepository workers;
   private final TransactionTemplate transaction;
   private final Clock clock;
-  private final ApplicationEventPublisher events;
 
-  WorkerRecords(WorkerRepository workers, TransactionTemplate transaction, Clock clock, ApplicationEventPublisher events) {
+  WorkerRecords(WorkerRepository workers, TransactionTemplate transaction, Clock clock) {
     this.workers = workers;
     this.transaction = transaction;
     this.clock = clock;
-    this.events = events;
   }
 
   /** Inserts the row of a worker just spawned (inside the caller's transaction). */
   Worker started(Worker row) {
-    Worker saved = workers.saveAndFlush(row);
-    changed(saved);
-    return saved;
+    return workers.saveAndFlush(row);
   }
 
   /** What a row records of a spawned process. */
@@ -60,7 +54,7 @@ class WorkerRecords implements WorkerLifecycle {
             workers.findById(worker.workerId()).ifPresent(row -> {
               if (row.getStatus() == WorkerStatus.RUNNING || row.getStatus() == WorkerStatus.BACKOFF) {
                 row.beginStop();
-                changed(workers.saveAndFlush(row));
+                workers.saveAndFlush(row);
               }
             });
           }
@@ -150,7 +144,7 @@ class WorkerRecords implements WorkerLifecycle {
               if (!change.apply(row)) {
                 return false;
               }
-              changed(workers.saveAndFlush(row));
+              workers.saveAndFlush(row);
               return true;
             })
             .orElse(false));
@@ -161,10 +155,5 @@ class WorkerRecords implements WorkerLifecycle {
         }
       }
     }
-  }
-
-  /** The one place a change of a worker row is announced. */
-  private void changed(Worker row) {
-    events.publishEvent(WorkerStatusChanged.of(row));
   }
 }

@@ -36,7 +36,7 @@ import org.springframework.stereotype.Component;
 public class WorkerRecovery implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerRecovery.class);
-  static final String WORKER_ID_VARIABLE = "ENVKEEPER_WORKER_ID";
+  static final String WORKER_ID_VARIABLE = LeftoverWorkers.WORKER_ID_VARIABLE;
   static final String ENVIRONMENT_ID_VARIABLE = "ENVKEEPER_ENVIRONMENT_ID";
 
   private final WorkerRepository workers;
@@ -98,6 +98,11 @@ public class WorkerRecovery implements DisposableBean {
           + " behind by an earlier run); stopping it", process.variables().get(WORKER_ID_VARIABLE), process.process().pid());
       if (!leftovers.stop(process.process(), null)) {
         log.error("pid {} survived SIGKILL", process.process().pid());
+      }
+      // Its cgroup, if it got one, is in no row either: what its processes left there goes too.
+      String cgroupSurvivors = leftovers.killCgroupOf(UUID.fromString(process.variables().get(WORKER_ID_VARIABLE)));
+      if (cgroupSurvivors != null) {
+        log.error("worker {}: {}", process.variables().get(WORKER_ID_VARIABLE), cgroupSurvivors);
       }
       stopped++;
     }

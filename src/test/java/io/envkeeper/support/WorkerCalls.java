@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Worker calls as a client makes them (start, read, stop, log), and the pids a test saw, killed by
- * {@link #killSurvivors()} if the service left any alive (a failed test leaves nothing running).
+ * Worker calls as a client makes them (start, read, stop, log), the environments a test created
+ * ({@link #destroyAll()}), and the pids it saw, killed by {@link #killSurvivors()} if the service
+ * left any alive (a failed test leaves nothing running).
  */
 public final class WorkerCalls {
 
@@ -23,6 +24,7 @@ public final class WorkerCalls {
 
   private final ApiClient api;
   private final List<Integer> seen = new CopyOnWriteArrayList<>();
+  private final List<String> environments = new CopyOnWriteArrayList<>();
 
   public WorkerCalls(ApiClient api) {
     this.api = api;
@@ -31,7 +33,20 @@ public final class WorkerCalls {
   public String createEnvironment() {
     Response created = api.post(BASE, "{\"name\":\"supervised\"}");
     assertThat(created.status()).as(created.body()).isEqualTo(201);
-    return created.json().get("id").asString();
+    String id = created.json().get("id").asString();
+    environments.add(id);
+    return id;
+  }
+
+  /**
+   * Destroys every environment this test created (a repeat of a destroy the test made is answered
+   * 200 at once), so no worker of it runs on, restarts, or keeps a cgroup after the test.
+   */
+  public void destroyAll() {
+    for (String env : environments) {
+      Response destroyed = api.delete(BASE + "/" + env + "?wait=PT20S");
+      assertThat(destroyed.status()).as("destroy of %s: %s", env, destroyed.body()).isEqualTo(200);
+    }
   }
 
   /** Starts a worker of {@code profile}; asserts 201. */
@@ -93,6 +108,15 @@ public final class WorkerCalls {
       pids.add(Integer.parseInt(matcher.group(1)));
     }
     return pids;
+  }
+
+  /** Under cgroup containment, waits until no worker's cgroup is left below the workers' parent. */
+  public void awaitNoWorkerCgroup() {
+    JsonNode details = api.get("/actuator/health").json().get("components").get("reaper").get("details");
+    if ("cgroup".equals(details.path("containment").asString())) {
+      java.nio.file.Path parent = java.nio.file.Path.of(details.get("cgroup").asString());
+      await().atMost(TIMEOUT).until(() -> CgroupTree.children(parent).isEmpty());
+    }
   }
 
   /** Kills, by pid, every process this test saw that is still alive (the service should have). */

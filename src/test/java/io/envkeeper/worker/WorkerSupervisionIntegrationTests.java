@@ -62,9 +62,6 @@ import tools.jackson.databind.JsonNode;
   "envkeeper.workers.profiles.readycrash.restart=on-failure",
   "envkeeper.workers.profiles.readycrash.restart-backoff=700ms",
   "envkeeper.workers.profiles.plain.command=sleep,1000",
-  "envkeeper.workers.profiles.limited.command=sleep,1000",
-  "envkeeper.workers.profiles.limited.rlimits.nofile=64",
-  "envkeeper.workers.profiles.limited.rlimits.core=0",
 })
 class WorkerSupervisionIntegrationTests extends IntegrationTest {
 
@@ -81,7 +78,12 @@ class WorkerSupervisionIntegrationTests extends IntegrationTest {
 
   @AfterEach
   void leaveNoProcessBehind() {
-    calls.killSurvivors();
+    try {
+      calls.destroyAll();
+      calls.awaitNoWorkerCgroup();
+    } finally {
+      calls.killSurvivors();
+    }
   }
 
   @Test
@@ -185,6 +187,26 @@ class WorkerSupervisionIntegrationTests extends IntegrationTest {
     }
   }
 
+  /** Destroys land before, during and after restarts: once one is accepted, nothing of the worker runs again. */
+  @Test
+  void destroysRacingRestartsNeverLeaveAProcess() {
+    for (int round = 0; round < 12; round++) {
+      String env = calls.createEnvironment();
+      JsonNode worker = calls.start(env, "racer");
+      int restartsBeforeDestroy = round % 3;
+      await().atMost(Duration.ofSeconds(10)).until(() -> calls.get(env, worker).get("restarts").asInt() >= restartsBeforeDestroy);
+
+      Response destroyed = api().delete(WorkerCalls.BASE + "/" + env + "?wait=PT20S");
+
+      assertThat(destroyed.status()).as(destroyed.body()).isEqualTo(200);
+      Worker row = rows.findById(java.util.UUID.fromString(worker.get("id").asString())).orElseThrow();
+      assertThat(row.getStatus()).isEqualTo(WorkerStatus.EXITED);
+      assertNoProcessOf(worker, Duration.ofMillis(200));
+      assertThat(rows.findById(row.getId()).orElseThrow().getRestarts()).as("no restart after the destroy")
+          .isEqualTo(row.getRestarts());
+    }
+  }
+
   @Test
   void waitReadyAnswersOnceTheReadyLineWasPrinted() {
     String env = calls.createEnvironment();
@@ -247,18 +269,6 @@ class WorkerSupervisionIntegrationTests extends IntegrationTest {
     assertProblem(calls.startRaw(env, "plain", "?waitReady=-PT1S"), 400, "invalid_parameter");
 
     assertThat(api().get(WorkerCalls.BASE + "/" + env + "/workers").json().get("items")).isEmpty();
-  }
-
-  @Test
-  void rlimitsAreInPlaceWhenTheProgramStarts() throws Exception {
-    String env = calls.createEnvironment();
-    JsonNode worker = calls.start(env, "limited");
-
-    String limits = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", worker.get("pid").asString(), "limits"));
-
-    assertThat(limits).containsPattern("Max open files\\s+64\\s+64\\s");
-    assertThat(limits).containsPattern("Max core file size\\s+0\\s+0\\s");
-    assertThat(api().delete(WorkerCalls.path(env, worker) + "?wait=PT10S").status()).isEqualTo(200);
   }
 
   /** No live process carries the worker's id, checked again and again for {@code during}. */

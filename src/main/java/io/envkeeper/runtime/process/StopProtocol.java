@@ -89,9 +89,8 @@ class StopProtocol {
       return null;
     }
     log.info("environment {}: worker {}: killing {} leftover descendant(s)", worker.environmentId(), worker.workerId(), leftovers.size());
-    reaper.expectEnds(leftovers);
-    leftovers.forEach(process -> natives.signalVerified(process, Signal.SIGKILL.intValue()));
-    if (Await.until(() -> survivors(worker).isEmpty(), timeout, reaperProperties.exitPollInterval())) {
+    // Killed again at every look: a leftover may have forked while it was being killed.
+    if (Await.until(() -> killAll(survivors(worker)), timeout, reaperProperties.exitPollInterval())) {
       return null;
     }
     return "descendants survived SIGKILL: "
@@ -170,9 +169,17 @@ class StopProtocol {
     if (nothingLeft(worker)) {
       return;
     }
-    Set<ProcessRef> leftovers = survivors(worker);
-    reaper.expectEnds(leftovers);
-    leftovers.forEach(process -> natives.signalVerified(process, Signal.SIGKILL.intValue()));
+    killAll(survivors(worker));
+  }
+
+  /** SIGKILL to each (verified by pidfd), announced to the reaper first; true when there was none. */
+  private boolean killAll(Set<ProcessRef> processes) {
+    if (processes.isEmpty()) {
+      return true;
+    }
+    reaper.expectEnds(processes);
+    processes.forEach(process -> natives.signalVerified(process, Signal.SIGKILL.intValue()));
+    return false;
   }
 
   /**
@@ -182,13 +189,29 @@ class StopProtocol {
   private boolean nothingLeft(WorkerHandle worker) {
     return worker.hasExited()
         && !natives.groupHasMembers(worker.pgid())
-        && worker.descendants().stream().noneMatch(ProcessRef::isAlive);
+        && worker.descendants().stream().noneMatch(ProcessRef::isAlive)
+        && tagged(worker).isEmpty();
   }
 
   /**
-   * Live members of the worker's group and live recorded descendants. A live member pins the pgid,
-   * so members are ours, unless a new process now owns the leader's pid (then the number was
-   * recycled into a new group and its members are someone else's).
+   * Live processes other than the leader that still carry the worker's id in their environment:
+   * what a daemon started by the worker becomes once it left the group and its parent died
+   * between two scans of the descendant tracker ({@code eval $(ssh-agent -s)}: fork, setsid,
+   * chdir /, parent exits). Only a process that cleared its environment escapes this; a cgroup
+   * holds that one too.
+   */
+  private static List<ProcessRef> tagged(WorkerHandle worker) {
+    ProcessRef leader = new ProcessRef(worker.pid(), worker.startTicks());
+    return TaggedProcesses.carrying(TaggedProcesses.WORKER_ID, worker.workerId().toString()).stream()
+        .filter(process -> !process.equals(leader))
+        .toList();
+  }
+
+  /**
+   * Live members of the worker's group, live recorded descendants and live processes carrying the
+   * worker's id. A live member pins the pgid, so members are ours, unless a new process now owns
+   * the leader's pid (then the number was recycled into a new group and its members are someone
+   * else's).
    */
   private static Set<ProcessRef> survivors(WorkerHandle worker) {
     List<ProcStat> processes = ProcStat.all();
@@ -199,6 +222,7 @@ class StopProtocol {
         .map(p -> new ProcessRef(p.pid(), p.startTicks()))
         .collect(Collectors.toSet());
     worker.descendants().stream().filter(ProcessRef::isAlive).forEach(alive::add);
+    alive.addAll(tagged(worker));
     return alive;
   }
 }

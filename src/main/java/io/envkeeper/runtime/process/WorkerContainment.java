@@ -1,12 +1,15 @@
 package io.envkeeper.runtime.process;
 
 import io.envkeeper.config.NodeProperties;
+import io.envkeeper.deadline.Await;
+import io.envkeeper.deadline.Deadline;
 import io.envkeeper.runtime.process.WorkerProperties.ContainmentMode;
 import io.envkeeper.runtime.process.WorkerProperties.Profile;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -36,6 +40,8 @@ class WorkerContainment implements DisposableBean {
   private static final int RLIMIT_CORE = 4;
   private static final int RLIMIT_NPROC = 6;
   private static final int RLIMIT_NOFILE = 7;
+  /** How long closing waits, in all, for leftovers in this context's cgroups to die. */
+  private static final Duration CLOSE_BOUND = Duration.ofSeconds(2);
 
   private final NativeProcesses natives;
   /** The parent of the workers' cgroups, or null under process-group containment. */
@@ -44,6 +50,8 @@ class WorkerContainment implements DisposableBean {
   private final Set<String> controllers;
   private final List<String> notApplied = new ArrayList<>();
   private final boolean gateable;
+  /** Names of the worker cgroups this context made (a worker keeps its name across restarts). */
+  private final Set<String> made = ConcurrentHashMap.newKeySet();
 
   WorkerContainment(WorkerProperties properties, NodeProperties node, ScopedReaper reaper) {
     this.natives = reaper.natives();
@@ -51,7 +59,7 @@ class WorkerContainment implements DisposableBean {
     Set<String> wanted = wantedControllers(properties);
     Detected detected = properties.containment().mode() == ContainmentMode.PROCESS_GROUP
         ? Detected.none("envkeeper.workers.containment.mode=process-group")
-        : detect(node.id(), wanted, properties.containment().serviceLeaf());
+        : detect(properties.containment().cgroupNameFor(node.id()), wanted, properties.containment().serviceLeaf());
     if (detected.parent == null && properties.containment().mode() == ContainmentMode.CGROUP) {
       throw new IllegalStateException(
           "envkeeper.workers.containment.mode=cgroup, but workers cannot have cgroups here: " + detected.reason);
@@ -84,9 +92,13 @@ class WorkerContainment implements DisposableBean {
     if (parent == null) {
       return null;
     }
+    if (!Files.isDirectory(parent)) {
+      makeParent(); // the first worker's, or removed under us (an operator's cleanup)
+    }
+    made.add(workerId.toString());
     WorkerCgroup cgroup = WorkerCgroup.create(parent.resolve(workerId.toString()));
     try {
-      cgroup.apply(settings(limits));
+      cgroup.apply(settings(limits, controllers));
     } catch (RuntimeException e) {
       cgroup.remove();
       throw e;
@@ -145,19 +157,64 @@ class WorkerContainment implements DisposableBean {
     return details;
   }
 
-  /** Removes the workers' parent cgroup if it is empty (the context's workers are gone by now). */
+  /**
+   * The cgroup a worker of this node has, or had, under cgroup containment (where crash recovery
+   * looks for what an unrecorded worker left); null under process-group containment.
+   */
+  Path pathOf(UUID workerId) {
+    return parent == null ? null : parent.resolve(workerId.toString());
+  }
+
+  /**
+   * At the context's close (its workers were stopped before): the cgroups it made that are still
+   * there (a worker whose last process ended while the service stopped) are emptied, within a
+   * bound, and removed, then the workers' parent if nothing else is in it. Only its own: another
+   * service of the same node id on this host (tests) keeps its cgroups.
+   */
   @Override
   public void destroy() {
-    if (parent != null) {
-      try {
-        Files.deleteIfExists(parent);
-      } catch (IOException e) {
-        log.debug("cgroup {} not removed: {}", parent, e.toString());
+    if (parent == null) {
+      return;
+    }
+    Deadline deadline = Deadline.in(CLOSE_BOUND);
+    for (String name : made) {
+      WorkerCgroup cgroup = WorkerCgroup.at(parent.resolve(name));
+      if (!Files.isDirectory(cgroup.directory())) {
+        continue;
       }
+      if (!cgroup.isEmpty()) {
+        cgroup.kill(); // the shutdown left it running: nothing of a worker outlives the service
+        Await.until(cgroup::isEmpty, deadline.remaining(), Duration.ofMillis(5));
+      }
+      if (!cgroup.remove()) {
+        log.warn("cgroup {} not removed: processes {} are still in it", cgroup, cgroup.pids());
+      }
+    }
+    try {
+      Files.deleteIfExists(parent);
+    } catch (IOException e) {
+      log.debug("cgroup {} not removed: {}", parent, e.toString());
     }
   }
 
-  private Map<String, String> settings(Profile.Limits limits) {
+  /** The workers' parent with the controllers detection enabled in it (its children's limits). */
+  private synchronized void makeParent() {
+    try {
+      Files.createDirectories(parent);
+      for (String controller : controllers) {
+        enable(parent, controller);
+      }
+      log.info("cgroup {} made for the workers' cgroups", parent);
+    } catch (IOException e) {
+      throw new SpawnFailedException("cannot create cgroup " + parent + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * The interface files a worker's cgroup gets for {@code limits}, for the controllers enabled in it
+   * (a limit without its controller is left out here and reported at start-up instead).
+   */
+  static Map<String, String> settings(Profile.Limits limits, Set<String> controllers) {
     Map<String, String> settings = new LinkedHashMap<>();
     if (limits.memoryMax() != null && controllers.contains("memory")) {
       settings.put("memory.max", Long.toString(limits.memoryMax().toBytes()));
@@ -225,7 +282,7 @@ class WorkerContainment implements DisposableBean {
     }
   }
 
-  private Detected detect(String nodeId, Set<String> wanted, boolean serviceLeaf) {
+  private Detected detect(String parentName, Set<String> wanted, boolean serviceLeaf) {
     if (!gateable) {
       return Detected.none("no /proc/<pid>/task/<tid>/children (CONFIG_PROC_CHILDREN): a worker cannot be"
           + " placed in its cgroup before its program runs");
@@ -239,7 +296,7 @@ class WorkerContainment implements DisposableBean {
     if (!Files.isWritable(own.resolve("cgroup.procs"))) {
       return Detected.none("the service's cgroup " + own + " is not writable (no delegated cgroup)");
     }
-    Path parent = own.resolve("envkeeper." + nodeId.replaceAll("[^A-Za-z0-9._-]", "_"));
+    Path parent = own.resolve(parentName);
     try {
       Files.createDirectory(parent);
     } catch (FileAlreadyExistsException e) {
@@ -252,6 +309,9 @@ class WorkerContainment implements DisposableBean {
       return Detected.none("this kernel has no cgroup.kill (Linux 5.14+)");
     }
     Set<String> enabled = enableControllers(mount, parent, wanted, serviceLeaf);
+    // Made again with the first worker: a service that never starts one leaves no directory (and
+    // one that is killed leaves only what its workers' recovery removes).
+    removeQuietly(parent);
     return new Detected(parent, null, enabled);
   }
 

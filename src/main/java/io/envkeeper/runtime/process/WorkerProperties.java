@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -79,9 +80,18 @@ public record WorkerProperties(
    *     ({@code <own cgroup>/envkeeper-service}) when controllers cannot be enabled for workers
    *     because the service's cgroup holds processes (cgroup v2's "no internal processes" rule: the
    *     usual case in a container). Only for a cgroup the service has to itself (a pod's container).
+   * @param cgroupName Name of the cgroup, below the service's own, that holds the workers' cgroups
+   *     (one per worker, named by its id). Default: {@code envkeeper.<node id>}.
    */
   public record Containment(
-      @NotNull @DefaultValue("auto") ContainmentMode mode, @DefaultValue("false") boolean serviceLeaf) {}
+      @NotNull @DefaultValue("auto") ContainmentMode mode, @DefaultValue("false") boolean serviceLeaf,
+      @Pattern(regexp = "[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}") String cgroupName) {
+
+    /** The name of the workers' parent cgroup for node {@code nodeId}. */
+    String cgroupNameFor(String nodeId) {
+      return cgroupName != null ? cgroupName : "envkeeper." + nodeId.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+  }
 
   /** See {@link Containment#mode()}. */
   public enum ContainmentMode {
