@@ -7,6 +7,7 @@ import json
 import math
 import os
 import secrets
+import signal
 import socket
 import statistics
 import subprocess
@@ -24,6 +25,15 @@ QUICK_SCRIPT = "read x < go.fifo"
 # Ignores SIGTERM (the ignored disposition survives exec): only SIGKILL after stop-grace ends it.
 STUBBORN_SCRIPT = "trap '' TERM; exec sleep 3600"
 STOP_GRACE_S = 3
+# Restarted on failure after 1 ms: says it runs (its pid, through up.fifo), waits for a line on
+# go.fifo, then fails (a restart follows) or, on "stop", exits 0 (on-failure: no restart).
+RESTART_SCRIPT = 'echo $$ > up.fifo; read x < go.fifo; [ "$x" = stop ] && exit 0; exit 1'
+RESTART_BACKOFF_US = 1000
+# Five daemons in sessions of their own, then the leader sleeps; all ignore SIGTERM (the ignored
+# disposition survives exec), so a stop ends them with its SIGKILL: cgroup.kill under cgroup
+# containment. Their parent dies with them: they are re-parented to the service and reaped there.
+DAEMONS_SCRIPT = "trap '' TERM; for i in 1 2 3 4 5; do setsid sleep 3600 & echo child $!; done; exec sleep 3600"
+DAEMONS = 5
 
 
 def log(message):
@@ -110,8 +120,9 @@ def free_port():
 class Service:
     """The real jar with its own data dir, a bearer token and the benchmark's worker profiles."""
 
-    def __init__(self, jar, tmp, pids, jfr):
+    def __init__(self, jar, tmp, pids, jfr, extra_props=None):
         self.tmp, self.pids = tmp, pids
+        os.makedirs(tmp, exist_ok=True)
         self.port = free_port()
         self.token = secrets.token_hex(32)
         self.data_dir = os.path.join(tmp, "data")
@@ -138,12 +149,19 @@ class Service:
             "envkeeper.limits.requests-per-second": 1000000,
             "envkeeper.limits.max-environments-per-tenant": 100000,
             "envkeeper.limits.max-workers-per-tenant": 100000,
+            # Its own parent of worker cgroups (where the host gives it cgroups), named after this
+            # driver's pid: run.sh's EXIT trap removes it if the run is cut short.
+            "envkeeper.workers.containment.cgroup-name": f"envkeeper.bench-{os.getpid()}-{self.port}",
         }
         profiles = {
             "coop": (["sh", "-c", COOP_SCRIPT], {"shutdown-message": SHUTDOWN_MESSAGE, "ack-line": ACK_LINE}),
             "quick": (["sh", "-c", QUICK_SCRIPT], {"max-per-environment": 100000}),
             "sleeper": (["sleep", "3600"], {}),
             "stubborn": (["sh", "-c", STUBBORN_SCRIPT], {}),
+            "restarter": (["sh", "-c", RESTART_SCRIPT], {
+                "restart": "on-failure", "max-restarts": 1000000, "restart-window": "60s",
+                "restart-backoff": f"{RESTART_BACKOFF_US}us", "restart-backoff-max": f"{RESTART_BACKOFF_US}us"}),
+            "daemons": (["sh", "-c", DAEMONS_SCRIPT], {"stop-grace": "100ms"}),
         }
         for name, (command, extra) in profiles.items():
             for i, arg in enumerate(command):
@@ -152,6 +170,7 @@ class Service:
             props[f"envkeeper.workers.profiles.{name}.stop-grace"] = f"{STOP_GRACE_S}s"
             for key, value in extra.items():
                 props[f"envkeeper.workers.profiles.{name}.{key}"] = value
+        props.update(extra_props or {})
         self.argv = ["java", *jvm, "-jar", jar, *[f"--{k}={v}" for k, v in props.items()]]
         self.process = None
 
@@ -174,6 +193,16 @@ class Service:
         await_until(ready, timeout, 0.25, "service readiness")
         log(f"service ready after {time.monotonic() - started:.1f} s (pid {self.process.pid})")
         self.record_postmaster()
+
+    def stop(self, timeout=40):
+        """SIGTERM (the service's bounded shutdown stops its workers), SIGKILL after `timeout`."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
 
     def record_postmaster(self):
         try:
