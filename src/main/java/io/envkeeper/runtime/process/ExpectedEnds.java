@@ -6,7 +6,6 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,15 +17,13 @@ import org.slf4j.LoggerFactory;
  * ({@code waitid(P_PIDFD)}), never a recycled pid. A process that dies while it is still another
  * process's child is retried when a SIGCHLD says something was re-parented to us (the kernel
  * notifies the new parent of a zombie it inherits). Entries leave when reaped, when the process is
- * gone (its own parent reaped it), or after {@link #MAX_AGE_NANOS}.
+ * gone (its own parent reaped it), or after {@code envkeeper.reaper.killed-watch}.
  *
  * <p>Announced from any thread ({@link #announce}); everything else runs on the reaper's loop.
  */
 final class ExpectedEnds {
 
   private static final Logger log = LoggerFactory.getLogger(ExpectedEnds.class);
-  /** A process signalled this long ago and still not dead is left to the normal adoption. */
-  private static final long MAX_AGE_NANOS = TimeUnit.MINUTES.toNanos(2);
 
   private final NativeProcesses natives;
   private final Queue<ProcessRef> announced = new ConcurrentLinkedQueue<>();
@@ -109,13 +106,13 @@ final class ExpectedEnds {
   }
 
   /** At a tick: drops entries whose process is gone (its parent reaped it) or that are too old. */
-  void expire(int epfd, long now) {
+  void expire(int epfd, long now, long maxAgeNanos) {
     Iterator<Map.Entry<Integer, Entry>> iterator = entries.entrySet().iterator();
     while (iterator.hasNext()) {
       Map.Entry<Integer, Entry> next = iterator.next();
       Entry entry = next.getValue();
       boolean gone = ProcStat.of(entry.process.pid()).map(ProcStat::startTicks).orElse(-1L) != entry.process.startTicks();
-      if (gone || now - entry.since > MAX_AGE_NANOS) {
+      if (gone || now - entry.since > maxAgeNanos) {
         close(epfd, next.getKey(), entry);
         iterator.remove();
       }

@@ -108,7 +108,7 @@ final class GatedSpawn {
         killUnrun(pid, pidfd, spawned, deadline);
         throw new PlacementFailedException(pid, e.getMessage());
       }
-      release(gatePath, pid, pidfd, spawned, deadline);
+      release(gatePath, pid, pidfd, spawned, deadline, timeout);
       return result(spawned, deadline);
     } finally {
       natives.closeAll(gate, pidfd);
@@ -159,7 +159,8 @@ final class GatedSpawn {
   }
 
   /** Opens the writer (the child's open returns), and keeps it until the spawn returned. */
-  private void release(String gatePath, int pid, int pidfd, CompletableFuture<Integer> spawned, Deadline deadline) {
+  private void release(
+      String gatePath, int pid, int pidfd, CompletableFuture<Integer> spawned, Deadline deadline, Duration timeout) {
     // Any open descriptor of the FIFO reaches it through /proc; ours is the gate's own.
     int writer = natives.posix().open(gatePath,
         OpenFlags.O_WRONLY.intValue() | OpenFlags.O_NONBLOCK.intValue() | OpenFlags.O_CLOEXEC.intValue(), 0);
@@ -171,7 +172,7 @@ final class GatedSpawn {
     try {
       if (!Await.completion(spawned, deadline)) {
         // Placed but stuck before its exec (should not happen): it must not run late and unwatched.
-        killUnrun(pid, pidfd, spawned, Deadline.in(Duration.ofSeconds(5)));
+        killUnrun(pid, pidfd, spawned, Deadline.in(timeout));
         throw new PlacementFailedException(pid, "the child did not start within the placement timeout");
       }
     } finally {

@@ -309,7 +309,7 @@ final class ScopedReaper {
         if (backup) {
           reapRegistered();
         }
-        expected.expire(epfd, now);
+        expected.expire(epfd, now, settings().killedWatch().toNanos());
         if (backup || childSignalled || orphans.waiting()) {
           childSignalled = false;
           orphans.adoptPastGrace(now, settings().adoptGrace(), registered::containsKey, () -> spawnsInFlight.get() > 0);

@@ -40,8 +40,6 @@ class WorkerContainment implements DisposableBean {
   private static final int RLIMIT_CORE = 4;
   private static final int RLIMIT_NPROC = 6;
   private static final int RLIMIT_NOFILE = 7;
-  /** How long closing waits, in all, for leftovers in this context's cgroups to die. */
-  private static final Duration CLOSE_BOUND = Duration.ofSeconds(2);
 
   private final NativeProcesses natives;
   /** The parent of the workers' cgroups, or null under process-group containment. */
@@ -50,12 +48,14 @@ class WorkerContainment implements DisposableBean {
   private final Set<String> controllers;
   private final List<String> notApplied = new ArrayList<>();
   private final boolean gateable;
+  private final Duration killTimeout;
   /** Names of the worker cgroups this context made (a worker keeps its name across restarts). */
   private final Set<String> made = ConcurrentHashMap.newKeySet();
 
   WorkerContainment(WorkerProperties properties, NodeProperties node, ScopedReaper reaper) {
     this.natives = reaper.natives();
     this.gateable = Files.exists(Path.of("/proc/thread-self/children"));
+    this.killTimeout = properties.unconfigured().killTimeout();
     Set<String> wanted = wantedControllers(properties);
     Detected detected = properties.containment().mode() == ContainmentMode.PROCESS_GROUP
         ? Detected.none("envkeeper.workers.containment.mode=process-group")
@@ -176,7 +176,8 @@ class WorkerContainment implements DisposableBean {
     if (parent == null) {
       return;
     }
-    Deadline deadline = Deadline.in(CLOSE_BOUND);
+    // In all, as long as a stop waits after its SIGKILL for a worker of no (known) profile.
+    Deadline deadline = Deadline.in(killTimeout);
     for (String name : made) {
       WorkerCgroup cgroup = WorkerCgroup.at(parent.resolve(name));
       if (!Files.isDirectory(cgroup.directory())) {

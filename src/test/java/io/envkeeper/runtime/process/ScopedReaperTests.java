@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class ScopedReaperTests {
 
-  private static final ReaperProperties DEFAULTS = new ReaperProperties(Duration.ofSeconds(1), true, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofSeconds(5));
+  private static final ReaperProperties DEFAULTS = new ReaperProperties(Duration.ofSeconds(1), true, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofSeconds(5), Duration.ofMinutes(2));
 
   private final ScopedReaper reaper = ScopedReaper.ofThisJvm();
   private final NativeProcesses natives = reaper.natives();
