@@ -93,10 +93,19 @@ final class ExpectedEnds {
       natives.epollDelete(epfd, pidfd);
       entry.watched = false;
     }
+    retry(epfd); // its children, dead ones too, were re-parented to us before its pidfd fired
   }
 
-  /** A SIGCHLD came: a dead expected process may have been re-parented to us. */
+  /**
+   * A dead expected process may have been re-parented to us: a SIGCHLD came, or a process died whose
+   * children (the kernel re-parents them before the dying one's pidfd turns readable) were expected.
+   * Reacting to the pidfd keeps the reap off the JVM's signal dispatch, which starts a thread per
+   * signal and is slow on a busy host.
+   */
   void retry(int epfd) {
+    if (entries.isEmpty()) {
+      return;
+    }
     for (Integer pidfd : entries.keySet().toArray(Integer[]::new)) {
       Entry entry = entries.get(pidfd);
       if (entry != null && !entry.watched) {
