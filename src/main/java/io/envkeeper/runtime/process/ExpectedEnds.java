@@ -2,9 +2,12 @@ package io.envkeeper.runtime.process;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -29,16 +32,21 @@ final class ExpectedEnds {
   private final Queue<ProcessRef> announced = new ConcurrentLinkedQueue<>();
   /** By pidfd; loop only. */
   private final Map<Integer, Entry> entries = new HashMap<>();
+  /** The processes of {@link #entries}; loop only. */
+  private final Set<ProcessRef> tracked = new HashSet<>();
   private final AtomicLong reaped = new AtomicLong();
 
   private static final class Entry {
     final ProcessRef process;
+    /** Its parent when it was taken in: the death that re-parents it to us, unless that already happened. */
+    final int parent;
     final long since;
     /** In the epoll set until its pidfd fired once (level-triggered: it stays readable after death). */
     boolean watched;
 
-    Entry(ProcessRef process, long since) {
+    Entry(ProcessRef process, int parent, long since) {
       this.process = process;
+      this.parent = parent;
       this.since = since;
     }
   }
@@ -62,9 +70,10 @@ final class ExpectedEnds {
 
   /** Takes in what was announced: a pidfd each (verified to be that process), watched in {@code epfd}. */
   void takeAnnounced(int epfd, long tokenKind) {
-    ProcessRef process;
-    while ((process = announced.poll()) != null) {
-      if (tracked(process)) {
+    ProcessRef next;
+    while ((next = announced.poll()) != null) {
+      ProcessRef process = next;
+      if (tracked.contains(process)) {
         continue;
       }
       int pidfd = natives.pidfdOpen(process.pid());
@@ -72,13 +81,15 @@ final class ExpectedEnds {
         continue; // gone already (or no pidfds: the adoption grace takes it)
       }
       // The pidfd pins a process; check it is the one announced (the pid may have been recycled).
-      if (ProcStat.of(process.pid()).map(ProcStat::startTicks).orElse(-1L) != process.startTicks()) {
+      Optional<ProcStat> stat = ProcStat.of(process.pid()).filter(s -> s.startTicks() == process.startTicks());
+      if (stat.isEmpty()) {
         natives.closeAll(pidfd);
         continue;
       }
-      Entry entry = new Entry(process, System.nanoTime());
+      Entry entry = new Entry(process, stat.get().ppid(), System.nanoTime());
       entry.watched = natives.epollAdd(epfd, pidfd, tokenKind | pidfd);
       entries.put(pidfd, entry);
+      tracked.add(process);
       tryReap(epfd, pidfd, entry);
     }
   }
@@ -93,15 +104,29 @@ final class ExpectedEnds {
       natives.epollDelete(epfd, pidfd);
       entry.watched = false;
     }
-    retry(epfd); // its children, dead ones too, were re-parented to us before its pidfd fired
+    retryChildrenOf(epfd, entry.process.pid()); // re-parented to us before its pidfd fired
   }
 
   /**
-   * A dead expected process may have been re-parented to us: a SIGCHLD came, or a process died whose
-   * children (the kernel re-parents them before the dying one's pidfd turns readable) were expected.
-   * Reacting to the pidfd keeps the reap off the JVM's signal dispatch, which starts a thread per
-   * signal and is slow on a busy host.
+   * Process {@code pid} died (an expected one, or a worker's leader): those of its children that are
+   * expected and dead are ours now (the kernel re-parents a dying process's children before its
+   * pidfd turns readable), so they are reaped here rather than at the JVM's SIGCHLD dispatch, which
+   * starts a thread per signal and is slow on a busy host. Only its children are tried: a kill of
+   * many processes costs one {@code waitid} per process, not one per pair.
    */
+  void retryChildrenOf(int epfd, int pid) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    for (Integer pidfd : entries.keySet().toArray(Integer[]::new)) {
+      Entry entry = entries.get(pidfd);
+      if (entry != null && !entry.watched && entry.parent == pid) {
+        tryReap(epfd, pidfd, entry);
+      }
+    }
+  }
+
+  /** A SIGCHLD came: any dead expected process may have been re-parented to us. */
   void retry(int epfd) {
     if (entries.isEmpty()) {
       return;
@@ -128,9 +153,6 @@ final class ExpectedEnds {
     }
   }
 
-  private boolean tracked(ProcessRef process) {
-    return entries.values().stream().anyMatch(entry -> entry.process.equals(process));
-  }
 
   private boolean tryReap(int epfd, int pidfd, Entry entry) {
     int status = natives.waitPidfd(pidfd);
@@ -145,6 +167,7 @@ final class ExpectedEnds {
   }
 
   private void close(int epfd, int pidfd, Entry entry) {
+    tracked.remove(entry.process);
     if (entry.watched) {
       natives.epollDelete(epfd, pidfd);
     }

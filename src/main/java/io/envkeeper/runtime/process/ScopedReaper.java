@@ -326,7 +326,7 @@ final class ScopedReaper {
         if (child != null) {
           reap(id, child);
         }
-        expected.retry(epfd); // a worker's leader died: its killed children are ours now
+        expected.retryChildrenOf(epfd, id); // a worker's leader died: its killed children are ours now
       } else if (kind == OUTPUT) {
         outputs.readOnce(epfd, id);
       } else if (kind == EXPECTED) {
