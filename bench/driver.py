@@ -5,7 +5,9 @@ and owns the temporary directory; everything this driver creates lives under --t
 
 Standard library only. Every wait has a deadline; every process started here is recorded in
 <tmp>/pids ("pid starttime" lines) so that run.sh's EXIT trap can kill exactly those if this driver
-dies. Modules: service (the jar and its client), figures (figures 1-7), counters (where the
+dies. Modules: service (the jar and its client), figures (figures 1-7), cluster (c1, c2), feed (8, 9),
+supervision (s1-s3: restart latency, killed descendants' zombie lifetime, the cost of cgroup
+containment), counters (where the
 time goes), report (the table).
 """
 
@@ -23,6 +25,7 @@ from figures import (figure_destroy, figure_file_events, figure_polls, figure_sc
                      figure_storms, figure_zombies)
 from report import load, machine, table
 from service import Pids, Service, log
+from supervision import figure_containment_cost, figure_killed_descendants, figure_restart
 
 
 def interrupted(signum, frame):
@@ -36,14 +39,15 @@ def main():
     parser.add_argument("--tmp", required=True)
     parser.add_argument("--floors", required=True, help="directory with the compiled C floors")
     parser.add_argument("--jfr", action="store_true", help="record the service with JFR (<tmp>/service.jfr)")
-    parser.add_argument("--only", default="1,2,3,4,5,6,7,8,9,c1,c2", help="figures to run, e.g. 1,4")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7,8,9,c1,c2,s1,s2,s3", help="figures to run, e.g. 1,4,s2")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a goal is missed")
     parser.add_argument("--trace", action="store_true",
                         help="figure 2: kernel timestamps along the reap path (a private ftrace instance; root)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, interrupted)
     only = set(args.only.split(","))
-    floors = {name: os.path.join(args.floors, name) for name in ("destroy_floor", "waitpid_floor", "zombie_observer")}
+    floors = {name: os.path.join(args.floors, name) for name in (
+        "destroy_floor", "waitpid_floor", "zombie_observer", "exit_observer", "kill_floor", "restart_floor")}
     pids = Pids(os.path.join(args.tmp, "pids"))
     service = Service(args.jar, args.tmp, pids, args.jfr)
     rows, notes, context = [], {}, []
@@ -81,15 +85,15 @@ def main():
             stop_peers(peers)
         if "6" in only:
             rows.append(figure_shutdown(service, notes))
+        if "s1" in only:
+            rows.append(figure_restart(service, floors, args.tmp, notes))
+        if "s2" in only:
+            rows.append(figure_killed_descendants(service, probe, floors, args.tmp, notes))
+        if "s3" in only:
+            rows.append(figure_containment_cost(service, args.jar, args.tmp, pids, notes))
     finally:
         stop_peers(peers)
-        if service.process and service.process.poll() is None:
-            service.process.send_signal(signal.SIGTERM)
-            try:
-                service.process.wait(40)
-            except subprocess.TimeoutExpired:
-                service.process.kill()
-                service.process.wait(10)
+        service.stop(timeout=40, strict=False)
     print()
     print(f"Envkeeper benchmark, {time.strftime('%Y-%m-%d %H:%M %Z', time.localtime(started))}, "
           f"{(time.time() - started) / 60:.1f} min; figures {args.only}")

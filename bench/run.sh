@@ -5,7 +5,7 @@
 # prints the table. Leaves nothing running and nothing outside its temporary directory, which is
 # removed at the end.
 #
-#   bench/run.sh [--skip-build] [--only 1,2,3,4,5,6,7,8,9,c1,c2] [--jfr] [--trace] [--keep] [--strict]
+#   bench/run.sh [--skip-build] [--only 1,2,3,4,5,6,7,8,9,c1,c2,s1,s2,s3] [--jfr] [--trace] [--keep] [--strict]
 #
 #   --skip-build  use the jar already in target/
 #   --only        run only these figures (the service is started once either way)
@@ -63,12 +63,31 @@ cleanup() {
       fi
     done
   fi
+  remove_worker_cgroups
   if $keep; then
     echo "bench: kept $tmp" >&2
   else
     rm -rf "$tmp"
   fi
   exit "$status"
+}
+# The services' parents of worker cgroups (envkeeper.bench-<driver pid>-<port>, below this script's
+# own cgroup on the cgroup2 mount): a service stopped cleanly removed its own; one cut short did not.
+remove_worker_cgroups() {
+  [[ -n $driver ]] || return 0
+  local mount own cgroup
+  mount=$(awk '/ - cgroup2 / && $4 == "/" { print $5; exit }' /proc/self/mountinfo)
+  own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+  [[ -n $mount && -n $own ]] || return 0
+  for parent in "$mount${own%/}"/envkeeper.bench-"$driver"-*; do
+    [[ -d $parent ]] || continue
+    for cgroup in "$parent"/*/; do
+      [[ -d $cgroup ]] || continue
+      echo 1 > "$cgroup/cgroup.kill" 2>/dev/null || true
+      for _ in $(seq 50); do rmdir "$cgroup" 2>/dev/null && break; sleep 0.1; done
+    done
+    rmdir "$parent" 2>/dev/null || echo "bench: could not remove cgroup $parent" >&2
+  done
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -25,6 +25,15 @@ QUICK_SCRIPT = "read x < go.fifo"
 # Ignores SIGTERM (the ignored disposition survives exec): only SIGKILL after stop-grace ends it.
 STUBBORN_SCRIPT = "trap '' TERM; exec sleep 3600"
 STOP_GRACE_S = 3
+# Restarted on failure after 1 ms: says it runs (its pid, through up.fifo), waits for a line on
+# go.fifo, then fails (a restart follows) or, on "stop", exits 0 (on-failure: no restart).
+RESTART_SCRIPT = 'echo $$ > up.fifo; read x < go.fifo; [ "$x" = stop ] && exit 0; exit 1'
+RESTART_BACKOFF_US = 1000
+# Five daemons in sessions of their own, then the leader sleeps; all ignore SIGTERM (the ignored
+# disposition survives exec), so a stop ends them with its SIGKILL: cgroup.kill under cgroup
+# containment. Their parent dies with them: they are re-parented to the service and reaped there.
+DAEMONS_SCRIPT = "trap '' TERM; for i in 1 2 3 4 5; do setsid sleep 3600 & echo child $!; done; exec sleep 3600"
+DAEMONS = 5
 
 
 def log(message):
@@ -112,8 +121,9 @@ class Service:
     """The real jar with its own data dir, a bearer token and the benchmark's worker profiles."""
 
     def __init__(self, jar, tmp, pids, jfr, node_id="bench-a", token=None, database_url=None,
-                 database_password=None):
+                 database_password=None, extra_props=None):
         self.tmp, self.pids = tmp, pids
+        os.makedirs(tmp, exist_ok=True)
         self.port = free_port()
         self.token = token or secrets.token_hex(32)
         self.data_dir = os.path.join(tmp, "data")
@@ -143,6 +153,9 @@ class Service:
             # The cluster's figures (c1, c2) run peers against this node's database and address.
             "envkeeper.node.id": node_id,
             "envkeeper.node.advertise-url": f"http://127.0.0.1:{self.port}",
+            # Its own parent of worker cgroups (where the host gives it cgroups), named after this
+            # driver's pid: run.sh's EXIT trap removes it if the run is cut short.
+            "envkeeper.workers.containment.cgroup-name": f"envkeeper.bench-{os.getpid()}-{self.port}",
         }
         if database_url:
             props["spring.datasource.url"] = database_url
@@ -157,6 +170,10 @@ class Service:
             "quick": (["sh", "-c", QUICK_SCRIPT], {"max-per-environment": 100000}),
             "sleeper": (["sleep", "3600"], {}),
             "stubborn": (["sh", "-c", STUBBORN_SCRIPT], {}),
+            "restarter": (["sh", "-c", RESTART_SCRIPT], {
+                "restart": "on-failure", "max-restarts": 1000000, "restart-window": "60s",
+                "restart-backoff": f"{RESTART_BACKOFF_US}us", "restart-backoff-max": f"{RESTART_BACKOFF_US}us"}),
+            "daemons": (["sh", "-c", DAEMONS_SCRIPT], {"stop-grace": "100ms"}),
         }
         for name, (command, extra) in profiles.items():
             for i, arg in enumerate(command):
@@ -165,6 +182,7 @@ class Service:
             props[f"envkeeper.workers.profiles.{name}.stop-grace"] = f"{STOP_GRACE_S}s"
             for key, value in extra.items():
                 props[f"envkeeper.workers.profiles.{name}.{key}"] = value
+        props.update(extra_props or {})
         self.argv = ["java", *jvm, "-jar", jar, *[f"--{k}={v}" for k, v in props.items()]]
         self.process = None
 
@@ -196,8 +214,11 @@ class Service:
         except (OSError, ValueError):
             self.postmaster = None
 
-    def stop(self, timeout=60):
-        """SIGTERM and wait for the exit (an orderly stop); returns the seconds it took."""
+    def stop(self, timeout=60, strict=True):
+        """SIGTERM (the service's bounded shutdown stops its workers) and wait for the exit; SIGKILL
+        after `timeout` (then an error when `strict`). Returns the seconds it took; 0 if not running."""
+        if not self.process or self.process.poll() is not None:
+            return 0.0
         started = time.monotonic()
         self.process.send_signal(signal.SIGTERM)
         try:
@@ -205,7 +226,8 @@ class Service:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(10)
-            raise RuntimeError(f"the service did not stop within {timeout} s; see {self.log_path}")
+            if strict:
+                raise RuntimeError(f"the service did not stop within {timeout} s; see {self.log_path}")
         return time.monotonic() - started
 
     def restart(self, timeout=240):

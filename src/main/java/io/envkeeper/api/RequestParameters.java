@@ -263,6 +263,23 @@ final class RequestParameters {
         ProblemCode.INVALID_PARAMETER, "If-Match must be the environment's version (e.g. 3 or \"3\"), got '" + abbreviate(raw) + "'");
   }
 
+  /** {@code ?waitReady=} of a worker start: an ISO-8601 duration from zero to {@link #MAX_WAIT}. */
+  static Duration waitReady(String raw) {
+    if (raw == null) {
+      return Duration.ZERO;
+    }
+    try {
+      Duration wait = Duration.parse(raw);
+      if (!wait.isNegative() && wait.compareTo(MAX_WAIT) <= 0) {
+        return wait;
+      }
+    } catch (DateTimeParseException e) {
+      // fall through to the problem below
+    }
+    throw new InvalidRequestException(
+        ProblemCode.INVALID_PARAMETER, "waitReady must be an ISO-8601 duration from PT0S to PT60S, got '" + abbreviate(raw) + "'");
+  }
+
   /** A client-chosen key: 1-255 visible ASCII characters. */
   static String idempotencyKey(String raw) {
     if (raw == null) {

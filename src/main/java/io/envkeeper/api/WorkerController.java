@@ -57,19 +57,27 @@ class WorkerController {
   }
 
   @Operation(operationId = "startWorker", summary = "Start a worker",
-      description = "Spawns the profile's command (no shell) in the workspace, in a process group of its own; `args`"
-          + " are appended only where the profile allows them.")
+      description = "Spawns the profile's command (no shell) in the workspace, in a process group of its own (and its"
+          + " own cgroup where the service can write one); `args` are appended only where the profile allows them."
+          + " With `waitReady`, answers once the worker is ready (its profile's `ready-line` was seen) or at the"
+          + " timeout with `ready: false`.")
   @ApiResponse(responseCode = "201", description = "Started", useReturnTypeSchema = true,
       headers = @Header(name = "Location", description = "The worker's URL", schema = @Schema(type = "string")))
-  @ProblemResponse(status = 400, codes = {ProblemCode.UNKNOWN_PROFILE, ProblemCode.INVALID_ARGS})
+  @ProblemResponse(status = 400, codes = {ProblemCode.UNKNOWN_PROFILE, ProblemCode.INVALID_ARGS,
+      ProblemCode.INVALID_PARAMETER})
   @ProblemResponse(status = 409, codes = {
       ProblemCode.WORKER_LIMIT_REACHED, ProblemCode.WORKSPACE_MISSING, ProblemCode.WORKSPACE_MOVED})
   @ProblemResponse(status = 500, codes = ProblemCode.SPAWN_FAILED)
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<WorkerResponse> start(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id, @Valid @RequestBody CreateWorkerRequest request) {
+      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
+      @Valid @RequestBody CreateWorkerRequest request,
+      @Parameter(description = "Answer once the worker is ready, waiting at most this long: an ISO-8601 duration"
+          + " from PT0S to PT60S (400 `invalid_parameter` beyond)", schema = @Schema(type = "string", example = "PT10S"))
+      @RequestParam(name = "waitReady", required = false) String waitReady) {
     UUID environmentId = RequestParameters.environmentId(id);
-    Worker worker = workers.start(environmentId, request.profile(), request.args());
+    java.time.Duration readyWait = RequestParameters.waitReady(waitReady);
+    Worker worker = workers.start(environmentId, request.profile(), request.args(), readyWait);
     return ResponseEntity.created(
             URI.create(EnvironmentController.BASE_PATH + "/" + environmentId + "/workers/" + worker.getId()))
         .body(WorkerResponse.of(worker));

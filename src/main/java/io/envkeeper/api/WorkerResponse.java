@@ -10,7 +10,9 @@ import java.util.UUID;
 
 /**
  * A worker as API.md shows it. {@code signal} is the number of the signal that ended it
- * ({@code signalName} its name), {@code exitCode} the code it exited with; at most one is set.
+ * ({@code signalName} its name), {@code exitCode} the code it exited with; at most one is set (for a
+ * worker in BACKOFF: how its last process ended). {@code restarts} counts the processes that
+ * replaced its first; {@code ready}/{@code readyAt} are those of its current process.
  */
 public record WorkerResponse(
     UUID id,
@@ -24,7 +26,10 @@ public record WorkerResponse(
     @Nullable Integer exitCode,
     @Nullable Integer signal,
     @Nullable String signalName,
-    @Nullable String lastError) {
+    @Nullable String lastError,
+    int restarts,
+    boolean ready,
+    @Nullable Instant readyAt) {
 
   static WorkerResponse of(Worker worker) {
     return new WorkerResponse(
@@ -39,7 +44,10 @@ public record WorkerResponse(
         worker.getExitCode(),
         worker.getSignal(),
         worker.getSignal() == null ? null : ExitStatus.signalName(worker.getSignal()),
-        worker.getLastError());
+        worker.getLastError(),
+        worker.getRestarts(),
+        worker.isReady(),
+        worker.getReadyAt());
   }
 
 }

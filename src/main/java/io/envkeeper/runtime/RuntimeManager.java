@@ -2,6 +2,7 @@ package io.envkeeper.runtime;
 
 import io.envkeeper.config.FaultInjection;
 import io.envkeeper.config.FaultPoint;
+import io.envkeeper.runtime.process.RestartGate;
 import io.envkeeper.runtime.process.WorkerHandle;
 import io.envkeeper.runtime.process.WorkerProcesses;
 import io.envkeeper.runtime.process.WorkerSet;
@@ -19,6 +20,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -114,11 +117,37 @@ public class RuntimeManager {
       WorkerHandle worker = processes.start(start.prepare(runtime), spawned -> {
         faults.reached(FaultPoint.AFTER_SPAWN_BEFORE_COMMIT);
         start.record(spawned);
-      });
+      }, restartGate);
       runtime.workers().add(worker);
       return worker;
     });
   }
+
+  /**
+   * Restarts decided by the process core run through here: under the environment's lock, after the
+   * same checks as a first start (not tombstoned here, READY in the database), so a restart racing
+   * a destroy can never bring a worker back once the destroy began.
+   */
+  private final RestartGate restartGate = new RestartGate() {
+    @Override
+    public boolean whileLive(UUID id, Consumer<WorkerSet> restart) {
+      return locks.withLock(id, () -> {
+        EnvironmentRuntime runtime = runtimes.get(id);
+        if (tombstones.contains(id) || runtime == null || readyWorkspaces.readyWorkspace(id).isEmpty()) {
+          resurrectionsBlocked.increment();
+          log.info("environment {}: worker restart refused (not READY or torn down)", id);
+          return false;
+        }
+        restart.accept(runtime.workers());
+        return true;
+      });
+    }
+
+    @Override
+    public <T> T locked(UUID id, Supplier<T> action) {
+      return locks.withLock(id, action);
+    }
+  };
 
   /** The runtime if one is live; never creates one. */
   public Optional<EnvironmentRuntime> find(UUID id) {

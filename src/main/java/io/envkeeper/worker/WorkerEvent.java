@@ -6,8 +6,7 @@ import java.util.UUID;
  * Payload of the {@code worker} event on an environment's {@code /events} streams: the worker as its
  * row stands after a status change was committed.
  *
- * @param restarts how often the worker was restarted under the same id; always 0 until supervision
- *     restarts workers
+ * @param restarts how often the worker was restarted under the same id (its restart policy)
  */
 public record WorkerEvent(UUID workerId, WorkerStatus status, int pid, Integer exitCode, Integer signal, int restarts) {
 
@@ -17,6 +16,7 @@ public record WorkerEvent(UUID workerId, WorkerStatus status, int pid, Integer e
   /** The worker as its row stands. */
   public static WorkerEvent of(Worker worker) {
     return new WorkerEvent(
-        worker.getId(), worker.getStatus(), worker.getPid(), worker.getExitCode(), worker.getSignal(), 0);
+        worker.getId(), worker.getStatus(), worker.getPid(), worker.getExitCode(), worker.getSignal(),
+        worker.getRestarts());
   }
 }

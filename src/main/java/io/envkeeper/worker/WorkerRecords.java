@@ -1,23 +1,26 @@
 package io.envkeeper.worker;
 
+import io.envkeeper.environment.NotOwnerException;
 import io.envkeeper.environment.Ownership;
 import io.envkeeper.runtime.process.ExitStatus;
 import io.envkeeper.runtime.process.StopOutcome;
 import io.envkeeper.runtime.process.WorkerHandle;
 import io.envkeeper.runtime.process.WorkerLifecycle;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.springframework.orm.ObjectOptimisticLockingFailureException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Keeps worker rows in step with their processes. Idempotent: an end reported twice (the exit seen
- * by the reaper, then the stop that caused it) changes the row once.
+ * Keeps worker rows in step with their processes: the one place a worker row is written (RUNNING,
+ * BACKOFF, STOPPING, EXITED, LOST, a restart, readiness). Idempotent: an end reported twice (the
+ * exit seen by the reaper, then the stop that caused it) changes the row once.
  */
 @Component
 class WorkerRecords implements WorkerLifecycle {
@@ -39,7 +42,18 @@ class WorkerRecords implements WorkerLifecycle {
     this.events = events;
   }
 
-  /** RUNNING -> STOPPING for all of them in one transaction: one commit, however many workers. */
+  /** Inserts the row of a worker just spawned (inside the caller's transaction). */
+  Worker started(Worker row) {
+    return workers.saveAndFlush(row);
+  }
+
+  /** What a row records of a spawned process. */
+  static Worker.Spawned spawned(WorkerHandle worker) {
+    return new Worker.Spawned(worker.pid(), worker.pgid(), worker.startTicks(), worker.bootId(), worker.startedAt(),
+        worker.hasReadyLine() ? null : worker.startedAt());
+  }
+
+  /** RUNNING or BACKOFF -> STOPPING for all of them in one transaction: one commit, however many workers. */
   @Override
   public void stopping(Collection<WorkerHandle> stopping) {
     for (int attempt = 1; ; attempt++) {
@@ -49,13 +63,12 @@ class WorkerRecords implements WorkerLifecycle {
           ownership.fence();
           for (WorkerHandle worker : stopping) {
             workers.findById(worker.workerId()).ifPresent(row -> {
-              if (row.getStatus() == WorkerStatus.RUNNING) {
+              if (row.getStatus() == WorkerStatus.RUNNING || row.getStatus() == WorkerStatus.BACKOFF) {
                 row.beginStop();
-                changed.add(row);
+                changed.add(workers.saveAndFlush(row));
               }
             });
           }
-          workers.flush();
         });
         changed.forEach(events::statusChanged);
         return;
@@ -67,13 +80,10 @@ class WorkerRecords implements WorkerLifecycle {
     }
   }
 
-  /** RUNNING -> STOPPING, committed; a row already stopping or ended is left as it is. */
+  /** RUNNING or BACKOFF -> STOPPING, committed; a row already stopping or ended is left as it is. */
   void beginStop(UUID workerId) {
-    update(workerId, row -> {
-      if (row.getStatus() == WorkerStatus.RUNNING) {
-        row.beginStop();
-      }
-    });
+    update(workerId, row -> row.getStatus() == WorkerStatus.RUNNING || row.getStatus() == WorkerStatus.BACKOFF,
+        Worker::beginStop);
   }
 
   @Override
@@ -85,36 +95,97 @@ class WorkerRecords implements WorkerLifecycle {
     }
   }
 
+  @Override
+  public boolean backingOff(WorkerHandle ended, ExitStatus status, String note) {
+    return update(ended.workerId(), row -> row.getStatus() == WorkerStatus.RUNNING && row.getPid() == ended.pid(),
+        row -> row.beginBackoff(status.exitCode(), status.signal(), note, clock.instant()));
+  }
+
+  @Override
+  public boolean mayRestart(UUID workerId) {
+    // Only the owning node restarts, and only while it holds its lease: without it, the restart is
+    // postponed (the scheduler retries on a failure), and the commit of the restart is fenced too.
+    if (!ownership.actsAsOwner()) {
+      throw new NotOwnerException("node " + ownership.localNode() + " holds no valid lease: worker " + workerId
+          + " is not restarted now");
+    }
+    return workers.findById(workerId)
+        .map(row -> row.getStatus() == WorkerStatus.BACKOFF && ownership.localNode().equals(row.getNode()))
+        .orElse(false);
+  }
+
+  @Override
+  public void restarted(WorkerHandle next) {
+    if (!update(next.workerId(), row -> row.getStatus() == WorkerStatus.BACKOFF, row -> row.restarted(spawned(next)))) {
+      throw new IllegalStateException("worker " + next.workerId() + " is no longer waiting to restart");
+    }
+  }
+
+  @Override
+  public void ready(WorkerHandle worker, Instant at) {
+    changeIf(worker.workerId(), row -> true, row -> row.markReady(worker.pid(), at));
+  }
+
   void exited(UUID workerId, ExitStatus status, String error) {
     String detail = error;
     if (status.vanished() && detail == null) {
       detail = "exit status unknown: the process was not (or no longer) a child of this service";
     }
     String finalDetail = detail;
-    update(workerId, row -> row.markExited(status.exitCode(), status.signal(), finalDetail, clock.instant()));
+    update(workerId, row -> true, row -> row.markExited(status.exitCode(), status.signal(), finalDetail, clock.instant()));
   }
 
   void lost(UUID workerId, String error) {
-    update(workerId, row -> row.markLost(error, clock.instant()));
+    update(workerId, row -> true, row -> row.markLost(error, clock.instant()));
   }
 
-  /** Applies {@code change} to a row not yet ended; re-reads and retries when another writer won. */
-  private void update(UUID workerId, Consumer<Worker> change) {
+  /** Changes made by {@code change} to a row not yet ended; the row changed only if it returns true. */
+  private interface Change {
+    boolean apply(Worker row);
+  }
+
+  private record Changed(Worker row, boolean announce) {
+  }
+
+  private boolean update(UUID workerId, Predicate<Worker> applies, java.util.function.Consumer<Worker> change) {
+    return changeIf(workerId, applies, row -> {
+      change.accept(row);
+      return true;
+    });
+  }
+
+  /**
+   * Applies {@code change} to the row if it is not yet ended and {@code applies}; re-reads and
+   * retries when another writer won. Returns whether the row changed.
+   */
+  private boolean changeIf(UUID workerId, Predicate<Worker> applies, Change change) {
     for (int attempt = 1; ; attempt++) {
       try {
-        Worker changed = transaction.execute(status -> {
+        Changed changed = transaction.execute(status -> {
           // Without its lease this node records nothing; an end is kept and recorded once it holds one.
           ownership.fence();
-          return workers.findById(workerId).filter(row -> !row.getStatus().isTerminal()).map(row -> {
-            WorkerStatus before = row.getStatus();
-            change.accept(row);
-            return before == row.getStatus() ? null : workers.saveAndFlush(row);
-          }).orElse(null);
+          return workers.findById(workerId)
+              .filter(row -> !row.getStatus().isTerminal() && applies.test(row))
+              .map(row -> {
+                WorkerStatus before = row.getStatus();
+                int restartsBefore = row.getRestarts();
+                if (!change.apply(row)) {
+                  return null;
+                }
+                Worker saved = workers.saveAndFlush(row);
+                // Events announce status changes and restarts (a new process under the same id), not
+                // readiness alone; they carry what the row holds after the commit.
+                return new Changed(saved, before != saved.getStatus() || restartsBefore != saved.getRestarts());
+              })
+              .orElse(null);
         });
-        if (changed != null) {
-          events.statusChanged(changed);
+        if (changed == null) {
+          return false;
         }
-        return;
+        if (changed.announce()) {
+          events.statusChanged(changed.row());
+        }
+        return true;
       } catch (ObjectOptimisticLockingFailureException e) {
         if (attempt >= MAX_OPTIMISTIC_RETRIES) {
           throw e;

@@ -36,7 +36,7 @@ import org.springframework.stereotype.Component;
 public class WorkerRecovery implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerRecovery.class);
-  static final String WORKER_ID_VARIABLE = "ENVKEEPER_WORKER_ID";
+  static final String WORKER_ID_VARIABLE = LeftoverWorkers.WORKER_ID_VARIABLE;
   static final String ENVIRONMENT_ID_VARIABLE = "ENVKEEPER_ENVIRONMENT_ID";
 
   private final WorkerRepository workers;
@@ -98,6 +98,11 @@ public class WorkerRecovery implements DisposableBean {
           + " behind by an earlier run); stopping it", process.variables().get(WORKER_ID_VARIABLE), process.process().pid());
       if (!leftovers.stop(process.process(), null)) {
         log.error("pid {} survived SIGKILL", process.process().pid());
+      }
+      // Its cgroup, if it got one, is in no row either: what its processes left there goes too.
+      String cgroupSurvivors = leftovers.killCgroupOf(UUID.fromString(process.variables().get(WORKER_ID_VARIABLE)));
+      if (cgroupSurvivors != null) {
+        log.error("worker {}: {}", process.variables().get(WORKER_ID_VARIABLE), cgroupSurvivors);
       }
       stopped++;
     }
@@ -178,6 +183,23 @@ public class WorkerRecovery implements DisposableBean {
       return Optional.empty(); // handled already, by whichever path came first
     }
     Worker worker = unfinished.get();
+    Optional<String> survivors = recoverProcess(worker);
+    // Whatever its processes left in its cgroup (a daemon that left the process group) goes too.
+    String cgroupSurvivors = leftovers.killCgroup(worker.getCgroup(), id, worker.getProfile());
+    if (cgroupSurvivors != null) {
+      log.error("environment {}: worker {}: {}", worker.getEnvironmentId(), id, cgroupSurvivors);
+      return Optional.of("worker " + id + ": " + cgroupSurvivors);
+    }
+    return survivors;
+  }
+
+  private Optional<String> recoverProcess(Worker worker) {
+    UUID id = worker.getId();
+    if (worker.getStatus() == WorkerStatus.BACKOFF) {
+      // Its process had ended; the restart it waited for belonged to the run that is gone.
+      records.exited(id, ExitStatus.unknown(), "not restarted: the service restarted while it waited to restart");
+      return Optional.empty();
+    }
     Recorded process = recordedOf(worker);
     switch (leftovers.inspect(process)) {
       case ANOTHER_BOOT -> {

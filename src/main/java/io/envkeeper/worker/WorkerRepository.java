@@ -15,11 +15,11 @@ public interface WorkerRepository extends JpaRepository<Worker, UUID> {
   @Query("SELECT w.status, COUNT(w) FROM Worker w GROUP BY w.status")
   List<Object[]> countByStatus();
 
-  /** Workers of a tenant's environments that may still run (RUNNING or STOPPING). */
+  /** Workers of a tenant's environments that may still run (RUNNING, BACKOFF or STOPPING). */
   @Query(
       nativeQuery = true,
       value = "SELECT count(*) FROM worker w JOIN environment e ON e.id = w.environment_id"
-          + " WHERE e.tenant = :tenant AND w.status IN ('RUNNING', 'STOPPING')")
+          + " WHERE e.tenant = :tenant AND w.status IN ('RUNNING', 'BACKOFF', 'STOPPING')")
   long countLiveOfTenant(@Param("tenant") String tenant);
 
   /**
@@ -36,12 +36,13 @@ public interface WorkerRepository extends JpaRepository<Worker, UUID> {
   Optional<Worker> findByIdAndEnvironmentId(UUID id, UUID environmentId);
 
   /**
-   * Rows of this node that may still run and were started before {@code before} (by an earlier
-   * run of the service: this run's own workers all have live handles).
+   * Rows of this node that may still run (or were waiting to restart) and were started before
+   * {@code before} (by an earlier run of the service: this run's own workers all have live handles).
    */
   @Query(
       "SELECT w FROM Worker w WHERE w.node = :node AND w.startedAt < :before"
-          + " AND w.status IN (io.envkeeper.worker.WorkerStatus.RUNNING, io.envkeeper.worker.WorkerStatus.STOPPING)"
+          + " AND w.status IN (io.envkeeper.worker.WorkerStatus.RUNNING, io.envkeeper.worker.WorkerStatus.BACKOFF,"
+          + " io.envkeeper.worker.WorkerStatus.STOPPING)"
           + " ORDER BY w.startedAt")
   List<Worker> findUnfinishedStartedBefore(@Param("node") String node, @Param("before") Instant before);
 }

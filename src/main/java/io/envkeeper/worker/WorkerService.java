@@ -47,6 +47,7 @@ public class WorkerService {
   private final Ownership ownership;
   private final WorkerEvents events;
   private final LiveWorkerLogs liveLogs;
+  private final WorkerRecords records;
 
   WorkerService(
       RuntimeManager runtimes,
@@ -61,9 +62,11 @@ public class WorkerService {
       LimitsProperties limits,
       Ownership ownership,
       WorkerEvents events,
-      LiveWorkerLogs liveLogs) {
+      LiveWorkerLogs liveLogs,
+      WorkerRecords records) {
     this.events = events;
     this.liveLogs = liveLogs;
+    this.records = records;
     this.environments = environments;
     this.limits = limits;
     this.ownership = ownership;
@@ -79,6 +82,23 @@ public class WorkerService {
 
   /** Starts a worker of {@code profileName}; the returned row is committed. */
   public Worker start(UUID environmentId, String profileName, List<String> args) {
+    return start(environmentId, profileName, args, Duration.ZERO);
+  }
+
+  /**
+   * Starts a worker of {@code profileName} and waits up to {@code waitReady} until it is ready (or
+   * ended for good); the returned row is committed and read after the wait.
+   */
+  public Worker start(UUID environmentId, String profileName, List<String> args, Duration waitReady) {
+    Worker started = startNow(environmentId, profileName, args);
+    if (waitReady.isZero() || waitReady.isNegative() || started.isReady()) {
+      return started;
+    }
+    processes.awaitReady(started.getId(), waitReady);
+    return workers.findById(started.getId()).orElse(started);
+  }
+
+  private Worker startNow(UUID environmentId, String profileName, List<String> args) {
     WorkerProperties.Profile profile = properties.profiles().get(profileName);
     if (profile == null) {
       throw new WorkerRequestException(Reason.UNKNOWN_PROFILE,
@@ -108,9 +128,8 @@ public class WorkerService {
           // Again under the tenant's lock: a concurrent start may have taken the last place since.
           workers.lockTenant(tenant);
           checkTenantLimit(tenant);
-          return workers.saveAndFlush(new Worker(
-              workerId, environmentId, profileName, extraArgs, worker.pid(), worker.pgid(), worker.startTicks(),
-              worker.bootId(), node.id(), worker.startedAt()));
+          return records.started(new Worker(
+              workerId, environmentId, profileName, extraArgs, WorkerRecords.spawned(worker), node.id(), worker.cgroupPath()));
         });
         // Committed, and announced before the reaper follows the worker: its end comes after.
         events.statusChanged(recorded[0]);

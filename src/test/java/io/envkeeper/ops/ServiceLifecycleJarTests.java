@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.envkeeper.config.FaultPoint;
 import io.envkeeper.support.ApiClient;
+import io.envkeeper.support.CgroupTree;
 import io.envkeeper.support.ServiceProcess;
 import io.envkeeper.support.JarSandbox;
 import java.nio.file.Path;
@@ -75,9 +76,15 @@ class ServiceLifecycleJarTests {
       worker = started.get("id").asString();
       pid = started.get("pid").asInt();
       sandbox.track(pid);
+      if (CgroupTree.writable()) {
+        assertThat(CgroupTree.of(pid)).as("the worker runs in a cgroup of its own").contains(sandbox.workerCgroups().resolve(worker));
+      }
 
       assertThat(service.stop(Duration.ofSeconds(30))).isIn(0, 143);
       assertThat(JarSandbox.isRunning(pid)).isFalse();
+      if (CgroupTree.writable()) {
+        assertThat(sandbox.workerCgroups()).as("the workers' cgroups, after a clean stop").doesNotExist();
+      }
     }
     try (ServiceProcess again = ServiceProcess.start(sandbox.home(), arguments())) {
       var row = again.api().get(BASE + "/" + env + "/workers/" + worker).json();

@@ -142,7 +142,12 @@ public final class KeptLog implements AutoCloseable {
   }
 
   /** The offsets file: absent until the first rotation (the current file then starts at 0). */
-  private record Offsets(long currentStart, boolean currentStartsAtLine, boolean previousStartsAtLine) {
+  record Offsets(long currentStart, boolean currentStartsAtLine, boolean previousStartsAtLine) {
+
+    /** The offsets of the log at {@code file} (a restarted worker's log continues from them). */
+    static Offsets of(Path file) throws IOException {
+      return read(offsetsFile(file));
+    }
 
     static Offsets read(Path path) throws IOException {
       String text;

@@ -20,6 +20,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class LeftoverWorkers {
 
+  /** The variable every worker (and what it starts) carries its worker id in. */
+  public static final String WORKER_ID_VARIABLE = TaggedProcesses.WORKER_ID;
+
   /** A worker process as an earlier run recorded it. */
   public record Recorded(int pid, int pgid, long startTicks, String bootId) {}
 
@@ -45,10 +48,14 @@ public class LeftoverWorkers {
   /** Stops under way, by process: a second caller joins the first instead of signalling again. */
   private final Map<ProcessRef, CompletableFuture<Boolean>> stopsInFlight = new ConcurrentHashMap<>();
 
-  LeftoverWorkers(ScopedReaper reaper, ReaperProperties reaperProperties, WorkerProperties properties) {
+  private final WorkerContainment containment;
+
+  LeftoverWorkers(ScopedReaper reaper, ReaperProperties reaperProperties, WorkerProperties properties,
+      WorkerContainment containment) {
     this.natives = reaper.natives();
     this.reaperProperties = reaperProperties;
     this.properties = properties;
+    this.containment = containment;
   }
 
   public State inspect(Recorded recorded) {
@@ -126,6 +133,52 @@ public class LeftoverWorkers {
     } finally {
       natives.closeAll(pidfd);
     }
+  }
+
+  /**
+   * Kills whatever is left in the cgroup an earlier run recorded for worker {@code workerId}
+   * ({@code cgroup.kill}: daemons that left its process group too) and removes it. Only a directory
+   * that is exactly a worker's cgroup as this service names them ({@code .../envkeeper.<node>/<worker
+   * id>}, or the configured parent's {@code <worker id>}, on the cgroup2 mount) is ever touched,
+   * whatever a row says.
+   *
+   * @return null when nothing is left, else a description of what survived
+   */
+  public String killCgroup(String recordedPath, java.util.UUID workerId, String profile) {
+    if (recordedPath == null) {
+      return null;
+    }
+    java.nio.file.Path path = java.nio.file.Path.of(recordedPath).normalize();
+    java.util.Optional<CgroupMount> mount = CgroupMount.find().mount();
+    java.nio.file.Path current = containment.pathOf(workerId);
+    boolean ours = mount.isPresent() && path.startsWith(mount.get().mountPoint())
+        && path.getFileName().toString().equals(workerId.toString())
+        && path.getParent() != null
+        && (path.getParent().getFileName().toString().startsWith("envkeeper.") || path.equals(current));
+    if (!ours || !java.nio.file.Files.isDirectory(path)) {
+      return null;
+    }
+    WorkerCgroup cgroup = WorkerCgroup.at(path);
+    if (!cgroup.isEmpty()) {
+      cgroup.kill();
+      Duration bound = properties.stopTimeoutsOf(profile).killTimeout();
+      if (!Await.until(cgroup::isEmpty, bound, reaperProperties.exitPollInterval())) {
+        return "processes of cgroup " + path + " survived SIGKILL: " + cgroup.pids();
+      }
+    }
+    return cgroup.remove() ? null : "cgroup " + path + " could not be removed";
+  }
+
+  /**
+   * Kills whatever is left in the cgroup a worker of this node gets (or got) under cgroup
+   * containment, and removes it: for a worker no row records (spawned just before a crash), whose
+   * cgroup no row names.
+   *
+   * @return null when nothing is left, else a description of what survived
+   */
+  public String killCgroupOf(java.util.UUID workerId) {
+    java.nio.file.Path path = containment.pathOf(workerId);
+    return path == null ? null : killCgroup(path.toString(), workerId, null);
   }
 
   /** Every live process whose environment has {@code variable}. */

@@ -37,6 +37,19 @@ final class LinuxProcessCalls {
       Platform.getNativePlatform().getCPU() == Platform.CPU.X86_64;
   private static final int EPOLL_EVENT_SIZE = PACKED_EPOLL_EVENT ? 12 : 16;
   private static final int EPOLL_DATA_OFFSET = PACKED_EPOLL_EVENT ? 4 : 8;
+  /** {@code waitid}: wait for the process a pidfd names (Linux 5.4); exited children; do not block. */
+  private static final int P_PIDFD = 3;
+  private static final int WEXITED = 4;
+  private static final int WNOHANG = 1;
+  /** {@code siginfo_t}: 128 bytes; for SIGCHLD, {@code si_pid} at offset 16 and {@code si_status} at 24. */
+  private static final int SIGINFO_BYTES = 128;
+  private static final int SIGINFO_CODE = 8;
+  private static final int SIGINFO_PID = 16;
+  private static final int SIGINFO_STATUS = 24;
+  /** {@code si_code} values of a SIGCHLD siginfo. */
+  private static final int CLD_EXITED = 1;
+  private static final int CLD_KILLED = 2;
+  private static final int CLD_DUMPED = 3;
   /** glibc's {@code <spawn.h>} flags. */
   private static final short POSIX_SPAWN_SETPGROUP = 0x02;
   private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
@@ -77,6 +90,12 @@ final class LinuxProcessCalls {
 
     int posix_spawn_file_actions_addclosefrom_np(Pointer fileActions, int from);
 
+    int posix_spawn_file_actions_addopen(Pointer fileActions, int fd, Pointer path, int flags, int mode);
+
+    int prlimit(int pid, int resource, @In Pointer newLimit, Pointer oldLimit);
+
+    int waitid(int idType, int id, Pointer info, int options);
+
     int posix_spawnattr_init(Pointer attributes);
 
     int posix_spawnattr_destroy(Pointer attributes);
@@ -106,6 +125,52 @@ final class LinuxProcessCalls {
   /** Signals the process the pidfd refers to; never a recycled pid. 0 on success. */
   int pidfdSendSignal(int pidfd, int signal) {
     return (int) libc.syscall(SYS_PIDFD_SEND_SIGNAL, pidfd, signal, 0, 0);
+  }
+
+  /**
+   * Reaps the process {@code pidfd} names if it is our child and has exited, without blocking and
+   * never anyone else (the pidfd pins the process, not a pid number that may be recycled).
+   *
+   * @return the wait status ({@link ExitStatus#fromWaitStatus} decodes it); {@link #NOT_EXITED}
+   *     while it runs; {@link #NOT_OUR_CHILD} when it is not (or not yet) our child (ECHILD), or the
+   *     kernel has no {@code P_PIDFD}
+   */
+  int waitPidfd(int pidfd) {
+    Pointer info = Memory.allocateDirect(runtime, SIGINFO_BYTES, true);
+    int result = libc.waitid(P_PIDFD, pidfd, info, WEXITED | WNOHANG);
+    try {
+      if (result != 0) {
+        return NOT_OUR_CHILD;
+      }
+      if (info.getInt(SIGINFO_PID) == 0) {
+        return NOT_EXITED;
+      }
+      int code = info.getInt(SIGINFO_CODE);
+      int status = info.getInt(SIGINFO_STATUS);
+      // Back to the waitpid encoding the rest of the code decodes: code << 8, or the signal.
+      return code == CLD_EXITED ? (status & 0xff) << 8 : code == CLD_KILLED || code == CLD_DUMPED ? status & 0x7f : 0;
+    } finally {
+      Reference.reachabilityFence(info);
+    }
+  }
+
+  /** {@link #waitPidfd}: the process runs. */
+  static final int NOT_EXITED = -1;
+  /** {@link #waitPidfd}: not our child (or no P_PIDFD). */
+  static final int NOT_OUR_CHILD = -2;
+
+  /**
+   * Sets soft and hard limit of {@code resource} for process {@code pid} to {@code value}.
+   *
+   * @return 0, or the errno
+   */
+  int prlimit(int pid, int resource, long value) {
+    Pointer limit = Memory.allocateDirect(runtime, 16, true);
+    limit.putLong(0, value);
+    limit.putLong(8, value);
+    int result = libc.prlimit(pid, resource, limit, null);
+    Reference.reachabilityFence(limit);
+    return result == 0 ? 0 : runtimeErrno();
   }
 
   /** Makes this process adopt orphaned descendants (instead of init). 0 on success. */
@@ -210,7 +275,7 @@ final class LinuxProcessCalls {
     try {
       check(libc.posix_spawnattr_init(attributes), "posix_spawnattr_init");
       try {
-        addFileActions(actions, spec);
+        addFileActions(actions, spec, strings);
         setAttributes(attributes, noSignals, allSignals, spec.ownProcessGroup());
         int[] pid = new int[1];
         int error = libc.posix_spawnp(
@@ -234,7 +299,13 @@ final class LinuxProcessCalls {
     }
   }
 
-  private void addFileActions(Pointer actions, ChildSpec spec) {
+  private void addFileActions(Pointer actions, ChildSpec spec, NativeStrings strings) {
+    if (spec.gate() != null) {
+      // First of all: the child blocks in this open until the service has placed it (its cgroup,
+      // its limits) and opens the other end; nothing of the worker's program runs before that.
+      check(libc.posix_spawn_file_actions_addopen(actions, ChildSpec.Gate.FD, strings.string(spec.gate().path()),
+          jnr.constants.platform.OpenFlags.O_RDONLY.intValue(), 0), "posix_spawn_file_actions_addopen");
+    }
     check(libc.posix_spawn_file_actions_adddup2(actions, spec.stdin(), 0), "posix_spawn_file_actions_adddup2");
     check(libc.posix_spawn_file_actions_adddup2(actions, spec.stdout(), 1), "posix_spawn_file_actions_adddup2");
     check(libc.posix_spawn_file_actions_adddup2(actions, spec.stderr(), 2), "posix_spawn_file_actions_adddup2");

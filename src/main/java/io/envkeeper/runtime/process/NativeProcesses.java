@@ -40,6 +40,19 @@ final class NativeProcesses {
     return linux.spawn(spec);
   }
 
+  /** Sets soft and hard {@code resource} limit of {@code pid}; 0 or the errno. */
+  int prlimit(int pid, int resource, long value) {
+    return linux.prlimit(pid, resource, value);
+  }
+
+  /**
+   * Reaps exactly the process {@code pidfd} names if it is our exited child; see
+   * {@link LinuxProcessCalls#waitPidfd}.
+   */
+  int waitPidfd(int pidfd) {
+    return linux.waitPidfd(pidfd);
+  }
+
   /** A close-on-exec pipe, {@code [read, write]}, with the given {@code O_NONBLOCK} ends. */
   int[] pipe(boolean nonBlockingRead, boolean nonBlockingWrite) {
     int[] fds = linux.pipe(0);

@@ -88,6 +88,13 @@ record ProcStat(int pid, char state, int ppid, int pgrp, int session, long start
     return Optional.of(children);
   }
 
+  /** The pids listed in one {@code /proc/<pid>/task/<tid>/children} file; empty if it is unreadable. */
+  static List<Integer> readChildren(Path file) {
+    List<Integer> children = new ArrayList<>();
+    readChildren(file, children);
+    return children;
+  }
+
   private static void readChildren(Path file, List<Integer> into) {
     try {
       for (String child : Files.readString(file).trim().split(" ")) {

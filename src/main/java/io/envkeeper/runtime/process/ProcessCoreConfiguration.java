@@ -21,6 +21,7 @@ class ProcessCoreConfiguration {
     counter(meters, reaper, "envkeeper.reaper.vanished", "Registered pids that were no longer our children", s -> s.vanishedTotal());
     counter(meters, reaper, "envkeeper.reaper.adopted", "Adopted orphan zombies reaped", s -> s.adoptedTotal());
     counter(meters, reaper, "envkeeper.reaper.sweeps", "Reaper sweeps", s -> s.sweeps());
+    counter(meters, reaper, "envkeeper.reaper.killed.reaped", "Killed descendants reaped the moment they died", s -> s.killedReapedTotal());
     counter(meters, reaper, "envkeeper.reaper.respawns", "Times the reaper loop was found dead and restarted", s -> s.respawns());
     gauge(meters, reaper, "envkeeper.reaper.registered", "Pids registered with the scoped reaper", s -> s.registered());
     gauge(meters, reaper, "envkeeper.reaper.zombies", "Unregistered zombie children waiting for the adoption grace", s -> s.zombies());
@@ -31,13 +32,22 @@ class ProcessCoreConfiguration {
 
   /**
    * Health component {@code reaper}: DOWN when its loop is dead or no sweep ran for 3 ticks while
-   * pids are registered. It only reads: a dead loop is restarted by the next spawn, never by a probe.
+   * pids are registered. Its details also say how workers are contained ({@code containment}:
+   * {@code cgroup} or {@code process-group}) and which configured limits are not applied. It only
+   * reads: a dead loop is restarted by the next spawn, never by a probe.
    */
   @Bean
-  HealthIndicator reaperHealthIndicator(ScopedReaper reaper) {
+  HealthIndicator reaperHealthIndicator(ScopedReaper reaper, WorkerContainment containment) {
+    return reaperHealth(reaper, containment::details);
+  }
+
+  static HealthIndicator reaperHealth(ScopedReaper reaper, java.util.function.Supplier<java.util.Map<String, Object>> containment) {
     return () -> {
       ReaperStats stats = reaper.stats();
-      return (stats.workerAlive() && !reaper.isStalled() ? Health.up() : Health.down()).withDetails(stats.details()).build();
+      return (stats.workerAlive() && !reaper.isStalled() ? Health.up() : Health.down())
+          .withDetails(stats.details())
+          .withDetails(containment.get())
+          .build();
     };
   }
 

@@ -21,6 +21,11 @@ import org.springframework.validation.annotation.Validated;
  *     to be gone after SIGKILL.
  * @param exitPollInterval How often the end of a process that is not our child (a leftover of an
  *     earlier run, a descendant, an adopted orphan) is checked while a stop waits for it.
+ * @param placementTimeout Longest time a spawn may take to place its child (cgroup, rlimits) before
+ *     the child's program runs; past it the child is killed unrun and the start fails.
+ * @param killedWatch How long a process the service signalled (a worker's descendant, a member of
+ *     its cgroup) is held by a pidfd to be reaped the moment it dies; one still alive after that is
+ *     left to the adoption grace.
  */
 @ConfigurationProperties("envkeeper.reaper")
 @Validated
@@ -29,4 +34,6 @@ public record ReaperProperties(
     @DefaultValue("true") boolean subreaper,
     @NotNull @DefaultValue("500ms") Duration adoptGrace,
     @NotNull @DefaultValue("2s") Duration orphanKillTimeout,
-    @NotNull @DefaultValue("10ms") Duration exitPollInterval) {}
+    @NotNull @DefaultValue("10ms") Duration exitPollInterval,
+    @NotNull @DefaultValue("5s") Duration placementTimeout,
+    @NotNull @DefaultValue("2m") Duration killedWatch) {}

@@ -7,7 +7,8 @@ import java.util.Map;
 /** A consistent copy of the reaper's counters (read only: taking one changes nothing). */
 record ReaperStats(
     int registered, long reapedTotal, long vanishedTotal, long adoptedTotal, long sweeps,
-    Instant lastSweepAt, boolean workerAlive, long respawns, int zombies, boolean subreaper, int outputs) {
+    Instant lastSweepAt, boolean workerAlive, long respawns, int zombies, boolean subreaper, int outputs,
+    long killedReapedTotal) {
 
   /** The details of the {@code reaper} health component, named as the API contract names them. */
   Map<String, Object> details() {
@@ -25,6 +26,7 @@ record ReaperStats(
     details.put("zombies", zombies);
     details.put("subreaper", subreaper);
     details.put("outputs", outputs);
+    details.put("killedReapedTotal", killedReapedTotal);
     return details;
   }
 }

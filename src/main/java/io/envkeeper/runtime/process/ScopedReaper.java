@@ -39,6 +39,7 @@ final class ScopedReaper {
   private static final long WAKE = 0;
   private static final long CHILD = 1L << 32;
   private static final long OUTPUT = 2L << 32;
+  private static final long EXPECTED = 3L << 32;
   /** Every this many ticks the loop sweeps every registered pid and looks for orphans regardless. */
   private static final int BACKUP_TICKS = 10;
 
@@ -52,6 +53,8 @@ final class ScopedReaper {
   private final Map<Integer, Child> registered = new ConcurrentHashMap<>();
   private final OutputPump outputs;
   private final OrphanAdoption orphans;
+  private final GatedSpawn gated;
+  private final ExpectedEnds expected;
   /** Registered children epoll cannot watch (no pidfd: kernel < 5.3): every turn sweeps them. */
   private final Set<Integer> unwatched = ConcurrentHashMap.newKeySet();
   /** Spawns between {@code posix_spawn} and their registration: no adoption while there are any. */
@@ -79,6 +82,8 @@ final class ScopedReaper {
     this.selfPid = posix.getpid();
     this.outputs = new OutputPump(natives);
     this.orphans = new OrphanAdoption(posix, selfPid);
+    this.gated = new GatedSpawn(natives);
+    this.expected = new ExpectedEnds(natives);
   }
 
   /** The one reaper of this process. Nothing runs until someone {@link #retain}s it. */
@@ -156,23 +161,33 @@ final class ScopedReaper {
     ensureLoop();
     spawnsInFlight.incrementAndGet();
     try {
-      int pid = natives.spawn(spec);
+      int pid;
+      try {
+        pid = spec.placement().isNeeded() ? gated.spawn(spec, settings().placementTimeout()) : natives.spawn(spec);
+      } catch (GatedSpawn.PlacementFailedException e) {
+        register(e.pid()); // killed before it ran anything: collected like any child
+        throw e;
+      }
       beforeRegistration.accept(pid);
-      long startTicks = ProcStat.of(pid).map(ProcStat::startTicks).orElse(-1L);
-      int pidfd = natives.pidfdOpen(pid);
-      Child child = new Child(natives, pid, startTicks, pidfd);
-      // Watched before it is registered: the loop reaps (and closes the pidfd of) registered ones only.
-      if (pidfd < 0 || !natives.epollAdd(epfd, pidfd, CHILD | pid)) {
-        unwatched.add(pid);
-      }
-      registered.put(pid, child);
-      if (unwatched.contains(pid)) {
-        wake(); // its SIGCHLD may have come before it was registered
-      }
-      return child;
+      return register(pid);
     } finally {
       spawnsInFlight.decrementAndGet();
     }
+  }
+
+  private Child register(int pid) {
+    long startTicks = ProcStat.of(pid).map(ProcStat::startTicks).orElse(-1L);
+    int pidfd = natives.pidfdOpen(pid);
+    Child child = new Child(natives, pid, startTicks, pidfd);
+    // Watched before it is registered: the loop reaps (and closes the pidfd of) registered ones only.
+    if (pidfd < 0 || !natives.epollAdd(epfd, pidfd, CHILD | pid)) {
+      unwatched.add(pid);
+    }
+    registered.put(pid, child);
+    if (unwatched.contains(pid)) {
+      wake(); // its SIGCHLD may have come before it was registered
+    }
+    return child;
   }
 
   /**
@@ -183,6 +198,17 @@ final class ScopedReaper {
    */
   boolean pump(int fd, OutputSink sink) {
     return outputs.add(epfd, fd, OUTPUT | fd, sink);
+  }
+
+  /**
+   * The service is about to signal these processes: each that is or becomes our child is reaped as
+   * soon as it dies, without the adoption grace (see {@link ExpectedEnds}). Never blocks.
+   */
+  void expectEnds(java.util.Collection<ProcessRef> processes) {
+    if (!processes.isEmpty()) {
+      expected.announce(processes);
+      wake();
+    }
   }
 
   /** Whether {@code pid} is one of the children this reaper spawned and has not collected yet. */
@@ -203,7 +229,8 @@ final class ScopedReaper {
     Thread current = loop;
     return new ReaperStats(
         registered.size(), reaped.get(), vanished.get(), orphans.adoptedTotal(), sweeps.get(), lastSweepAt,
-        current != null && current.isAlive(), respawns.get(), orphans.zombies(), subreaper, outputs.size());
+        current != null && current.isAlive(), respawns.get(), orphans.zombies(), subreaper, outputs.size(),
+        expected.reapedTotal());
   }
 
   /** Stalled: pids are waiting but no sweep ran for {@value #STALL_TICKS} ticks. */
@@ -269,6 +296,9 @@ final class ScopedReaper {
       for (int i = 0; i < ready; i++) {
         handle(events.token(i));
       }
+      if (expected.hasAnnounced()) {
+        expected.takeAnnounced(epfd, EXPECTED);
+      }
       if (!unwatched.isEmpty()) {
         reapRegistered(); // no pidfd, no event: only a sweep finds their end
       }
@@ -279,6 +309,7 @@ final class ScopedReaper {
         if (backup) {
           reapRegistered();
         }
+        expected.expire(epfd, now, settings().killedWatch().toNanos());
         if (backup || childSignalled || orphans.waiting()) {
           childSignalled = false;
           orphans.adoptPastGrace(now, settings().adoptGrace(), registered::containsKey, () -> spawnsInFlight.get() > 0);
@@ -295,11 +326,15 @@ final class ScopedReaper {
         if (child != null) {
           reap(id, child);
         }
+        expected.retryChildrenOf(epfd, id); // a worker's leader died: its killed children are ours now
       } else if (kind == OUTPUT) {
         outputs.readOnce(epfd, id);
+      } else if (kind == EXPECTED) {
+        expected.died(epfd, id);
       } else {
         natives.drainWakePipe(wakePipe);
         childSignalled = true;
+        expected.retry(epfd); // a SIGCHLD: a killed descendant may just have been re-parented to us
       }
     }
 

@@ -23,6 +23,23 @@ final class TaggedProcesses {
 
   private TaggedProcesses() {}
 
+  /**
+   * The variable naming the worker a process was started for, set in every worker's environment
+   * and inherited by everything it starts unless that clears its environment.
+   */
+  static final String WORKER_ID = "ENVKEEPER_WORKER_ID";
+
+  /** Every live process whose environment has {@code variable} set to {@code value}. */
+  static List<ProcessRef> carrying(String variable, String value) {
+    List<ProcessRef> found = new ArrayList<>();
+    for (ProcStat process : ProcStat.all()) {
+      if (!process.isZombie() && value.equals(environmentOf(process.pid()).get(variable))) {
+        found.add(new ProcessRef(process.pid(), process.startTicks()));
+      }
+    }
+    return found;
+  }
+
   /** Every live process whose environment has {@code variable}. */
   static List<Tagged> carrying(String variable) {
     List<Tagged> found = new ArrayList<>();

@@ -5,21 +5,26 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import jnr.constants.platform.Errno;
+import jnr.constants.platform.Signal;
 import jnr.posix.POSIX;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A live worker this service spawned: its process (pid = pgid, start time, pidfd), the write end of
- * its stdin (the control channel and keepalive), its output (into the capped log, watched for the
- * ack line) and its exit as reported by the reaper. Signals go to the whole process group, and only
- * while the group is provably ours.
+ * One process of a worker this service spawned (a restarted worker gets a new handle under the same
+ * worker id): its process (pid = pgid, start time, pidfd), its cgroup under cgroup containment, the
+ * write end of its stdin (the control channel and keepalive), its output (into the capped log,
+ * watched for the ack line and the ready line) and its exit as reported by the reaper. Signals go
+ * to the whole process group and every process of its cgroup, and only while they are provably ours.
  */
 public final class WorkerHandle {
 
@@ -34,20 +39,47 @@ public final class WorkerHandle {
   private final Instant startedAt;
   private final WorkerLog outputLog;
   private final CompletableFuture<Void> ack = new CompletableFuture<>();
+  private final CompletableFuture<Instant> ready = new CompletableFuture<>();
+  /** Completed once its readiness is in its record (at once for a profile without a ready line). */
+  private final CompletableFuture<Void> readyRecorded = new CompletableFuture<>();
+  /** Completed once this handle is no longer the worker's live one (ended for good, or replaced). */
+  private final CompletableFuture<Void> settled = new CompletableFuture<>();
+  private final ScopedReaper reaper;
+  private final WorkerCgroup cgroup;
+  private final int restarts;
+  private final Pattern readyLine;
   private final Set<ProcessRef> descendants = ConcurrentHashMap.newKeySet();
   private final Output output = new Output();
   private volatile boolean ackArmed;
   private int stdinFd;
 
-  WorkerHandle(WorkerSpec spec, Child child, POSIX posix, String bootId, Instant startedAt, int stdinFd, WorkerLog outputLog) {
+  WorkerHandle(
+      WorkerSpec spec, Child child, ScopedReaper reaper, String bootId, Instant startedAt, int stdinFd,
+      WorkerLog outputLog, Incarnation incarnation) {
     this.spec = spec;
     this.child = child;
-    this.posix = posix;
+    this.reaper = reaper;
+    this.posix = reaper.natives().posix();
     this.bootId = bootId;
     this.startedAt = startedAt;
     this.stdinFd = stdinFd;
     this.outputLog = outputLog;
+    this.cgroup = incarnation.cgroup();
+    this.restarts = incarnation.restarts();
+    this.readyLine = incarnation.readyLine();
+    if (readyLine == null) {
+      ready.complete(startedAt); // nothing to wait for: running is ready
+    }
   }
+
+  /**
+   * What distinguishes one process of a worker from the next.
+   *
+   * @param restarts how many processes of this worker came before this one
+   * @param cgroup its cgroup, or null under process-group containment
+   * @param readyLine what in its output makes it ready, or null (ready once running)
+   */
+  record Incarnation(int restarts, WorkerCgroup cgroup, Pattern readyLine) {}
 
   public UUID workerId() {
     return spec.workerId();
@@ -84,6 +116,56 @@ public final class WorkerHandle {
 
   public Path logFile() {
     return spec.logFile();
+  }
+
+  /** How many processes of this worker came before this one (0 for its first). */
+  public int restarts() {
+    return restarts;
+  }
+
+  /** Its cgroup directory, or null under process-group containment. */
+  public String cgroupPath() {
+    return cgroup == null ? null : cgroup.directory().toString();
+  }
+
+  /**
+   * Completes with the instant this process became ready: at once for a profile without a ready
+   * line, else when a line of its output matched (on the reaper's loop: return at once from it).
+   */
+  public CompletableFuture<Instant> ready() {
+    return ready.copy();
+  }
+
+  /** Whether its profile has a ready line to wait for (else it is ready once it runs). */
+  public boolean hasReadyLine() {
+    return readyLine != null;
+  }
+
+  /** Completes once its readiness is recorded; never for a process that ends before it is ready. */
+  CompletableFuture<Void> readyRecorded() {
+    return readyRecorded.copy();
+  }
+
+  void markReadyRecorded() {
+    readyRecorded.complete(null);
+  }
+
+  /** Completes once this handle is no longer its worker's live one: ended for good, or replaced by a restart. */
+  public CompletableFuture<Void> settled() {
+    return settled.copy();
+  }
+
+  /** Whether it ended for good or was replaced (a worker waiting to restart is not settled). */
+  public boolean isSettled() {
+    return settled.isDone();
+  }
+
+  void settle() {
+    settled.complete(null);
+  }
+
+  WorkerCgroup cgroup() {
+    return cgroup;
   }
 
   /** Completes (on the reaper's loop) when the reaper collected the worker. */
@@ -148,14 +230,22 @@ public final class WorkerHandle {
   // --- signals --------------------------------------------------------------------------------
 
   /**
-   * Signals the worker's process group. While the leader is unreaped its pid (= the pgid) cannot be
-   * recycled; a leader that moved to another group is signalled apart, through its pidfd (one
-   * signal per process: a handler may count them). Once it is reaped, the group is signalled only if
-   * a member we saw descend from the worker is still alive in it (which keeps the pgid from being
-   * reused); tracked descendants that left the group are signalled one by one.
+   * Signals the worker: its process group, and under cgroup containment every process of its
+   * cgroup (SIGKILL: {@code cgroup.kill}, by the kernel, race-free against forks). While the leader
+   * is unreaped its pid (= the pgid) cannot be recycled; a leader that moved to another group is
+   * signalled apart, through its pidfd (one signal per process: a handler may count them). Once it
+   * is reaped, the group is signalled only if a member we saw descend from the worker is still alive
+   * in it (which keeps the pgid from being reused); tracked descendants that left the group are
+   * signalled one by one. The processes signalled are announced to the reaper first, so those that
+   * are (or become) our children are reaped the moment they die.
    */
   void signalGroup(int signal) {
+    if (cgroup != null) {
+      signalCgroup(signal);
+      return;
+    }
     if (!hasExited()) {
+      reaper.expectEnds(groupMembers());
       if (ProcStat.of(pid()).map(ProcStat::pgrp).orElse(pgid()) != pgid()) {
         child.signal(signal);
       }
@@ -165,8 +255,61 @@ public final class WorkerHandle {
     boolean memberAlive = descendants.stream()
         .anyMatch(d -> d.isAlive() && ProcStat.of(d.pid()).map(ProcStat::pgrp).orElse(-1) == pgid());
     if (memberAlive) {
+      reaper.expectEnds(groupMembers());
       killGroup(signal);
     }
+  }
+
+  private void signalCgroup(int signal) {
+    List<ProcessRef> members = cgroupMembers();
+    reaper.expectEnds(members);
+    if (signal == Signal.SIGKILL.intValue() && cgroup.kill()) {
+      return;
+    }
+    boolean leaderInGroup = !hasExited() && ProcStat.of(pid()).map(ProcStat::pgrp).orElse(pgid()) == pgid();
+    if (!hasExited() && !leaderInGroup) {
+      child.signal(signal);
+    }
+    if (!hasExited() || natives().groupHasMembers(pgid()) && members.stream().anyMatch(m -> inGroup(m.pid()))) {
+      killGroup(signal);
+    }
+    // Those that left the group (setsid, a daemon's double fork): one by one, verified by pidfd.
+    for (ProcessRef member : members) {
+      if (member.pid() != pid() && !inGroup(member.pid())) {
+        natives().signalVerified(member, signal);
+      }
+    }
+  }
+
+  private boolean inGroup(int pid) {
+    return ProcStat.of(pid).map(ProcStat::pgrp).orElse(-1) == pgid();
+  }
+
+  /** The live processes of its cgroup other than the leader (the reaper holds that one). */
+  List<ProcessRef> cgroupMembers() {
+    List<ProcessRef> members = new ArrayList<>();
+    for (int member : cgroup.pids()) {
+      if (member != pid()) {
+        ProcStat.of(member).ifPresent(stat -> members.add(new ProcessRef(member, stat.startTicks())));
+      }
+    }
+    return members;
+  }
+
+  /** Live members of its process group other than the leader, and live recorded descendants. */
+  private List<ProcessRef> groupMembers() {
+    List<ProcessRef> members = new ArrayList<>();
+    for (ProcStat process : ProcStat.all()) {
+      if (process.pgrp() == pgid() && process.pid() != pid() && !process.isZombie()) {
+        members.add(new ProcessRef(process.pid(), process.startTicks()));
+      }
+    }
+    descendants.stream().filter(ProcessRef::isAlive).filter(d -> !members.contains(d)).forEach(members::add);
+    return members;
+  }
+
+  private NativeProcesses natives() {
+    return reaper.natives();
   }
 
   private void killGroup(int signal) {
@@ -219,6 +362,9 @@ public final class WorkerHandle {
     private void onLine(String text) {
       if (ackArmed && spec.ackLine() != null && text.strip().equals(spec.ackLine().strip())) {
         ack.complete(null);
+      }
+      if (readyLine != null && !ready.isDone() && readyLine.matcher(text).find()) {
+        ready.complete(Instant.now());
       }
     }
   }

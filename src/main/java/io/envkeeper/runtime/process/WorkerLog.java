@@ -50,17 +50,32 @@ public final class WorkerLog implements AutoCloseable {
   private boolean closed;
 
   WorkerLog(Path file, long maxBytes) {
-    this(file, maxBytes, () -> { });
+    this(file, maxBytes, false, () -> { });
   }
 
-  WorkerLog(Path file, long maxBytes, Runnable onClose) {
+  /**
+   * Opens the log of a new worker ({@code append} false: a fresh file) or of a restarted one
+   * ({@code append} true: the log continues where the previous process left it, and so do its
+   * offsets: the same worker's byte offsets never go back across restarts).
+   */
+  WorkerLog(Path file, long maxBytes, boolean append, Runnable onClose) {
     this.file = file;
     this.previous = file.resolveSibling(file.getFileName() + ".1");
     this.maxBytes = maxBytes;
     this.onClose = onClose;
     try {
       Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
-      this.out = open(file);
+      if (append && Files.exists(file)) {
+        // Resume where the previous process of this worker stopped: the current file starts at the
+        // offset recorded at the last rotation (0 if none), and its bytes come after that.
+        KeptLog.Offsets offsets = KeptLog.Offsets.of(file);
+        this.written = Files.size(file);
+        this.total = offsets.currentStart() + written;
+        this.currentStartsAtLine = offsets.currentStartsAtLine();
+        this.previousStartsAtLine = offsets.previousStartsAtLine();
+        this.lastWasNewline = written == 0 ? currentStartsAtLine : endsWithNewline(file, written);
+      }
+      this.out = open(file, append);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open worker log " + file, e);
     }
@@ -91,7 +106,7 @@ public final class WorkerLog implements AutoCloseable {
     // After the move, before the new file exists: a reader that opened the files between the two
     // sees the offsets change (or no current file) and reads again (KeptLog).
     KeptLog.writeOffsets(file, total, currentStartsAtLine, previousStartsAtLine);
-    out = open(file);
+    out = open(file, false);
     written = 0;
   }
 
@@ -118,12 +133,21 @@ public final class WorkerLog implements AutoCloseable {
   }
 
   /** A tenant's output: readable by the service's user only (0600), whatever the umask. */
-  private static OutputStream open(Path file) throws IOException {
+  private static OutputStream open(Path file, boolean append) throws IOException {
     return Channels.newOutputStream(
         FileChannel.open(
             file,
-            EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+            EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING),
             PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE)));
+  }
+
+  private static boolean endsWithNewline(Path file, long size) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+      channel.read(last, size - 1);
+      return last.get(0) == '\n';
+    }
   }
 
   @Override

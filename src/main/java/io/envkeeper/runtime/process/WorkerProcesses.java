@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import jnr.constants.platform.Signal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -26,35 +26,55 @@ public class WorkerProcesses {
   private final WorkerSupervisor supervisor;
   private final WorkspaceOrphans orphans;
   private final WorkerProperties properties;
+  private final StopProtocol protocol;
+  private final WorkerContainment containment;
 
-  WorkerProcesses(WorkerLauncher launcher, WorkerSupervisor supervisor, WorkspaceOrphans orphans, WorkerProperties properties) {
+  WorkerProcesses(WorkerLauncher launcher, WorkerSupervisor supervisor, WorkspaceOrphans orphans,
+      WorkerProperties properties, StopProtocol protocol, WorkerContainment containment) {
     this.launcher = launcher;
     this.supervisor = supervisor;
     this.orphans = orphans;
     this.properties = properties;
+    this.protocol = protocol;
+    this.containment = containment;
   }
 
   /**
    * Spawns the worker (registered with the reaper, its output read), has the caller record it
-   * ({@code record}, e.g. commit its row), then follows it until it ends. If recording throws, the
-   * worker's process group is killed at once (bounded by the profile's kill timeout) and the
-   * exception goes on: no worker ever runs unrecorded.
+   * ({@code record}, e.g. commit its row), then follows it until it ends for good, restarting it as
+   * its profile says through {@code restarts}. If recording throws, the worker is killed at once
+   * (bounded by the profile's kill timeout) and the exception goes on: no worker ever runs
+   * unrecorded.
    *
    * @throws WorkspaceUnusableException when its workspace is missing or no longer the recorded one
    * @throws SpawnFailedException when it cannot be started
    */
-  public WorkerHandle start(WorkerSpec spec, Consumer<WorkerHandle> record) {
-    WorkerHandle worker = launcher.launch(spec);
+  public WorkerHandle start(WorkerSpec spec, Consumer<WorkerHandle> record, RestartGate restarts) {
+    WorkerHandle worker = launcher.launch(spec, 0);
     try {
       record.accept(worker);
     } catch (RuntimeException | Error e) {
       log.warn("environment {}: worker {} could not be recorded; killing its process group",
           spec.environmentId(), spec.workerId());
       kill(worker);
+      worker.settle();
       throw e;
     }
-    supervisor.supervise(worker);
+    supervisor.supervise(worker, restarts);
     return worker;
+  }
+
+  /**
+   * Waits up to {@code timeout} until the worker is ready (its readiness recorded), or ended for
+   * good; a process that ends first is followed by its restart.
+   */
+  public void awaitReady(UUID workerId, Duration timeout) {
+    supervisor.awaitReady(workerId, timeout);
+  }
+
+  /** Whether workers run in cgroups of their own (else: process group and descendant tracking). */
+  public boolean usesCgroups() {
+    return containment.usesCgroups();
   }
 
   /** Stops the worker with its profile's protocol; joins a stop already running. */
@@ -96,10 +116,8 @@ public class WorkerProcesses {
   }
 
   private void kill(WorkerHandle worker) {
-    worker.closeStdin();
-    worker.signalGroup(Signal.SIGKILL.intValue());
     Duration bound = properties.stopTimeoutsOf(worker.profile()).killTimeout();
-    if (!io.envkeeper.deadline.Await.completion(worker.exit(), bound)) {
+    if (!protocol.killNow(worker, bound)) {
       log.error("environment {}: worker {} pid {} not reaped {} after SIGKILL; the reaper keeps its pid",
           worker.environmentId(), worker.workerId(), worker.pid(), bound);
     }

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,13 +21,15 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * Follows live workers: records each one's end (by itself or by a stop) through the
- * {@link WorkerLifecycle}, and runs stops, one protocol per worker at a time however many callers
- * ask. An end that could not be recorded (database away) is kept and retried by
- * {@link #recordPendingEnds()}, so no outcome is lost.
+ * Follows live workers across their processes: reports each status change through the {@link
+ * WorkerLifecycle} (ready, an end by itself, BACKOFF and restarts via the {@link RestartScheduler},
+ * STOPPING and the end of a stop), and runs stops, one protocol per worker at a time however many
+ * callers ask. A stop settles a pending restart first, under the environment's lock: once it is
+ * accepted, no process of that worker ever starts again. An end that could not be recorded
+ * (database away) is kept and retried by {@link #recordPendingEnds()}, so no outcome is lost.
  */
 @Component
-class WorkerSupervisor implements DisposableBean {
+class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerSupervisor.class);
 
@@ -34,6 +37,7 @@ class WorkerSupervisor implements DisposableBean {
   private final DescendantTracker tracker;
   private final WorkerProperties properties;
   private final WorkerLifecycle lifecycle;
+  private final RestartScheduler restarts;
   /** Threads are made on demand (none at construction) and die after a minute idle. */
   private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
     Thread thread = new Thread(runnable, "worker-stop");
@@ -42,31 +46,114 @@ class WorkerSupervisor implements DisposableBean {
   });
   private final Map<UUID, CompletableFuture<StopOutcome>> stopsInFlight = new ConcurrentHashMap<>();
   private final Map<UUID, PendingEnd> pendingEnds = new ConcurrentHashMap<>();
-  /** Every worker of this context not yet reaped. */
-  private final Map<UUID, WorkerHandle> live = new ConcurrentHashMap<>();
+  /** Every worker of this context not ended for good, by id. */
+  private final Map<UUID, Supervised> live = new ConcurrentHashMap<>();
 
   private record PendingEnd(WorkerHandle worker, StopOutcome outcome) {}
 
   WorkerSupervisor(
-      StopProtocol protocol, DescendantTracker tracker, WorkerProperties properties, WorkerLifecycle lifecycle) {
+      StopProtocol protocol, DescendantTracker tracker, WorkerProperties properties, WorkerLifecycle lifecycle,
+      RestartScheduler restarts) {
     this.protocol = protocol;
     this.tracker = tracker;
     this.properties = properties;
     this.lifecycle = lifecycle;
+    this.restarts = restarts;
   }
 
-  /** Starts following a freshly spawned (and recorded) worker. */
-  void supervise(WorkerHandle worker) {
-    live.put(worker.workerId(), worker);
+  /** Starts following a freshly spawned (and recorded) worker; {@code gate} decides its restarts. */
+  void supervise(WorkerHandle worker, RestartGate gate) {
+    Supervised supervised = new Supervised(worker, gate);
+    live.put(worker.workerId(), supervised);
+    follow(supervised, worker);
+  }
+
+  private void follow(Supervised supervised, WorkerHandle worker) {
     tracker.track(worker);
-    worker.exit().thenRun(() -> live.remove(worker.workerId(), worker));
-    worker.exit().thenAcceptAsync(
-        status -> {
-          if (!stopsInFlight.containsKey(worker.workerId())) {
-            record(worker, StopOutcome.exited(status, null));
-          }
-        },
-        executor);
+    worker.ready().thenAcceptAsync(at -> recordReady(worker, at), executor);
+    worker.exit().thenAcceptAsync(status -> exited(supervised, worker, status), executor);
+  }
+
+  private void recordReady(WorkerHandle worker, java.time.Instant at) {
+    if (worker.hasReadyLine() && !worker.hasExited()) {
+      try {
+        lifecycle.ready(worker, at);
+      } catch (RuntimeException e) {
+        log.warn("environment {}: worker {}: readiness not recorded ({})", worker.environmentId(), worker.workerId(), e.toString());
+      }
+    }
+    worker.markReadyRecorded();
+  }
+
+  /** The process ended. A stop in flight records it itself; else its leftovers go and the policy decides. */
+  private void exited(Supervised supervised, WorkerHandle worker, ExitStatus status) {
+    if (stopsInFlight.containsKey(worker.workerId())) {
+      return;
+    }
+    StopProtocol.AfterExit after = protocol.afterExit(worker, properties.stopTimeoutsOf(worker.profile()).killTimeout());
+    String reason = after.survivors() != null ? "" : restarts.afterExit(supervised, worker, status, this);
+    if (reason == null) {
+      return; // BACKOFF: the restart (or a stop) takes it from here
+    }
+    String error = join(after.cause(), after.survivors(), reason.isEmpty() ? null : reason);
+    ended(supervised, worker, StopOutcome.exited(status, error));
+  }
+
+  private static String join(String... parts) {
+    List<String> present = new ArrayList<>();
+    for (String part : parts) {
+      if (part != null) {
+        present.add(part);
+      }
+    }
+    return present.isEmpty() ? null : String.join("; ", present);
+  }
+
+  @Override
+  public void restarted(Supervised supervised, WorkerHandle next) {
+    follow(supervised, next);
+  }
+
+  @Override
+  public void ended(Supervised supervised, WorkerHandle last, StopOutcome outcome) {
+    record(last, outcome);
+    finish(supervised, last);
+  }
+
+  private void finish(Supervised supervised, WorkerHandle last) {
+    last.settle();
+    if (supervised != null && supervised.current() == last) {
+      live.remove(supervised.workerId(), supervised);
+    }
+  }
+
+  /**
+   * Waits until the worker's current process is ready (and recorded so), the worker ended for good,
+   * or {@code timeout} passed; a process that ends before it is ready is followed by its restart.
+   */
+  void awaitReady(UUID workerId, Duration timeout) {
+    Deadline deadline = Deadline.in(timeout);
+    while (!deadline.hasPassed()) {
+      Supervised supervised = live.get(workerId);
+      if (supervised == null) {
+        return;
+      }
+      WorkerHandle worker = supervised.current();
+      if (worker.readyRecorded().isDone() && !worker.hasExited()) {
+        return;
+      }
+      CompletableFuture<?> change = worker.hasExited()
+          ? worker.settled()
+          : CompletableFuture.anyOf(worker.readyRecorded(), worker.exit(), worker.settled());
+      if (!Await.completion(change, deadline)) {
+        return;
+      }
+    }
+  }
+
+  /** The current process of the worker (the one a restart started), if it is still followed. */
+  Optional<WorkerHandle> current(UUID workerId) {
+    return Optional.ofNullable(live.get(workerId)).map(Supervised::current);
   }
 
   /**
@@ -74,7 +161,24 @@ class WorkerSupervisor implements DisposableBean {
    * recorded before this returns (and before any signal); if it cannot be, this throws.
    */
   CompletableFuture<StopOutcome> stop(WorkerHandle worker) {
-    return stopEach(List.of(worker)).get(worker);
+    WorkerHandle current = settleRestart(worker);
+    return stopEach(List.of(current)).get(current);
+  }
+
+  /**
+   * Accepts a stop of the worker: under the environment's lock, no restart is pending or starts
+   * from now on. A restart that finished just before hands over its new process, which is the one
+   * to stop.
+   */
+  private WorkerHandle settleRestart(WorkerHandle worker) {
+    Supervised supervised = live.get(worker.workerId());
+    if (supervised == null) {
+      return worker;
+    }
+    return supervised.gate().locked(worker.environmentId(), () -> {
+      supervised.stop();
+      return supervised.current();
+    });
   }
 
   /**
@@ -85,7 +189,11 @@ class WorkerSupervisor implements DisposableBean {
     Deadline deadline = Deadline.in(overall);
     Map<WorkerHandle, CompletableFuture<StopOutcome>> stops;
     try {
-      stops = stopEach(workers);
+      List<WorkerHandle> current = new ArrayList<>();
+      for (WorkerHandle worker : workers) {
+        current.add(settleRestart(worker));
+      }
+      stops = stopEach(current);
     } catch (RuntimeException e) {
       stops = new LinkedHashMap<>();
       for (WorkerHandle worker : workers) {
@@ -137,6 +245,9 @@ class WorkerSupervisor implements DisposableBean {
     try {
       StopOutcome outcome = protocol.stop(worker, properties.stopTimeoutsOf(worker.profile()));
       record(worker, outcome);
+      if (outcome.reaped()) {
+        finish(live.get(worker.workerId()), worker);
+      }
       mine.complete(outcome);
     } catch (RuntimeException e) {
       log.warn("environment {}: worker {}: stop not carried out: {}", worker.environmentId(), worker.workerId(), e.toString());
@@ -148,12 +259,12 @@ class WorkerSupervisor implements DisposableBean {
 
   /**
    * Stops every live worker of this context in parallel (service shutdown). Those still not reaped
-   * at the deadline get SIGKILL to their group at once: shutdown never leaves a worker running.
+   * at the deadline get SIGKILL at once: shutdown never leaves a worker running.
    *
    * @return how many workers were stopped
    */
   int stopEveryWorker(Duration deadline) {
-    Collection<WorkerHandle> workers = List.copyOf(live.values());
+    Collection<WorkerHandle> workers = live.values().stream().map(Supervised::current).toList();
     if (workers.isEmpty()) {
       return 0;
     }
@@ -164,11 +275,14 @@ class WorkerSupervisor implements DisposableBean {
   }
 
   /**
-   * Last resort (the shutdown deadline passed, or the process is about to be halted): SIGKILL to
-   * every live worker's group and to its recorded descendants, without waiting.
+   * Last resort (the shutdown deadline passed, or the process is about to be halted): no restart
+   * any more, SIGKILL to every live worker's group (or cgroup) and to its recorded descendants,
+   * without waiting.
    */
   void killEveryWorkerNow() {
-    for (WorkerHandle worker : live.values()) {
+    for (Supervised supervised : live.values()) {
+      supervised.stop();
+      WorkerHandle worker = supervised.current();
       if (!worker.hasExited()) {
         log.warn("environment {}: worker {} pid {} still running at the deadline; SIGKILL",
             worker.environmentId(), worker.workerId(), worker.pid());

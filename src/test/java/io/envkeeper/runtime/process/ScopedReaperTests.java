@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class ScopedReaperTests {
 
-  private static final ReaperProperties DEFAULTS = new ReaperProperties(Duration.ofSeconds(1), true, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(10));
+  private static final ReaperProperties DEFAULTS = new ReaperProperties(Duration.ofSeconds(1), true, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofSeconds(5), Duration.ofMinutes(2));
 
   private final ScopedReaper reaper = ScopedReaper.ofThisJvm();
   private final NativeProcesses natives = reaper.natives();
@@ -168,7 +168,7 @@ class ScopedReaperTests {
   /** A probe only looks: a dead loop shows DOWN, check after check, until a spawn restarts it. */
   @Test
   void healthReportsADeadLoopWithoutRestartingIt() {
-    HealthIndicator health = new ProcessCoreConfiguration().reaperHealthIndicator(reaper);
+    HealthIndicator health = ProcessCoreConfiguration.reaperHealth(reaper, java.util.Map::of);
     Thread loop = reaper.loopThread();
     long respawnsBefore = reaper.stats().respawns();
     loop.interrupt();
@@ -245,6 +245,82 @@ class ScopedReaperTests {
     await().atMost(Duration.ofSeconds(10)).until(() -> OsProcesses.of(orphan).isEmpty());
     assertThat(zombieChildren()).doesNotContain(orphan);
     Files.delete(pidFile);
+  }
+
+  /**
+   * A child that must be placed (cgroup, rlimits) is held before its program: while the placement
+   * runs, and as long as it takes, the child is still the service's clone (its {@code exe} is the
+   * JVM's) and has run nothing of its own; once released, the program runs.
+   */
+  @Test
+  void aPlacedChildRunsNothingOfItsProgramUntilPlaced() throws Exception {
+    Path marker = Files.createTempFile(Files.createDirectories(Path.of("target")), "gated-", ".ran");
+    Files.delete(marker);
+    Path jvm = Path.of("/proc/self/exe").toRealPath();
+    List<Path> exeWhilePlaced = new ArrayList<>();
+    Placement holdAWhile = new Placement() {
+      @Override
+      public boolean isNeeded() {
+        return true;
+      }
+
+      @Override
+      public void apply(int pid) {
+        // Held for 300 ms: a child that was not held would have run its program by then.
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+            .until(() -> !Files.exists(marker) && exe(pid).equals(jvm));
+        exeWhilePlaced.add(exe(pid));
+      }
+    };
+
+    Child child = reaper.spawn(placed(List.of("sh", "-c", "touch " + marker + "; exit 0"), holdAWhile));
+    spawned.add(child.pid());
+
+    assertThat(exeWhilePlaced).containsExactly(jvm);
+    await().atMost(Duration.ofSeconds(5)).until(() -> child.exit().isDone());
+    assertThat(child.exit().join()).isEqualTo(new ExitStatus(0, null, false));
+    assertThat(marker).exists();
+    Files.delete(marker);
+  }
+
+  /** A child that cannot be placed is killed before its program ran, and collected; the spawn fails. */
+  @Test
+  void aChildThatCannotBePlacedNeverRunsItsProgram() throws Exception {
+    Path marker = Files.createTempFile(Files.createDirectories(Path.of("target")), "unplaced-", ".ran");
+    Files.delete(marker);
+    int[] held = new int[1];
+    Placement refuses = new Placement() {
+      @Override
+      public boolean isNeeded() {
+        return true;
+      }
+
+      @Override
+      public void apply(int pid) {
+        held[0] = pid;
+        throw new SpawnFailedException("no place for pid " + pid);
+      }
+    };
+
+    assertThatThrownBy(() -> reaper.spawn(placed(List.of("sh", "-c", "touch " + marker), refuses)))
+        .isInstanceOf(SpawnFailedException.class)
+        .hasMessageContaining("no place for pid");
+
+    spawned.add(held[0]);
+    await().atMost(Duration.ofSeconds(5)).until(() -> OsProcesses.of(held[0]).isEmpty());
+    assertThat(marker).doesNotExist();
+  }
+
+  private static Path exe(int pid) {
+    try {
+      return Path.of("/proc/" + pid + "/exe").toRealPath();
+    } catch (java.io.IOException e) {
+      return Path.of("/gone");
+    }
+  }
+
+  private ChildSpec placed(List<String> argv, Placement placement) {
+    return new ChildSpec(argv, List.of("PATH=/usr/bin:/bin"), devNull, devNull, devNull, directory, true, placement, null);
   }
 
   private List<Integer> zombieChildren() {
