@@ -158,11 +158,15 @@ public class ActivityTracker {
     return activities.size();
   }
 
-  /** {@code worker:<id>} of each worker that has not ended; the end of each is followed. */
+  /**
+   * {@code worker:<id>} of each worker that has not ended for good (running, stopping, or waiting to
+   * restart: a worker in BACKOFF keeps its last, exited process in the set and counts as a running
+   * one does); the end of each process is followed.
+   */
   private List<String> runningWorkers(Activity activity, EnvironmentRuntime runtime) {
     List<String> running = new ArrayList<>();
     runtime.workers().all().stream()
-        .filter(worker -> !worker.hasExited())
+        .filter(worker -> !worker.isSettled())
         .sorted(Comparator.comparing(WorkerHandle::startedAt))
         .forEach(worker -> {
           running.add(WORKER + worker.workerId());

@@ -38,7 +38,11 @@ import tools.jackson.databind.JsonNode;
   "envkeeper.reconcile.interval=200ms",
   "envkeeper.environments.activity-flush-interval=100ms",
   "envkeeper.watch.heartbeat=100ms",
-  "envkeeper.workers.profiles.sleeper.command=sleep,1000"
+  "envkeeper.workers.profiles.sleeper.command=sleep,1000",
+  "envkeeper.workers.profiles.crasher.command=sh,-c,exit 1",
+  "envkeeper.workers.profiles.crasher.restart=on-failure",
+  "envkeeper.workers.profiles.crasher.restart-backoff=10m",
+  "envkeeper.workers.profiles.crasher.restart-backoff-max=10m"
 })
 class ExpiryIntegrationTests extends IntegrationTest {
 
@@ -250,6 +254,24 @@ class ExpiryIntegrationTests extends IntegrationTest {
     clock.advance(Duration.ofMinutes(11));
     await().atMost(WAIT).until(() -> status(id).equals("DESTROYED"));
     assertThat(env(id).get("destroyReason").asString()).isEqualTo("idle");
+  }
+
+  @Test
+  void workerWaitingToRestartKeepsItAliveAsARunningOneDoes() {
+    String id = create("{\"name\":\"restarting\",\"idleTimeout\":\"PT10M\"}");
+    String workerId = api().post(BASE + "/" + id + "/workers", "{\"profile\":\"crasher\"}").json().get("id").asString();
+    await().atMost(WAIT).until(() ->
+        api().get(BASE + "/" + id + "/workers/" + workerId).json().get("status").asString().equals("BACKOFF"));
+    advanceAndPass(Duration.ofSeconds(1));
+
+    await().atMost(WAIT).until(() -> activity(id).get("keptAliveBy").toString().equals("[\"worker:" + workerId + "\"]"));
+    advanceAndPass(Duration.ofMinutes(30));
+    assertThat(status(id)).isEqualTo("READY");
+
+    Instant stopped = clock.instant();
+    assertThat(api().delete(BASE + "/" + id + "/workers/" + workerId + "?wait=PT10S").status()).isEqualTo(200);
+    await().atMost(WAIT).until(() -> activity(id).get("keptAliveBy").isEmpty());
+    assertThat(instant(activity(id), "idleSince")).isEqualTo(stopped);
   }
 
   @Test
