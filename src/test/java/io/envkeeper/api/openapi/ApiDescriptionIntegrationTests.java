@@ -243,7 +243,7 @@ class ApiDescriptionIntegrationTests extends IntegrationTest {
   @Test
   void statusesAndKindsAreNamedEnums() {
     assertThat(enumValues("EnvironmentStatus")).containsExactly("READY", "DESTROYING", "DESTROYED");
-    assertThat(enumValues("WorkerStatus")).contains("RUNNING", "STOPPING", "EXITED", "LOST");
+    assertThat(enumValues("WorkerStatus")).contains("RUNNING", "BACKOFF", "STOPPING", "EXITED", "LOST");
     assertThat(enumValues("ChangeKind")).containsExactly("CREATE", "MODIFY", "DELETE", "OVERFLOW");
     assertThat(enumValues("WatcherState")).contains("WATCHING", "POLLING", "RETRYING", "FAILED");
     assertThat(document.at("/components/schemas/EnvironmentResponse/properties/status/$ref").asString())
@@ -268,6 +268,23 @@ class ApiDescriptionIntegrationTests extends IntegrationTest {
     JsonNode request = document.at("/components/schemas/CreateEnvironmentRequest");
     assertThat(request.get("required").toString()).isEqualTo("[\"name\"]");
     assertThat(request.at("/properties/name/pattern").asString()).isEqualTo("^(?:[A-Za-z0-9._-]{1,100})$");
+  }
+
+  @Test
+  void workersDescribeSupervision() {
+    JsonNode worker = document.at("/components/schemas/WorkerResponse");
+    assertThat(worker.get("properties").propertyNames()).contains("restarts", "ready", "readyAt");
+    List<String> required = new ArrayList<>();
+    worker.get("required").forEach(name -> required.add(name.asString()));
+    assertThat(required).containsExactlyInAnyOrderElementsOf(worker.get("properties").propertyNames());
+    assertThat(worker.at("/properties/restarts/type").asString()).isEqualTo("integer");
+    assertThat(worker.at("/properties/ready/type").asString()).isEqualTo("boolean");
+    assertThat(worker.at("/properties/readyAt/type").toString()).contains("null");
+
+    JsonNode waitReady = parameter("post " + WORKERS, "waitReady");
+    assertThat(waitReady.get("in").asString()).isEqualTo("query");
+    assertThat(waitReady.get("description").asString()).contains("PT60S");
+    assertProblem("post " + WORKERS, "400", ProblemCode.INVALID_PARAMETER, ProblemCode.UNKNOWN_PROFILE);
   }
 
   @Test
