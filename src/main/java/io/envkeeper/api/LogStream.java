@@ -8,15 +8,18 @@ import io.envkeeper.runtime.process.LogListener;
 import io.envkeeper.runtime.process.WorkerLog;
 import io.envkeeper.worker.WorkerEvent;
 import io.envkeeper.worker.WorkerLogSource;
+import io.envkeeper.worker.WorkerStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -31,7 +34,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * environment bus, or its row when the stream opens) and the end of its output (the log closed at
  * EOF). Only when both happened, and every byte was sent, does the {@code exit} event go out.
  */
-final class LogStream implements LogListener, EnvironmentEventListener {
+final class LogStream implements EnvironmentEventListener {
 
   static final String LINE_EVENT = "line";
   static final String TRUNCATED_EVENT = "truncated";
@@ -59,7 +62,10 @@ final class LogStream implements LogListener, EnvironmentEventListener {
   private final AtomicBoolean finished = new AtomicBoolean();
   private final ByteBuffer buffer = ByteBuffer.allocate(MAX_LINE_BYTES);
   private volatile WorkerLogSource source;
-  private volatile WorkerLog live;
+  private final Supplier<Optional<WorkerLog>> currentLog;
+  /** The log of the worker's current process this stream follows (a restart opens another). */
+  private volatile Attached live;
+  private final Object attaching = new Object();
   private volatile WorkerEvent exit;
   private volatile boolean outputEnded;
   private volatile int heartbeatsSinceExit;
@@ -68,8 +74,9 @@ final class LogStream implements LogListener, EnvironmentEventListener {
 
   LogStream(
       UUID environmentId, UUID workerId, Long resumeFrom, Integer tail, EnvironmentEvents events, SseEmitter emitter,
-      Executor sender, Consumer<LogStream> onFinish) {
+      Executor sender, Supplier<Optional<WorkerLog>> currentLog, Consumer<LogStream> onFinish) {
     this.environmentId = environmentId;
+    this.currentLog = currentLog;
     this.workerId = workerId;
     this.resumeFrom = resumeFrom;
     this.tail = tail;
@@ -94,27 +101,63 @@ final class LogStream implements LogListener, EnvironmentEventListener {
     if (row.status().isTerminal() && exit == null) {
       exit = row;
     }
-    WorkerLog log = found.liveLog().orElse(null);
-    live = log;
-    outputEnded = log == null || !log.follow(this);
-    scheduleDrain();
+    attach(found.liveLog().orElse(null));
   }
 
-  @Override
-  public void appended() {
-    scheduleDrain();
-  }
-
-  @Override
-  public void ended() {
-    outputEnded = true;
+  /**
+   * Follows {@code log}, the log of the worker's current process: a restarted worker writes through
+   * a new one (appending to the same file, offsets going on), and only the current one's end counts
+   * as the end of the output.
+   */
+  private void attach(WorkerLog log) {
+    // Its own lock, not the drain's: the event bus calls this and must not wait for a slow client.
+    synchronized (attaching) {
+      Attached previous = live;
+      if (previous != null && previous.log == log) {
+        return;
+      }
+      Attached next = log == null ? null : new Attached(log);
+      live = next;
+      outputEnded = next == null || !log.follow(next);
+      if (previous != null) {
+        previous.log.unfollow(previous);
+      }
+    }
     scheduleDrain();
   }
 
   @Override
   public void eventPublished(EnvironmentEvent event) {
-    if (event.data() instanceof WorkerEvent worker && worker.workerId().equals(workerId) && worker.status().isTerminal()) {
+    if (!(event.data() instanceof WorkerEvent worker) || !worker.workerId().equals(workerId)) {
+      return;
+    }
+    if (worker.status().isTerminal()) {
       exit = worker;
+      scheduleDrain();
+    } else if (worker.status() == WorkerStatus.RUNNING && source != null && !finished.get()) {
+      // Running again after a restart: its new process writes through a new log.
+      currentLog.get().ifPresent(this::attach);
+    }
+  }
+
+  /** One followed log: its end ends the output only while it is the current process's. */
+  private final class Attached implements LogListener {
+    private final WorkerLog log;
+
+    Attached(WorkerLog log) {
+      this.log = log;
+    }
+
+    @Override
+    public void appended() {
+      scheduleDrain();
+    }
+
+    @Override
+    public void ended() {
+      if (live == this) {
+        outputEnded = true;
+      }
       scheduleDrain();
     }
   }
@@ -309,9 +352,9 @@ final class LogStream implements LogListener, EnvironmentEventListener {
     if (!finished.compareAndSet(false, true)) {
       return;
     }
-    WorkerLog log = live;
-    if (log != null) {
-      log.unfollow(this);
+    Attached attached = live;
+    if (attached != null) {
+      attached.log.unfollow(attached);
     }
     events.unsubscribe(environmentId, this);
     onFinish.accept(this);

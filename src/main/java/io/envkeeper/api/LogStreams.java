@@ -64,7 +64,8 @@ class LogStreams implements SmartLifecycle {
     SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
     AtomicReference<OpenStreams.Registration> registration = new AtomicReference<>();
     ActivityHold hold = activity.hold(environmentId, ACTIVITY_HOLDER + workerId);
-    LogStream stream = new LogStream(environmentId, workerId, resumeFrom, tail, events, emitter, sender, finished -> {
+    LogStream stream = new LogStream(environmentId, workerId, resumeFrom, tail, events, emitter, sender,
+        () -> workers.liveLog(workerId), finished -> {
       open.remove(finished);
       hold.close();
       OpenStreams.Registration registered = registration.getAndSet(null);

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Service;
@@ -203,6 +204,11 @@ public class WorkerService {
   public WorkerLogSource logSource(UUID environmentId, UUID workerId) {
     Worker worker = get(environmentId, workerId);
     return new WorkerLogSource(WorkerEvent.of(worker), logs.of(environmentId, workerId), liveLogs.find(workerId));
+  }
+
+  /** The log of the worker's current process while the service still writes it. */
+  public Optional<WorkerLog> liveLog(UUID workerId) {
+    return liveLogs.find(workerId);
   }
 
   private List<String> checkArgs(String profileName, WorkerProperties.Profile profile, List<String> args) {

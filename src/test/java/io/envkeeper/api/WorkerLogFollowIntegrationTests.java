@@ -33,6 +33,13 @@ import tools.jackson.databind.JsonNode;
   "envkeeper.workers.profiles.chatty.command=sh,-c,i=0; while [ $i -lt 2000 ]; do echo line-$i-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; i=$((i+1)); done",
   "envkeeper.workers.profiles.chatty.log-max-bytes=16KB",
   "envkeeper.workers.profiles.sleeper.command=sleep,1000",
+  // About 9.6 KB per process, then exit 3; restarted twice, so its 16 KB log rotates across a restart.
+  "envkeeper.workers.profiles.crashing.command=sh,-c,i=0; while [ $i -lt 150 ]; do echo run-$i-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; i=$((i+1)); done; exit 3",
+  "envkeeper.workers.profiles.crashing.log-max-bytes=16KB",
+  "envkeeper.workers.profiles.crashing.restart=on-failure",
+  "envkeeper.workers.profiles.crashing.max-restarts=2",
+  "envkeeper.workers.profiles.crashing.restart-backoff=300ms",
+  "envkeeper.workers.profiles.crashing.restart-backoff-max=300ms",
   "envkeeper.watch.heartbeat=200ms",
   "envkeeper.security.stream-revalidation-interval=300ms"
 })
@@ -65,6 +72,56 @@ class WorkerLogFollowIntegrationTests extends IntegrationTest {
       assertThat(lastEvent(follow).name()).isEqualTo("exit");
     }
     destroy(api(), env);
+  }
+
+  @Test
+  void aRestartedWorkersLogContinuesItsOffsetsAndTheFollowGoesOnUntilItEndsForGood() {
+    JsonNode env = createEnvironment(api());
+    String worker = startWorker(api(), env, "crashing");
+    long total = 0;
+    for (int run = 0; run < 3; run++) {
+      for (int i = 0; i < 150; i++) {
+        total += ("run-" + i + "-" + "x".repeat(50) + "\n").length();
+      }
+    }
+    try (EventStreamClient live = follow(api(), env, worker, null, "")) {
+      await().atMost(TIMEOUT).until(live::ended);
+      assertFollowedAllThreeRuns(live, total);
+      assertThat(ApiClient.parse(lastEvent(live).data()).get("status").asString()).isEqualTo("EXITED");
+    }
+    JsonNode ended = api().get(BASE + "/" + env.get("id").asString() + "/workers/" + worker).json();
+    assertThat(ended.get("restarts").asInt()).isEqualTo(2);
+    // Read again from the start once it ended: the rotations came after restarts (the pump may
+    // write a process's output in one piece, so a whole run can be dropped), and the offsets they
+    // recorded are those of the worker's bytes, not of its last process's.
+    try (EventStreamClient again = follow(api(), env, worker, "0", "")) {
+      await().atMost(TIMEOUT).until(again::ended);
+      List<EventStreamClient.Event> truncated = again.named("truncated");
+      long previous = truncated.isEmpty() ? 0 : ApiClient.parse(truncated.get(0).data()).get("resumedAt").asLong();
+      assertThat(previous).isLessThanOrEqualTo(total - 8740); // the last run is kept whole
+      for (EventStreamClient.Event line : again.named("line")) {
+        long id = Long.parseLong(line.id());
+        assertThat(id).as("offsets only grow").isEqualTo(previous + text(line).length() + 1);
+        previous = id;
+      }
+      assertThat(previous).isEqualTo(total);
+      assertThat(lastEvent(again).name()).isEqualTo("exit");
+    }
+    destroy(api(), env);
+  }
+
+  private static void assertFollowedAllThreeRuns(EventStreamClient follow, long total) {
+    List<EventStreamClient.Event> lines = follow.named("line");
+    assertThat(follow.named("truncated")).isEmpty();
+    assertThat(lines).hasSize(450);
+    long previous = 0;
+    for (EventStreamClient.Event line : lines) {
+      long id = Long.parseLong(line.id());
+      assertThat(id).as("offsets only grow").isEqualTo(previous + text(line).length() + 1);
+      previous = id;
+    }
+    assertThat(previous).isEqualTo(total);
+    assertThat(lastEvent(follow).name()).isEqualTo("exit");
   }
 
   @Test
