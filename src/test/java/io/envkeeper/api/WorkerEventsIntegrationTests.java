@@ -22,6 +22,11 @@ import tools.jackson.databind.JsonNode;
   "envkeeper.workers.profiles.stubborn.command=sh,-c,trap '' TERM; echo started; while true; do sleep 0.05; done",
   "envkeeper.workers.profiles.stubborn.stop-grace=300ms",
   "envkeeper.workers.profiles.stubborn.kill-timeout=2s",
+  "envkeeper.workers.profiles.crashes.command=sh,-c,echo doing; exit 4",
+  "envkeeper.workers.profiles.crashes.restart=on-failure",
+  "envkeeper.workers.profiles.crashes.max-restarts=2",
+  "envkeeper.workers.profiles.crashes.restart-backoff=100ms",
+  "envkeeper.workers.profiles.crashes.restart-backoff-max=100ms",
   "envkeeper.watch.heartbeat=200ms"
 })
 class WorkerEventsIntegrationTests extends IntegrationTest {
@@ -64,6 +69,25 @@ class WorkerEventsIntegrationTests extends IntegrationTest {
       assertThat(exited.get("exitCode").isNull()).isTrue();
       assertThat(workerEvents(stream, worker)).extracting(event -> event.get("status").asString())
           .containsExactly("RUNNING", "STOPPING", "EXITED");
+    }
+    destroy(env);
+  }
+
+  @Test
+  void restartsAreAnnouncedBackoffThenRunningWithTheRealRestartCount() {
+    String env = createEnvironment();
+    try (EventStreamClient stream = EventStreamClient.connect(api().uri(BASE + "/" + env + "/events"), null)) {
+      String worker = api().post(BASE + "/" + env + "/workers", "{\"profile\":\"crashes\"}").json().get("id").asString();
+
+      JsonNode exited = awaitWorker(stream, worker, "EXITED");
+      List<JsonNode> events = workerEvents(stream, worker);
+      assertThat(events).extracting(event -> event.get("status").asString() + "/" + event.get("restarts").asInt())
+          .containsExactly("RUNNING/0", "BACKOFF/0", "RUNNING/1", "BACKOFF/1", "RUNNING/2", "EXITED/2");
+      assertThat(events.get(1).get("exitCode").asInt()).isEqualTo(4);
+      assertThat(events.get(2).get("pid").asInt()).isNotEqualTo(events.get(0).get("pid").asInt());
+      assertThat(exited.get("exitCode").asInt()).isEqualTo(4);
+      JsonNode row = api().get(BASE + "/" + env + "/workers/" + worker).json();
+      assertThat(row.get("restarts").asInt()).isEqualTo(exited.get("restarts").asInt());
     }
     destroy(env);
   }
