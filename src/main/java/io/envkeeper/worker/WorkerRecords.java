@@ -103,15 +103,19 @@ class WorkerRecords implements WorkerLifecycle {
 
   @Override
   public boolean mayRestart(UUID workerId) {
-    // Only the owning node restarts, and only while it holds its lease: without it, the restart is
-    // postponed (the scheduler retries on a failure), and the commit of the restart is fenced too.
+    // Only the owning node restarts, and only while it holds its lease by the database's clock (its
+    // own view may lag a lease that ran out): without it no process is started, the restart is
+    // postponed (the scheduler retries after a failure), and the commit of the restart is fenced too.
     if (!ownership.actsAsOwner()) {
       throw new NotOwnerException("node " + ownership.localNode() + " holds no valid lease: worker " + workerId
           + " is not restarted now");
     }
-    return workers.findById(workerId)
-        .map(row -> row.getStatus() == WorkerStatus.BACKOFF && ownership.localNode().equals(row.getNode()))
-        .orElse(false);
+    return Boolean.TRUE.equals(transaction.execute(status -> {
+      ownership.fence();
+      return workers.findById(workerId)
+          .map(row -> row.getStatus() == WorkerStatus.BACKOFF && ownership.localNode().equals(row.getNode()))
+          .orElse(false);
+    }));
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.envkeeper.cluster;
 import static io.envkeeper.support.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.envkeeper.environment.NotOwnerException;
 import io.envkeeper.environment.Ownership;
@@ -11,6 +12,8 @@ import io.envkeeper.support.TestApplication;
 import io.envkeeper.support.TestDatabase;
 import io.envkeeper.support.TestDirectories;
 import io.envkeeper.support.TestTokens;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -57,7 +60,12 @@ class LeaseFencingIntegrationTests {
         "envkeeper.cluster.lease-duration=" + LEASE.toSeconds() + "s",
         "envkeeper.data-dir=" + TestDirectories.create("fence-data"),
         "envkeeper.workspace.roots[0]=" + TestDirectories.create("fence-roots"),
-        "envkeeper.workspace.managed-root=" + TestDirectories.create("fence-managed")));
+        "envkeeper.workspace.managed-root=" + TestDirectories.create("fence-managed"),
+        // Counts its runs in its workspace, then fails: restarted after a backoff.
+        "envkeeper.workers.profiles.crashing.command=sh,-c,echo run >> runs; exit 1",
+        "envkeeper.workers.profiles.crashing.restart=on-failure",
+        "envkeeper.workers.profiles.crashing.restart-backoff=1s",
+        "envkeeper.workers.profiles.crashing.restart-backoff-max=1s"));
     application = TestApplication.start(properties);
     ownership = application.getBean(Ownership.class);
     transaction = application.getBean(TransactionTemplate.class);
@@ -95,6 +103,30 @@ class LeaseFencingIntegrationTests {
   /** Last: it leaves this application superseded. */
   @Test
   @Order(3)
+  void aWorkerWaitingToRestartIsRestartedOnlyWhileThisNodeHoldsItsLease() throws Exception {
+    JsonNode env = api.post("/api/v1/environments", "{\"name\":\"restarts\"}").json();
+    String base = "/api/v1/environments/" + env.get("id").asString();
+    Path runs = Path.of(env.get("path").asString()).resolve("runs");
+    String worker = api.post(base + "/workers", "{\"profile\":\"crashing\"}").json().get("id").asString();
+    await().atMost(Duration.ofSeconds(15)).until(() ->
+        api.get(base + "/workers/" + worker).json().get("status").asString().equals("BACKOFF"));
+    // The lease runs out in the database while the restart waits: the restart must not start a process.
+    jdbc.update("UPDATE node SET lease_expires_at = clock_timestamp() - interval '1 second' WHERE id = ?", nodeId);
+    try {
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4))
+          .until(() -> Files.readAllLines(runs).size() == 1);
+      assertThat(api.get(base + "/workers/" + worker).json().get("restarts").asInt()).isZero();
+    } finally {
+      jdbc.update("UPDATE node SET lease_expires_at = clock_timestamp() + interval '60 seconds' WHERE id = ?", nodeId);
+    }
+    // Postponed, not given up: with the lease back, it restarts.
+    await().atMost(Duration.ofSeconds(15)).until(() -> Files.readAllLines(runs).size() >= 2);
+    assertThat(api.delete(base + "/workers/" + worker + "?wait=PT10S").status()).isEqualTo(200);
+    assertThat(api.delete(base + "?wait=PT30S").status()).isLessThan(300);
+  }
+
+  @Test
+  @Order(4)
   void onceTheLeaseRanOutInTheDatabaseAndWasTakenOverNothingCommitsAsOwner() throws SQLException {
     String created = api.post("/api/v1/environments", "{\"name\":\"fenced\"}").json().get("id").asString();
     long epoch = jdbc.queryForObject("SELECT epoch FROM node WHERE id = ?", Long.class, nodeId);
