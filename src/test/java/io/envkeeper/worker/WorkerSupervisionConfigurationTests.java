@@ -61,11 +61,19 @@ class WorkerSupervisionConfigurationTests {
     return out.toString();
   }
 
-  @ParameterizedTest(name = "containment.mode={0}")
-  @CsvSource({"sometimes", "cgroups"})
-  void unknownContainmentModeFailsStartUp(String mode) {
-    assertThatThrownBy(() -> start("envkeeper.workers.containment.mode=" + mode))
-        .hasStackTraceContaining("envkeeper.workers.containment.mode");
+  /** A cgroup name is one directory below the service's cgroup: never a path, never "." or "..". */
+  @ParameterizedTest(name = "containment.{0}={1}")
+  @CsvSource(delimiter = '|', value = {
+    "mode|sometimes|mode",
+    "mode|cgroups|mode",
+    "cgroup-name|..|cgroupName",
+    "cgroup-name|a/b|cgroupName",
+    "cgroup-name|.hidden|cgroupName",
+  })
+  void badContainmentSettingFailsStartUpNamingTheProperty(String property, String value, String field) {
+    assertThatThrownBy(() -> start("envkeeper.workers.containment." + property + "=" + value))
+        .satisfies(failure -> assertThat(stackTrace(failure))
+            .containsAnyOf("envkeeper.workers.containment." + property, "envkeeper.workers.containment." + field));
   }
 
   private static void start(String property) {
