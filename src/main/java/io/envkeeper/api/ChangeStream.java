@@ -11,7 +11,6 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -44,9 +43,8 @@ final class ChangeStream implements ChangeSubscriber, EnvironmentEventListener {
   private final Queue<EnvironmentEvent> pendingEvents = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pendingCount = new AtomicInteger();
   private final SseEmitter emitter;
-  private final Executor sender;
+  private final DrainSignal drainSignal;
   private final Consumer<ChangeStream> onFinish;
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicBoolean commentDue = new AtomicBoolean(true);
   private volatile boolean logClosed;
   /** This run's log ended but the environment lives on: end without {@code destroyed}. */
@@ -62,7 +60,7 @@ final class ChangeStream implements ChangeSubscriber, EnvironmentEventListener {
     this.events = events;
     this.lastSent = lastSent;
     this.emitter = emitter;
-    this.sender = sender;
+    this.drainSignal = new DrainSignal(sender, this::drain);
     this.onFinish = onFinish;
     emitter.onCompletion(this::finish);
     emitter.onTimeout(this::finish);
@@ -120,17 +118,11 @@ final class ChangeStream implements ChangeSubscriber, EnvironmentEventListener {
   }
 
   private void scheduleDrain() {
-    if (drainScheduled.compareAndSet(false, true)) {
-      try {
-        sender.execute(this::drain);
-      } catch (RejectedExecutionException e) {
-        drainScheduled.set(false);
-      }
-    }
+    drainSignal.raise();
   }
 
   private synchronized void drain() {
-    drainScheduled.set(false); // a signal arriving from here on schedules another drain
+    drainSignal.taken();
     if (finished.get()) {
       return;
     }

@@ -16,7 +16,6 @@ import java.nio.file.NoSuchFileException;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -53,11 +52,10 @@ final class LogStream implements EnvironmentEventListener {
   private final UUID workerId;
   private final EnvironmentEvents events;
   private final SseEmitter emitter;
-  private final Executor sender;
+  private final DrainSignal drainSignal;
   private final Consumer<LogStream> onFinish;
   private final Long resumeFrom;
   private final Integer tail;
-  private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicBoolean commentDue = new AtomicBoolean(true);
   private final AtomicBoolean finished = new AtomicBoolean();
   private final ByteBuffer buffer = ByteBuffer.allocate(MAX_LINE_BYTES);
@@ -82,7 +80,7 @@ final class LogStream implements EnvironmentEventListener {
     this.tail = tail;
     this.events = events;
     this.emitter = emitter;
-    this.sender = sender;
+    this.drainSignal = new DrainSignal(sender, this::drain);
     this.onFinish = onFinish;
     emitter.onCompletion(this::finish);
     emitter.onTimeout(this::finish);
@@ -177,17 +175,11 @@ final class LogStream implements EnvironmentEventListener {
   }
 
   private void scheduleDrain() {
-    if (drainScheduled.compareAndSet(false, true)) {
-      try {
-        sender.execute(this::drain);
-      } catch (RejectedExecutionException e) {
-        drainScheduled.set(false);
-      }
-    }
+    drainSignal.raise();
   }
 
   private synchronized void drain() {
-    drainScheduled.set(false); // a signal arriving from here on schedules another drain
+    drainSignal.taken();
     if (finished.get()) {
       return;
     }
