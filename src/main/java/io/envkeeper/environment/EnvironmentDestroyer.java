@@ -81,14 +81,19 @@ public class EnvironmentDestroyer {
    * @return the environment as it stands after the wait
    */
   public Environment destroy(UUID id, Duration wait, Caller caller) {
-    Environment environment = beginDestroy(id, caller);
+    Accepted accepted = beginDestroy(id, caller);
+    Environment environment = accepted.environment();
     if (environment.getStatus() != EnvironmentStatus.DESTROYING) {
       return environment;
     }
     faults.reached(FaultPoint.AFTER_DESTROYING_COMMIT);
     if (!isOwnedHere(environment)) {
       // Accepted for another node (woken through the database), or while this node holds no
-      // lease (its reconciler takes it once it holds one again): nothing runs here.
+      // lease (its reconciler takes it once it holds one again): nothing runs here. The answer
+      // waits until the owner can no longer show the environment READY from its memory.
+      if (accepted.announcedToOwner()) {
+        ownership.awaitDestroySeen(id, environment.getNode());
+      }
       return environment;
     }
     events.publishEvent(new DestroyAcceptedEvent(id));
@@ -210,7 +215,10 @@ public class EnvironmentDestroyer {
     return mine;
   }
 
-  private Environment beginDestroy(UUID id, Caller caller) {
+  /** The row after the accepting transaction; whether that transaction woke another node, its owner. */
+  private record Accepted(Environment environment, boolean announcedToOwner) {}
+
+  private Accepted beginDestroy(UUID id, Caller caller) {
     for (int attempt = 1; ; attempt++) {
       try {
         return transaction.execute(
@@ -220,14 +228,16 @@ public class EnvironmentDestroyer {
                       .findById(id)
                       .filter(row -> caller.canAccess(row.getTenant()))
                       .orElseThrow(() -> new EnvironmentNotFoundException(id));
+              boolean announced = false;
               if (environment.getStatus() == EnvironmentStatus.READY) {
                 environment.beginDestroy(now(), DestroyReason.CLIENT);
                 environments.saveAndFlush(environment);
                 if (!environment.getNode().equals(ownership.localNode())) {
                   ownership.announceDestroy(id, environment.getNode()); // delivered on commit
+                  announced = true;
                 }
               }
-              return environment;
+              return new Accepted(environment, announced);
             });
       } catch (ObjectOptimisticLockingFailureException e) {
         // Another request moved the row first; read it again and join its outcome.
