@@ -35,7 +35,7 @@ COPY --from=build /layers/application/ ./
 # serial collector (less native memory than G1 at this size) and two malloc arenas. An
 # OutOfMemoryError ends the process (and the orchestrator restarts it) instead of leaving a
 # half-working service.
-ENV JAVA_TOOL_OPTIONS="-Xmx512m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError" \
+ENV JAVA_TOOL_OPTIONS="-Xms64m -Xmx512m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError" \
     MALLOC_ARENA_MAX=2 \
     ENVKEEPER_DATA_DIR=/var/lib/envkeeper
 USER 10001:10001

@@ -69,7 +69,7 @@ class DockerfileTests {
   @Test
   void jvmRunsWithTheReadmesMemorySettingsAndExitsOnOutOfMemory() {
     String options = dockerfile.finalStage().env().get("JAVA_TOOL_OPTIONS");
-    assertThat(options).contains("-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+    assertThat(options).contains("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
     assertThat(dockerfile.finalStage().env()).containsEntry("MALLOC_ARENA_MAX", "2");
   }
 
