@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
  *       the cluster's membership connection listens and calls {@link #invalidate};
  *   <li>a destroy another node accepts for one of this node's environments is answered only once
  *       this node has dropped the row, or once this node's lease has run out (see
- *       {@link DestroySeenAwait});
+ *       {@link Ownership#awaitDestroySeen});
  *   <li>rows are served only while this node holds its lease, and everything is dropped whenever
  *       the listening connection is (re)opened: notifications sent meanwhile may be lost.
  * </ul>
