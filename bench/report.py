@@ -20,7 +20,29 @@ def table(rows):
     out = [line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     out += [line(r.cells) for r in rows]
     notes = [f"- {r.cells[0]} {r.cells[1]}: {r.note}" for r in rows if r.note]
-    return "\n".join(out + ([""] + ["Misses:"] + notes if notes else []))
+    return "\n".join(out + ([""] + ["Misses:"] + notes if notes else []) + ["", issue19(rows)])
+
+
+# Issue 19's four goals, each one row of the table (its verdict computed there, against its floor
+# where it has one): the line says which were met in this one run.
+ISSUE19_GOALS = [
+    ("destroy latency (p50 <= 2x floor, p99 <= 50 ms)", "1", "destroy latency"),
+    ("destroy-all <= 5 s", "5", "destroy-all"),
+    ("RSS <= 400 MiB at a 512 MiB heap cap", "5", "service RSS"),
+    ("READY polls >= 1.0x liveness", "3", "READY (200)"),
+]
+
+
+def issue19(rows):
+    parts, met, measured = [], 0, 0
+    for label, figure, contains in ISSUE19_GOALS:
+        row = next((r for r in rows if r.cells[0] == figure and contains in r.cells[1]), None)
+        result = "not run" if row is None else row.cells[6]
+        measured += row is not None
+        met += result == "PASS"
+        parts.append(f"{label}: {result}")
+    verdict = "all four met" if met == 4 else f"{met} of {measured} run met" + ("" if measured == 4 else ", not all run")
+    return f"Issue 19 goals, this run: {verdict} ({'; '.join(parts)})"
 
 
 def machine():

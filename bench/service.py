@@ -16,6 +16,16 @@ import threading
 import time
 
 API = "/api/v1/environments"
+
+# What README.md ("Memory") tells users to set, and what `./mvnw spring-boot:run` (pom.xml), the
+# Dockerfile and the chart set: a 512 MiB heap cap, a small initial heap (the default is 1/64 of
+# the host's RAM, 384 MiB here, which the serial collector keeps committed and touched although the
+# live heap is ~70 MiB), the serial collector (one GC thread, no G1 remembered sets: less native
+# memory beside the heap, short pauses at this heap size), and two malloc arenas instead of eight per
+# core (glibc's per-thread arenas hold freed native memory).
+RECOMMENDED_JVM_OPTIONS = ["-Xms64m", "-Xmx512m", "-XX:+UseSerialGC"]
+RECOMMENDED_ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
+
 # The cooperative worker of issue 8: says it is up, answers the shutdown message with the ack line
 # and exits 0 (and exits at EOF on stdin, as the worker contract asks).
 COOP_SCRIPT = 'echo ready; while read line; do if [ "$line" = shutdown ]; then echo done; exit 0; fi; done'
@@ -131,10 +141,12 @@ class Service:
         token_hash = hashlib.sha256(self.token.encode()).hexdigest()
         java_tmp = os.path.join(tmp, "java-tmp")  # zonky's PostgreSQL binaries, Tomcat's work dir
         os.makedirs(java_tmp, exist_ok=True)
-        # A heap cap, as any deployment sets one (the Dockerfile through MaxRAMPercentage): without
-        # it the JVM sizes the heap from the host's RAM (a quarter of 24 GiB here) and G1 keeps
-        # hundreds of MB committed that the service never uses (live heap at full scale: ~70 MB).
-        jvm = [f"-Djava.io.tmpdir={java_tmp}", "-Xmx256m"]
+        # The memory settings the README tells users to set (and `./mvnw spring-boot:run`, the image
+        # and the chart set): without a heap cap the JVM sizes the heap from the host's RAM (a
+        # quarter of 24 GiB here) and keeps hundreds of MB committed that the service never uses
+        # (live heap at full scale: ~70 MB). BENCH_JVM_OPTIONS replaces them (to compare settings).
+        jvm = [f"-Djava.io.tmpdir={java_tmp}",
+               *os.environ.get("BENCH_JVM_OPTIONS", " ".join(RECOMMENDED_JVM_OPTIONS)).split()]
         if jfr:  # profiling run: JFR recording and native memory tracking (slightly more memory)
             jvm.append(f"-XX:StartFlightRecording=filename={os.path.join(tmp, 'service.jfr')},settings=profile,dumponexit=true")
             jvm.append("-XX:NativeMemoryTracking=summary")
@@ -163,6 +175,7 @@ class Service:
         # The embedded server requires its password: handed to a peer in its environment, never on
         # its command line (which every local user can read in /proc/<pid>/cmdline).
         self.environment = dict(os.environ)
+        self.environment.update({k: v for k, v in RECOMMENDED_ENVIRONMENT.items() if k not in os.environ})
         if database_password:
             self.environment["SPRING_DATASOURCE_PASSWORD"] = database_password
         profiles = {

@@ -137,7 +137,7 @@ class EnvironmentController {
   @ApiResponse(responseCode = "200", description = "The environment", useReturnTypeSchema = true)
   @GetMapping("/{id}")
   EnvironmentResponse get(@Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id) {
-    return EnvironmentResponse.of(queries.get(RequestParameters.environmentId(id), callers.current()));
+    return EnvironmentResponse.of(queries.poll(RequestParameters.environmentId(id), callers.current()));
   }
 
   /**

@@ -20,33 +20,43 @@ class DestroyWakeups {
   private final EnvironmentDestroyer destroyer;
   private final Ownership ownership;
 
-  DestroyWakeups(EnvironmentDestroyer destroyer, Ownership ownership) {
+  private final EnvironmentChanges changes;
+
+  DestroyWakeups(EnvironmentDestroyer destroyer, Ownership ownership, EnvironmentChanges changes) {
     this.destroyer = destroyer;
     this.ownership = ownership;
+    this.changes = changes;
   }
 
-  /** A notification's payload: {@code "<owner node> <environment id>"}. */
-  void received(String payload) {
+  /**
+   * A notification's payload: {@code "<owner node> <environment id>"}. The row leaves this node's
+   * cache first, whatever the lease.
+   *
+   * @return whether it was addressed to this node (then the accepting node waits for an acknowledgement)
+   */
+  boolean received(String payload) {
     int space = payload.indexOf(' ');
     if (space < 0) {
-      return;
+      return false;
     }
     String owner = payload.substring(0, space);
     if (!owner.equals(ownership.localNode())) {
-      return;
+      return false;
     }
     UUID id;
     try {
       id = UUID.fromString(payload.substring(space + 1));
     } catch (IllegalArgumentException e) {
       log.warn("ignoring a malformed destroy wake-up: {}", payload);
-      return;
+      return false;
     }
+    changes.destroyAnnounced(id);
     if (!ownership.actsAsOwner()) {
       log.info("environment {}: destroy wake-up while this node holds no lease; the reconciler takes it later", id);
-      return;
+      return true;
     }
     log.info("environment {}: destroy accepted by another node; starting its teardown", id);
     destroyer.tearDown(id);
+    return true;
   }
 }

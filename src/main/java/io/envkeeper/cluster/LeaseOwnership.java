@@ -21,6 +21,9 @@ class LeaseOwnership implements Ownership {
   /** The channel destroy wake-ups travel on; the payload is {@code "<owner node> <environment id>"}. */
   static final String DESTROY_CHANNEL = "envkeeper_destroy";
 
+  /** The channel every change of an environment row is announced on (trigger of migration V9); payload: its id. */
+  static final String ENVIRONMENT_CHANNEL = "envkeeper_environment";
+
   private static final String FENCE =
       "SELECT epoch FROM node WHERE id = ? AND epoch = ? AND lease_expires_at > clock_timestamp()";
 
@@ -28,10 +31,13 @@ class LeaseOwnership implements Ownership {
   private final NodeLease lease;
   private final JdbcTemplate jdbc;
 
-  LeaseOwnership(NodeProperties node, NodeLease lease, JdbcTemplate jdbc) {
+  private final DestroySeen destroySeen;
+
+  LeaseOwnership(NodeProperties node, NodeLease lease, JdbcTemplate jdbc, DestroySeen destroySeen) {
     this.node = node;
     this.lease = lease;
     this.jdbc = jdbc;
+    this.destroySeen = destroySeen;
   }
 
   @Override
@@ -61,5 +67,10 @@ class LeaseOwnership implements Ownership {
   @Override
   public void announceDestroy(UUID environmentId, String owner) {
     jdbc.queryForList("SELECT pg_notify(?, ?)", DESTROY_CHANNEL, owner + " " + environmentId);
+  }
+
+  @Override
+  public boolean awaitDestroySeen(UUID environmentId, String owner) {
+    return destroySeen.await(environmentId, owner);
   }
 }

@@ -6,6 +6,7 @@ import io.envkeeper.deadline.Backoff;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -46,6 +47,8 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
   private final ClusterView view;
   private final MembershipConnections connections;
   private final DestroyWakeups wakeups;
+  private final EnvironmentChanges changes;
+  private final DestroySeen destroySeen;
   private final ApplicationEventPublisher events;
   private final FaultInjection faults;
   private final Counter renewalFailures;
@@ -66,6 +69,8 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
       ClusterView view,
       MembershipConnections connections,
       DestroyWakeups wakeups,
+      EnvironmentChanges changes,
+      DestroySeen destroySeen,
       ApplicationEventPublisher events,
       MeterRegistry meters,
       FaultInjection faults) {
@@ -75,6 +80,8 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
     this.view = view;
     this.connections = connections;
     this.wakeups = wakeups;
+    this.changes = changes;
+    this.destroySeen = destroySeen;
     this.events = events;
     this.faults = faults;
     this.renewalFailures = Counter.builder("envkeeper.cluster.lease.failures")
@@ -149,8 +156,14 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
         PGNotification[] notifications = connection.unwrap(PGConnection.class).getNotifications((int) Math.min(waitMillis, Integer.MAX_VALUE));
         if (notifications != null) {
           for (PGNotification notification : notifications) {
-            if (LeaseOwnership.DESTROY_CHANNEL.equals(notification.getName())) {
-              wakeups.received(notification.getParameter());
+            if (LeaseOwnership.ENVIRONMENT_CHANNEL.equals(notification.getName())) {
+              changes.received(notification.getParameter());
+            } else if (LeaseOwnership.DESTROY_CHANNEL.equals(notification.getName())) {
+              if (wakeups.received(notification.getParameter())) {
+                acknowledge(notification.getParameter());
+              }
+            } else if (DestroySeen.CHANNEL.equals(notification.getName())) {
+              destroySeen.received(notification.getParameter());
             }
           }
         }
@@ -172,7 +185,10 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
     connection = connections.open(properties.heartbeatInterval(), lease.dividedBy(2), lease);
     try (Statement statement = connection.createStatement()) {
       statement.execute("LISTEN " + LeaseOwnership.DESTROY_CHANNEL);
+      statement.execute("LISTEN " + LeaseOwnership.ENVIRONMENT_CHANNEL);
+      statement.execute("LISTEN " + DestroySeen.CHANNEL);
     }
+    changes.listening(true);
   }
 
   /** Renews the lease (or acquires it), then refreshes the view of all nodes. */
@@ -281,7 +297,17 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
     }
   }
 
+  /** Tells the node that accepted a destroy of one of ours that the row has left this node's cache. */
+  private void acknowledge(String payload) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+      statement.setString(1, DestroySeen.CHANNEL);
+      statement.setString(2, payload);
+      statement.execute();
+    }
+  }
+
   private void closeConnection() {
+    changes.listening(false);
     Connection current = connection;
     connection = null;
     if (current != null) {

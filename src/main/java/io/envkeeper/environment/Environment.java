@@ -3,6 +3,7 @@ package io.envkeeper.environment;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EntityListeners;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 @Entity
 @Table(name = "environment")
+@EntityListeners(ReadyCacheInvalidation.class)
 public class Environment {
 
   private static final Logger log = LoggerFactory.getLogger(Environment.class);

@@ -81,18 +81,23 @@ public class EnvironmentDestroyer {
    * @return the environment as it stands after the wait
    */
   public Environment destroy(UUID id, Duration wait, Caller caller) {
-    Environment environment = beginDestroy(id, caller);
+    Accepted accepted = beginDestroy(id, caller);
+    Environment environment = accepted.environment();
     if (environment.getStatus() != EnvironmentStatus.DESTROYING) {
       return environment;
     }
     faults.reached(FaultPoint.AFTER_DESTROYING_COMMIT);
     if (!isOwnedHere(environment)) {
       // Accepted for another node (woken through the database), or while this node holds no
-      // lease (its reconciler takes it once it holds one again): nothing runs here.
+      // lease (its reconciler takes it once it holds one again): nothing runs here. The answer
+      // waits until the owner can no longer show the environment READY from its memory.
+      if (accepted.announcedToOwner()) {
+        ownership.awaitDestroySeen(id, environment.getNode());
+      }
       return environment;
     }
     events.publishEvent(new DestroyAcceptedEvent(id));
-    CompletableFuture<Void> teardown = tearDown(id);
+    CompletableFuture<Void> teardown = tearDown(id, null, fitsInto(environment, wait));
     if (!wait.isZero() && !wait.isNegative()) {
       Await.completion(teardown, wait); // past it, answered with the row as it stands: DESTROYING
     }
@@ -147,7 +152,7 @@ public class EnvironmentDestroyer {
    * returns the running one. Completes normally also when the attempt failed (it was recorded).
    */
   public CompletableFuture<Void> tearDown(UUID id) {
-    return tearDown(id, null);
+    return tearDown(id, null, false);
   }
 
   /**
@@ -156,27 +161,52 @@ public class EnvironmentDestroyer {
    * must not be followed at once by another, outside the backoff).
    */
   public CompletableFuture<Void> retryTearDown(UUID id, int attemptsSeen) {
-    return tearDown(id, attemptsSeen);
+    return tearDown(id, attemptsSeen, false);
   }
 
-  private CompletableFuture<Void> tearDown(UUID id, Integer attemptsSeen) {
+  /**
+   * Whether a caller that waits up to {@code wait} may run the teardown itself: only when every
+   * step's bound together fits into the wait, so the answer still comes within it. Saves the hand-off
+   * to the teardown executor and back (two thread wake-ups, each a scheduling delay on a busy host).
+   */
+  private boolean fitsInto(Environment environment, Duration wait) {
+    if (wait.isZero() || wait.isNegative()) {
+      return false;
+    }
+    TeardownTarget target = TeardownTarget.of(environment);
+    Duration bound = Duration.ZERO;
+    for (TeardownStep step : steps) {
+      bound = bound.plus(step.bound(target));
+    }
+    return bound.compareTo(wait) <= 0;
+  }
+
+  /**
+   * Starts the teardown unless one runs here already (then joins it): on the caller's thread when
+   * {@code onThisThread} (the returned future is then complete), else on the teardown executor.
+   */
+  private CompletableFuture<Void> tearDown(UUID id, Integer attemptsSeen, boolean onThisThread) {
     CompletableFuture<Void> mine = new CompletableFuture<>();
     CompletableFuture<Void> running = teardownsInFlight.putIfAbsent(id, mine);
     if (running != null) {
       return running;
     }
+    Runnable attempt = () -> {
+      try {
+        runTeardown(id, attemptsSeen);
+      } catch (RuntimeException | Error e) {
+        log.error("environment {}: teardown could not record its outcome", id, e);
+      } finally {
+        teardownsInFlight.remove(id, mine);
+        mine.complete(null);
+      }
+    };
+    if (onThisThread) {
+      attempt.run();
+      return mine;
+    }
     try {
-      teardownExecutor.execute(
-          () -> {
-            try {
-              runTeardown(id, attemptsSeen);
-            } catch (RuntimeException | Error e) {
-              log.error("environment {}: teardown could not record its outcome", id, e);
-            } finally {
-              teardownsInFlight.remove(id, mine);
-              mine.complete(null);
-            }
-          });
+      teardownExecutor.execute(attempt);
     } catch (RuntimeException rejected) {
       teardownsInFlight.remove(id, mine);
       mine.complete(null);
@@ -185,7 +215,10 @@ public class EnvironmentDestroyer {
     return mine;
   }
 
-  private Environment beginDestroy(UUID id, Caller caller) {
+  /** The row after the accepting transaction; whether that transaction woke another node, its owner. */
+  private record Accepted(Environment environment, boolean announcedToOwner) {}
+
+  private Accepted beginDestroy(UUID id, Caller caller) {
     for (int attempt = 1; ; attempt++) {
       try {
         return transaction.execute(
@@ -195,14 +228,16 @@ public class EnvironmentDestroyer {
                       .findById(id)
                       .filter(row -> caller.canAccess(row.getTenant()))
                       .orElseThrow(() -> new EnvironmentNotFoundException(id));
+              boolean announced = false;
               if (environment.getStatus() == EnvironmentStatus.READY) {
                 environment.beginDestroy(now(), DestroyReason.CLIENT);
                 environments.saveAndFlush(environment);
                 if (!environment.getNode().equals(ownership.localNode())) {
                   ownership.announceDestroy(id, environment.getNode()); // delivered on commit
+                  announced = true;
                 }
               }
-              return environment;
+              return new Accepted(environment, announced);
             });
       } catch (ObjectOptimisticLockingFailureException e) {
         // Another request moved the row first; read it again and join its outcome.

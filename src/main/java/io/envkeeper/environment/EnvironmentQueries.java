@@ -17,10 +17,28 @@ public class EnvironmentQueries {
 
   private final EnvironmentRepository environments;
   private final TombstoneCache tombstones;
+  private final ReadyEnvironmentCache readyRows;
 
-  EnvironmentQueries(EnvironmentRepository environments, TombstoneCache tombstones) {
+  EnvironmentQueries(EnvironmentRepository environments, TombstoneCache tombstones, ReadyEnvironmentCache readyRows) {
     this.environments = environments;
     this.tombstones = tombstones;
+    this.readyRows = readyRows;
+  }
+
+  /**
+   * A status poll: like {@link #get}, but a READY row of this node comes from memory while it is
+   * known unchanged ({@link ReadyEnvironmentCache} says how that is known), as a DESTROYED one
+   * does. Only for answering the poll: decisions (410, routing, teardown) read the database.
+   */
+  public Environment poll(UUID id, Caller caller) {
+    return tombstones.find(id)
+        .or(() -> readyRows.find(id))
+        .or(() -> {
+          long readAt = readyRows.generation();
+          return environments.findById(id).map(tombstones::remember).map(row -> readyRows.remember(row, readAt));
+        })
+        .filter(environment -> caller.canAccess(environment.getTenant()))
+        .orElseThrow(() -> new EnvironmentNotFoundException(id));
   }
 
   /**

@@ -30,4 +30,13 @@ public interface Ownership {
    * environment whose destroy this transaction accepted.
    */
   void announceDestroy(UUID environmentId, String owner);
+
+  /**
+   * After the commit of a destroy announced to {@code owner}: waits until the owner has dropped the
+   * environment's READY row from its memory, or until the owner's lease can no longer be held (then
+   * it serves nothing from memory). Bounded by one lease duration.
+   *
+   * @return whether the owner acknowledged
+   */
+  boolean awaitDestroySeen(UUID environmentId, String owner);
 }

@@ -1,6 +1,7 @@
 package io.envkeeper.environment;
 
 import io.envkeeper.runtime.RuntimeManager;
+import java.time.Duration;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
@@ -22,5 +23,10 @@ class RuntimeTeardown implements TeardownStep {
   @Override
   public void tearDown(TeardownTarget target) {
     runtimes.teardown(target.id());
+  }
+
+  @Override
+  public Duration bound(TeardownTarget target) {
+    return runtimes.teardownBound(target.id());
   }
 }

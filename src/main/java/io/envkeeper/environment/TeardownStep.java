@@ -1,5 +1,7 @@
 package io.envkeeper.environment;
 
+import java.time.Duration;
+
 /**
  * One part of destroying an environment (stop workers, close the watcher, remove the directory).
  * Steps run in {@link org.springframework.core.annotation.Order} order, only after DESTROYING is
@@ -8,4 +10,14 @@ package io.envkeeper.environment;
 public interface TeardownStep {
 
   void tearDown(TeardownTarget target) throws Exception;
+
+  /**
+   * The longest this step can take for {@code target}, as far as it waits for anything (a process
+   * to stop); zero for a step that only does quick local work. A destroy that may wait at least as
+   * long as all steps together runs them on its own thread instead of handing them to the teardown
+   * executor (see {@link EnvironmentDestroyer}).
+   */
+  default Duration bound(TeardownTarget target) {
+    return Duration.ZERO;
+  }
 }

@@ -2,7 +2,6 @@ package io.envkeeper.reconcile;
 
 import io.envkeeper.cluster.LeaseAcquiredEvent;
 import io.envkeeper.deadline.Backoff;
-import io.envkeeper.environment.DestroyAcceptedEvent;
 import io.envkeeper.environment.Ownership;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -20,8 +19,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Runs reconcile passes: one at start-up before readiness turns UP (application runners finish
- * before the service reports ready), then every jittered interval, and at once when a destroy is
- * accepted. All passes run on one thread, so two passes never overlap. While the database is
+ * before the service reports ready), then every jittered interval, and at once when the lease is
+ * (re)acquired. An accepted destroy does not ask for a pass: its destroyer starts that one
+ * environment's teardown itself (a whole pass per destroy read every live row of the node, which
+ * made destroying n environments cost n²); the periodic pass stays the safety net for a teardown
+ * that could not start. All passes run on one thread, so two passes never overlap. While the database is
  * unreachable the interval backs off, up to {@code max-outage-backoff}.
  */
 @Component
@@ -92,11 +94,6 @@ class ReconcileScheduler implements ApplicationRunner, SmartLifecycle {
   @Override
   public int getPhase() {
     return Integer.MAX_VALUE - 2048;
-  }
-
-  @EventListener
-  void onDestroyAccepted(DestroyAcceptedEvent event) {
-    requestPass();
   }
 
   /** The lease was (re)acquired, or destroy wake-ups may have been missed: converge now. */

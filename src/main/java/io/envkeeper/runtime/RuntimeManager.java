@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -243,6 +244,15 @@ public class RuntimeManager {
     }
     runtimes.remove(id, runtime);
     log.info("environment {}: runtime torn down ({} worker(s) stopped)", id, stopped.outcomes().size());
+  }
+
+  /**
+   * The longest {@link #teardown} can take for this environment: its live workers' stop bound (the
+   * watcher's close is local and quick). Zero without a runtime.
+   */
+  public Duration teardownBound(UUID id) {
+    EnvironmentRuntime runtime = runtimes.get(id);
+    return runtime == null ? Duration.ZERO : processes.stopBound(runtime.workers().all());
   }
 
   /** Ids of environments with a live runtime. */

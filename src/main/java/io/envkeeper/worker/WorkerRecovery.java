@@ -146,6 +146,14 @@ public class WorkerRecovery implements DisposableBean {
     return survivors;
   }
 
+  /**
+   * Whether an environment created at {@code createdAt} can have workers of an earlier run of the
+   * service (only one created before this run started can).
+   */
+  boolean mayHaveEarlierRunWorkers(Instant createdAt) {
+    return createdAt == null || !createdAt.isAfter(runStartedAt);
+  }
+
   /** Whether this row belongs to an earlier run of the service (no live handle can exist for it). */
   boolean isFromEarlierRun(Worker worker) {
     return worker.getStartedAt().isBefore(runStartedAt);

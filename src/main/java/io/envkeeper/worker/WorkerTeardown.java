@@ -3,7 +3,9 @@ package io.envkeeper.worker;
 import io.envkeeper.environment.TeardownStep;
 import io.envkeeper.environment.TeardownTarget;
 import io.envkeeper.runtime.WorkersNotReapedException;
+import io.envkeeper.runtime.process.WorkerProcesses;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -19,10 +21,12 @@ class WorkerTeardown implements TeardownStep {
 
   private final WorkerRecovery recovery;
   private final WorkerLogs logs;
+  private final WorkerProcesses processes;
 
-  WorkerTeardown(WorkerRecovery recovery, WorkerLogs logs) {
+  WorkerTeardown(WorkerRecovery recovery, WorkerLogs logs, WorkerProcesses processes) {
     this.recovery = recovery;
     this.logs = logs;
+    this.processes = processes;
   }
 
   @Override
@@ -32,5 +36,11 @@ class WorkerTeardown implements TeardownStep {
       throw new WorkersNotReapedException(target.id(), String.join("; ", survivors));
     }
     logs.deleteAll(target.id());
+  }
+
+  /** Stopping workers of an earlier run takes up to their bound; an environment of this run has none. */
+  @Override
+  public Duration bound(TeardownTarget target) {
+    return recovery.mayHaveEarlierRunWorkers(target.createdAt()) ? processes.leftoverStopBound() : Duration.ZERO;
   }
 }

@@ -182,10 +182,18 @@ class ClusterJarTests {
           .header("Envkeeper-Forwarded-By", node("a").id).GET());
       assertProblem(looped, 503, "node_unavailable");
 
+      // The owner answers polls of its READY environment from memory.
+      assertThat(owner.api().get(BASE + "/" + id).json().get("status").asString()).isEqualTo("READY");
+
       // Accepted on a node that does not own it: the owner is woken through the database at once
-      // (its reconcile interval is 60 s).
+      // (its reconcile interval is 60 s), and the answer comes once the owner has dropped the row
+      // from its memory (acknowledged, well within a lease duration): its very next poll sees it.
+      long sent = System.nanoTime();
       Response accepted = other.delete(BASE + "/" + id);
+      Duration answeredIn = Duration.ofNanos(System.nanoTime() - sent);
       assertThat(accepted.status()).as(accepted.body()).isIn(200, 202);
+      assertThat(owner.api().get(BASE + "/" + id).json().get("status").asString()).isNotEqualTo("READY");
+      assertThat(answeredIn).isLessThan(Duration.ofSeconds(3));
       events.awaitEvent(Duration.ofSeconds(10), event -> event.name().equals("destroyed"));
       await().atMost(Duration.ofSeconds(10)).until(events::ended);
     }

@@ -67,9 +67,10 @@ class DockerfileTests {
   }
 
   @Test
-  void jvmSizesItsHeapFromTheContainerAndExitsOnOutOfMemory() {
+  void jvmRunsWithTheReadmesMemorySettingsAndExitsOnOutOfMemory() {
     String options = dockerfile.finalStage().env().get("JAVA_TOOL_OPTIONS");
-    assertThat(options).containsPattern("-XX:MaxRAMPercentage=[0-9.]+").contains("-XX:+ExitOnOutOfMemoryError");
+    assertThat(options).contains("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+    assertThat(dockerfile.finalStage().env()).containsEntry("MALLOC_ARENA_MAX", "2");
   }
 
   @Test

@@ -18,12 +18,14 @@ import org.springframework.core.annotation.Order;
 public class TeardownRecorder implements TeardownStep {
 
   private final Map<UUID, AtomicInteger> teardowns = new ConcurrentHashMap<>();
+  private final Map<UUID, String> threads = new ConcurrentHashMap<>();
   private final Set<UUID> failing = ConcurrentHashMap.newKeySet();
   private final Set<UUID> erring = ConcurrentHashMap.newKeySet();
 
   @Override
   public void tearDown(TeardownTarget target) {
     teardowns.computeIfAbsent(target.id(), id -> new AtomicInteger()).incrementAndGet();
+    threads.put(target.id(), Thread.currentThread().getName());
     if (failing.contains(target.id())) {
       throw new IllegalStateException("teardown made to fail by the test");
     }
@@ -36,6 +38,11 @@ public class TeardownRecorder implements TeardownStep {
   public int teardowns(UUID id) {
     AtomicInteger count = teardowns.get(id);
     return count == null ? 0 : count.get();
+  }
+
+  /** The name of the thread that ran the latest teardown of this id, or null. */
+  public String threadOf(UUID id) {
+    return threads.get(id);
   }
 
   public void failFor(UUID id) {

@@ -13,4 +13,10 @@ public record StopTimeouts(String shutdownMessage, Duration ackTimeout, Duration
   public static StopTimeouts withoutMessage(Duration stopGrace, Duration killTimeout) {
     return new StopTimeouts(null, Duration.ZERO, stopGrace, killTimeout);
   }
+
+  /** The longest the whole protocol can take: every step to its bound ({@code exitAfterAck} after an ack). */
+  public Duration total(Duration exitAfterAck) {
+    Duration message = shutdownMessage == null ? Duration.ZERO : ackTimeout.plus(exitAfterAck);
+    return message.plus(stopGrace).plus(killTimeout);
+  }
 }

@@ -93,6 +93,26 @@ public class WorkerProcesses {
   }
 
   /**
+   * The longest {@link #stopAll} can take for these workers: the slowest one's whole protocol,
+   * never more than {@code destroy-timeout}. Zero without workers.
+   */
+  public Duration stopBound(Collection<WorkerHandle> workers) {
+    Duration slowest = Duration.ZERO;
+    for (WorkerHandle worker : workers) {
+      Duration total = properties.stopTimeoutsOf(worker.profile()).total(properties.exitAfterAck());
+      if (total.compareTo(slowest) > 0) {
+        slowest = total;
+      }
+    }
+    return slowest.compareTo(properties.destroyTimeout()) < 0 ? slowest : properties.destroyTimeout();
+  }
+
+  /** Bound on stopping the workers of an earlier run of one environment (known only from rows). */
+  public Duration leftoverStopBound() {
+    return properties.destroyTimeout();
+  }
+
+  /**
    * How stopping all workers of an environment ended.
    *
    * @param outcomes each worker's stop (not reaped: LOST)
