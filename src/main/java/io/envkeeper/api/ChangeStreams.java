@@ -2,11 +2,14 @@ package io.envkeeper.api;
 
 import io.envkeeper.expiry.ActivityHold;
 import io.envkeeper.expiry.ActivityTracker;
+import io.envkeeper.lifecycle.DaemonThreads;
+import io.envkeeper.lifecycle.PhasedLifecycle;
 import io.envkeeper.runtime.events.EnvironmentEvents;
 import io.envkeeper.runtime.watch.ChangeLog;
 import io.envkeeper.runtime.watch.WatchProperties;
 import io.envkeeper.security.Caller;
 import io.envkeeper.security.OpenStreams;
+import jakarta.annotation.PreDestroy;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,8 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import jakarta.annotation.PreDestroy;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -27,7 +28,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * timeout otherwise). An open stream keeps its environment alive (activity {@code stream}).
  */
 @Component
-class ChangeStreams implements SmartLifecycle {
+class ChangeStreams extends PhasedLifecycle {
 
   /** Stops before the web server's graceful shutdown (phase {@code Integer.MAX_VALUE - 1024}). */
   private static final int PHASE = Integer.MAX_VALUE - 512;
@@ -39,12 +40,12 @@ class ChangeStreams implements SmartLifecycle {
   private final ActivityTracker activity;
   private final Set<ChangeStream> open = ConcurrentHashMap.newKeySet();
   private final ExecutorService sender =
-      Executors.newFixedThreadPool(SENDER_THREADS, daemon("event-stream-sender"));
+      Executors.newFixedThreadPool(SENDER_THREADS, DaemonThreads.named("event-stream-sender"));
   private ScheduledExecutorService heartbeats;
-  private volatile boolean running;
 
   ChangeStreams(
       WatchProperties properties, OpenStreams tokenStreams, EnvironmentEvents events, ActivityTracker activity) {
+    super(PHASE);
     this.properties = properties;
     this.tokenStreams = tokenStreams;
     this.events = events;
@@ -84,7 +85,7 @@ class ChangeStreams implements SmartLifecycle {
   /** Also called again after a stop (a paused test context is restarted). */
   @Override
   public synchronized void start() {
-    heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("event-stream-heartbeat"));
+    heartbeats = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("event-stream-heartbeat"));
     long period = properties.heartbeat().toMillis();
     heartbeats.scheduleAtFixedRate(
         () -> open.forEach(ChangeStream::heartbeat), period, period, TimeUnit.MILLISECONDS);
@@ -101,23 +102,5 @@ class ChangeStreams implements SmartLifecycle {
   @PreDestroy
   void shutdownSender() {
     sender.shutdown();
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
-  }
-
-  @Override
-  public int getPhase() {
-    return PHASE;
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return runnable -> {
-      Thread thread = new Thread(runnable, name);
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

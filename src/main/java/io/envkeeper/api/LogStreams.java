@@ -2,6 +2,8 @@ package io.envkeeper.api;
 
 import io.envkeeper.expiry.ActivityHold;
 import io.envkeeper.expiry.ActivityTracker;
+import io.envkeeper.lifecycle.DaemonThreads;
+import io.envkeeper.lifecycle.PhasedLifecycle;
 import io.envkeeper.runtime.events.EnvironmentEvents;
 import io.envkeeper.runtime.watch.WatchProperties;
 import io.envkeeper.security.Caller;
@@ -14,10 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -28,7 +28,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * server drains requests. An open follow keeps its environment alive ({@code log_stream:<worker id>}).
  */
 @Component
-class LogStreams implements SmartLifecycle {
+class LogStreams extends PhasedLifecycle {
 
   /** Stops before the web server's graceful shutdown, with the event streams. */
   private static final int PHASE = Integer.MAX_VALUE - 512;
@@ -42,13 +42,13 @@ class LogStreams implements SmartLifecycle {
   private final WorkerService workers;
   private final Set<LogStream> open = ConcurrentHashMap.newKeySet();
   // Its own senders: a follow of a chatty worker never delays the /events streams.
-  private final ExecutorService sender = Executors.newFixedThreadPool(SENDER_THREADS, daemon("log-stream-sender"));
+  private final ExecutorService sender = Executors.newFixedThreadPool(SENDER_THREADS, DaemonThreads.named("log-stream-sender"));
   private ScheduledExecutorService heartbeats;
-  private volatile boolean running;
 
   LogStreams(
       WatchProperties properties, OpenStreams tokenStreams, EnvironmentEvents events, ActivityTracker activity,
       WorkerService workers) {
+    super(PHASE);
     this.properties = properties;
     this.tokenStreams = tokenStreams;
     this.events = events;
@@ -96,7 +96,7 @@ class LogStreams implements SmartLifecycle {
   /** Also called again after a stop (a paused test context is restarted). */
   @Override
   public synchronized void start() {
-    heartbeats = Executors.newSingleThreadScheduledExecutor(daemon("log-stream-heartbeat"));
+    heartbeats = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("log-stream-heartbeat"));
     long period = properties.heartbeat().toMillis();
     heartbeats.scheduleAtFixedRate(() -> open.forEach(LogStream::heartbeat), period, period, TimeUnit.MILLISECONDS);
     running = true;
@@ -112,23 +112,5 @@ class LogStreams implements SmartLifecycle {
   @PreDestroy
   void shutdownSender() {
     sender.shutdown();
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
-  }
-
-  @Override
-  public int getPhase() {
-    return PHASE;
-  }
-
-  private static ThreadFactory daemon(String name) {
-    return runnable -> {
-      Thread thread = new Thread(runnable, name);
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

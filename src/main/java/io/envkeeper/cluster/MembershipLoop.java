@@ -3,6 +3,7 @@ package io.envkeeper.cluster;
 import io.envkeeper.config.FaultInjection;
 import io.envkeeper.config.NodeProperties;
 import io.envkeeper.deadline.Backoff;
+import io.envkeeper.lifecycle.PhasedLifecycle;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -18,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,7 +33,7 @@ import org.springframework.stereotype.Component;
  * run out.
  */
 @Component
-class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerInitializedEvent> {
+class MembershipLoop extends PhasedLifecycle implements ApplicationListener<WebServerInitializedEvent> {
 
   private static final Logger log = LoggerFactory.getLogger(MembershipLoop.class);
   /** Below the workers' shutdown ({@code Integer.MAX_VALUE - 4096}): stops after it. */
@@ -51,7 +51,6 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
   private final Counter renewalFailures;
   private final Object signal = new Object();
 
-  private volatile boolean running;
   private volatile Thread thread;
   private volatile String advertiseUrl;
   /** Only the loop thread uses it, except during stop (after the thread has ended). */
@@ -69,6 +68,7 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
       ApplicationEventPublisher events,
       MeterRegistry meters,
       FaultInjection faults) {
+    super(PHASE);
     this.node = node;
     this.properties = properties;
     this.lease = lease;
@@ -291,15 +291,5 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
         // already broken
       }
     }
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
-  }
-
-  @Override
-  public int getPhase() {
-    return PHASE;
   }
 }

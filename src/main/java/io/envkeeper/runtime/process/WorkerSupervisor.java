@@ -2,6 +2,7 @@ package io.envkeeper.runtime.process;
 
 import io.envkeeper.deadline.Await;
 import io.envkeeper.deadline.Deadline;
+import io.envkeeper.lifecycle.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,11 +40,7 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
   private final WorkerLifecycle lifecycle;
   private final RestartScheduler restarts;
   /** Threads are made on demand (none at construction) and die after a minute idle. */
-  private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "worker-stop");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.named("worker-stop"));
   private final Map<UUID, CompletableFuture<StopOutcome>> stopsInFlight = new ConcurrentHashMap<>();
   private final Map<UUID, PendingEnd> pendingEnds = new ConcurrentHashMap<>();
   /** Every worker of this context not ended for good, by id. */
