@@ -15,20 +15,12 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * environment_destroyed}. Sub-resources added later (workspace, events, workers) inherit it, so no
  * request for a destroyed environment or for another tenant's can reach their handlers.
  */
-class EnvironmentGoneGuard implements HandlerInterceptor {
+record EnvironmentGoneGuard(EnvironmentQueries queries, CallerContext callers) implements HandlerInterceptor {
 
   /** Registered for this pattern; the guard itself skips the bare {@code /environments/{id}}. */
   static final String PATTERN = EnvironmentController.BASE_PATH + "/*/**";
 
   private static final String PREFIX = EnvironmentController.BASE_PATH + "/";
-
-  private final EnvironmentQueries queries;
-  private final CallerContext callers;
-
-  EnvironmentGoneGuard(EnvironmentQueries queries, CallerContext callers) {
-    this.queries = queries;
-    this.callers = callers;
-  }
 
   @Override
   public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {

@@ -15,15 +15,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @Order(200)
-class WorkerTeardown implements TeardownStep {
-
-  private final WorkerRecovery recovery;
-  private final WorkerLogs logs;
-
-  WorkerTeardown(WorkerRecovery recovery, WorkerLogs logs) {
-    this.recovery = recovery;
-    this.logs = logs;
-  }
+record WorkerTeardown(WorkerRecovery recovery, WorkerLogs logs) implements TeardownStep {
 
   @Override
   public void tearDown(TeardownTarget target) throws IOException {
