@@ -27,7 +27,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * bus: sent without an {@code id:}, so they never move the client's {@code Last-Event-ID}, and
  * buffered up to {@value #MAX_PENDING_EVENTS} (the oldest dropped beyond that).
  */
-final class ChangeStream implements ChangeSubscriber, EnvironmentEventListener {
+final class ChangeStream implements ChangeSubscriber, EnvironmentEventListener, SseStreams.Stream {
 
   static final String CHANGE_EVENT = "change";
   static final String DESTROYED_EVENT = "destroyed";
@@ -106,13 +106,15 @@ final class ChangeStream implements ChangeSubscriber, EnvironmentEventListener {
     scheduleDrain();
   }
 
-  void heartbeat() {
+  @Override
+  public void heartbeat() {
     commentDue.set(true);
     scheduleDrain();
   }
 
   /** Ends the stream from the server side (shutdown). */
-  void close() {
+  @Override
+  public void close() {
     emitter.complete();
     finish();
   }

@@ -33,7 +33,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * environment bus, or its row when the stream opens) and the end of its output (the log closed at
  * EOF). Only when both happened, and every byte was sent, does the {@code exit} event go out.
  */
-final class LogStream implements EnvironmentEventListener {
+final class LogStream implements EnvironmentEventListener, SseStreams.Stream {
 
   static final String LINE_EVENT = "line";
   static final String TRUNCATED_EVENT = "truncated";
@@ -160,7 +160,8 @@ final class LogStream implements EnvironmentEventListener {
     }
   }
 
-  void heartbeat() {
+  @Override
+  public void heartbeat() {
     if (exit != null && !outputEnded && ++heartbeatsSinceExit >= HEARTBEATS_AFTER_EXIT) {
       outputEnded = true;
     }
@@ -169,7 +170,8 @@ final class LogStream implements EnvironmentEventListener {
   }
 
   /** Ends the stream from the server side (shutdown, a revoked token). */
-  void close() {
+  @Override
+  public void close() {
     emitter.complete();
     finish();
   }
