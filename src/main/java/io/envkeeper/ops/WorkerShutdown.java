@@ -42,11 +42,6 @@ class WorkerShutdown extends PhasedLifecycle {
   }
 
   @Override
-  public void start() {
-    running = true;
-  }
-
-  @Override
   public void stop() {
     running = false;
     Deadline closing = deadline;

@@ -23,11 +23,6 @@ class WatcherShutdown extends PhasedLifecycle {
   }
 
   @Override
-  public void start() {
-    running = true;
-  }
-
-  @Override
   public void stop() {
     running = false;
     watchers.suspendAll();
