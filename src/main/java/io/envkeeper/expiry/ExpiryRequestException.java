@@ -19,8 +19,4 @@ public class ExpiryRequestException extends RefusedException {
   ExpiryRequestException(Reason reason, String message) {
     super(reason, message);
   }
-
-  public Reason reason() {
-    return reason(Reason.class);
-  }
 }

@@ -14,11 +14,6 @@ public abstract class RefusedException extends RuntimeException {
     this.reason = reason;
   }
 
-  /** The reason as the subclass's own enum (a Throwable cannot have type parameters). */
-  protected final <R extends RefusalReason> R reason(Class<R> type) {
-    return type.cast(reason);
-  }
-
   /** The problem's {@code code}: the reason in snake_case. */
   public final String code() {
     return reason.code();

@@ -19,8 +19,4 @@ public class WorkerRequestException extends RefusedException {
   public WorkerRequestException(Reason reason, String message) {
     super(reason, message);
   }
-
-  public Reason reason() {
-    return reason(Reason.class);
-  }
 }

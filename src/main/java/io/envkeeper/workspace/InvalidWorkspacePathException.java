@@ -21,8 +21,4 @@ public class InvalidWorkspacePathException extends RefusedException {
   public InvalidWorkspacePathException(Reason reason, String message) {
     super(reason, message);
   }
-
-  public Reason reason() {
-    return reason(Reason.class);
-  }
 }

@@ -22,8 +22,4 @@ public class WorkspaceUnusableException extends RefusedException {
         : "the workspace " + workspace + " no longer leads to the environment's directory (a symlink or"
             + " another file took its place); no worker is started elsewhere");
   }
-
-  public Reason reason() {
-    return reason(Reason.class);
-  }
 }
