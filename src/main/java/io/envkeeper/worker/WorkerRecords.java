@@ -23,7 +23,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * exit seen by the reaper, then the stop that caused it) changes the row once.
  */
 @Component
-record WorkerRecords(WorkerRepository workers, TransactionTemplate transaction, Clock clock, Ownership ownership, WorkerEvents events) implements WorkerLifecycle {
+record WorkerRecords(
+    WorkerRepository workers, TransactionTemplate transaction, Clock clock, Ownership ownership, WorkerEvents events)
+    implements WorkerLifecycle {
 
   private static final int MAX_OPTIMISTIC_RETRIES = 5;
 

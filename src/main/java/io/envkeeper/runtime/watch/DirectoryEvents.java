@@ -14,7 +14,8 @@ import java.util.List;
  *
  * @param overflowed run when the kernel (or the JDK's per-key queue) dropped events
  */
-record DirectoryEvents(WatchedTree tree, TreeWalker walker, IgnoreRules ignore, ChangeRecorder changes, Runnable overflowed) {
+record DirectoryEvents(
+    WatchedTree tree, TreeWalker walker, IgnoreRules ignore, ChangeRecorder changes, Runnable overflowed) {
 
   void handle(WatchedDirectory directory, List<WatchEvent<?>> events) {
     for (WatchEvent<?> event : events) {
