@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -116,9 +115,7 @@ class ActivityFlusher extends PhasedLifecycle {
 
   @Override
   public synchronized void start() {
-    executor = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("activity-flush"));
-    long period = interval.toMillis();
-    executor.scheduleWithFixedDelay(this::flushQuietly, period, period, TimeUnit.MILLISECONDS);
+    executor = DaemonThreads.repeating("activity-flush", interval, this::flushQuietly);
     running = true;
   }
 

@@ -1,6 +1,10 @@
 package io.envkeeper.lifecycle;
 
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Threads of the service's own pools and loops are daemons: one stuck in a system call never holds
@@ -18,5 +22,16 @@ public final class DaemonThreads {
       thread.setDaemon(true);
       return thread;
     };
+  }
+
+  /**
+   * One daemon thread named {@code name} that runs {@code task} every {@code period} (counted from
+   * the end of the previous run), the first time one period from now. Shut it down to stop it.
+   */
+  public static ScheduledExecutorService repeating(String name, Duration period, Runnable task) {
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(named(name));
+    long millis = period.toMillis();
+    scheduler.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
+    return scheduler;
   }
 }

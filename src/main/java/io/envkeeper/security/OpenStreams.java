@@ -9,9 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -125,9 +123,7 @@ public class OpenStreams extends PhasedLifecycle {
 
   @Override
   public synchronized void start() {
-    revalidation = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("stream-token-revalidation"));
-    long period = interval.toMillis();
-    revalidation.scheduleWithFixedDelay(this::revalidateSafely, period, period, TimeUnit.MILLISECONDS);
+    revalidation = DaemonThreads.repeating("stream-token-revalidation", interval, this::revalidateSafely);
     running = true;
   }
 

@@ -12,9 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,9 +37,7 @@ class DescendantTracker extends PhasedLifecycle {
 
   @Override
   public synchronized void start() {
-    scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("worker-descendants"));
-    long interval = properties.trackInterval().toMillis();
-    scheduler.scheduleWithFixedDelay(this::scanQuietly, interval, interval, TimeUnit.MILLISECONDS);
+    scheduler = DaemonThreads.repeating("worker-descendants", properties.trackInterval(), this::scanQuietly);
     running = true;
   }
 
