@@ -28,19 +28,11 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  *
  * @param <S> the kind of stream
  */
-abstract class SseStreams<S extends SseStreams.Stream> extends PhasedLifecycle {
+abstract class SseStreams<S extends SseStream> extends PhasedLifecycle {
 
   /** Stops before the web server's graceful shutdown (phase {@code Integer.MAX_VALUE - 1024}). */
   private static final int PHASE = Integer.MAX_VALUE - 512;
   private static final int SENDER_THREADS = 4;
-
-  /** What the registry needs of one stream. */
-  interface Stream {
-
-    void heartbeat();
-
-    void close();
-  }
 
   private final WatchProperties properties;
   private final OpenStreams tokenStreams;
@@ -105,7 +97,7 @@ abstract class SseStreams<S extends SseStreams.Stream> extends PhasedLifecycle {
   public synchronized void start() {
     heartbeats = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(heartbeatThread));
     long period = properties.heartbeat().toMillis();
-    heartbeats.scheduleAtFixedRate(() -> open.forEach(Stream::heartbeat), period, period, TimeUnit.MILLISECONDS);
+    heartbeats.scheduleAtFixedRate(() -> open.forEach(SseStream::heartbeat), period, period, TimeUnit.MILLISECONDS);
     running = true;
   }
 
@@ -113,7 +105,7 @@ abstract class SseStreams<S extends SseStreams.Stream> extends PhasedLifecycle {
   public synchronized void stop() {
     running = false;
     heartbeats.shutdownNow();
-    open.forEach(Stream::close);
+    open.forEach(SseStream::close);
   }
 
   @PreDestroy
