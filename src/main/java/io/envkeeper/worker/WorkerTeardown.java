@@ -15,7 +15,15 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @Order(200)
-record WorkerTeardown(WorkerRecovery recovery, WorkerLogs logs) implements TeardownStep {
+class WorkerTeardown implements TeardownStep {
+
+  private final WorkerRecovery recovery;
+  private final WorkerLogs logs;
+
+  WorkerTeardown(WorkerRecovery recovery, WorkerLogs logs) {
+    this.recovery = recovery;
+    this.logs = logs;
+  }
 
   @Override
   public void tearDown(TeardownTarget target) throws IOException {
