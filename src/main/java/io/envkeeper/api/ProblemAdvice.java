@@ -194,11 +194,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(RateLimitExceededException.class)
   ResponseEntity<ProblemDetail> rateLimited(RateLimitExceededException e) {
-    ResponseEntity<ProblemDetail> response = problem(HttpStatus.TOO_MANY_REQUESTS, ProblemCode.RATE_LIMITED, e.getMessage());
-    return ResponseEntity.status(response.getStatusCode())
-        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
-        .body(response.getBody());
+    return withRetryAfter(problem(HttpStatus.TOO_MANY_REQUESTS, ProblemCode.RATE_LIMITED, e.getMessage()),
+        e.retryAfterSeconds());
   }
 
   /** URLs refused by the firewall: encoded slashes or dots, {@code ..}, {@code ;}, control characters. */
