@@ -13,19 +13,18 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @Configuration(proxyBeanMethods = false)
 class ApiWebConfiguration implements WebMvcConfigurer {
 
-  private final EnvironmentQueries queries;
-  private final CallerContext callers;
-  private final OwnerRouting ownerRouting;
+  /** The interceptors, in the order they run. */
   private final NodeAdmission nodeAdmission;
-  private final ActivityTracker activity;
+  private final EnvironmentGoneGuard guard;
+  private final OwnerRouting ownerRouting;
+  private final ActivityInterceptor activity;
 
   ApiWebConfiguration(EnvironmentQueries queries, CallerContext callers, OwnerRouting ownerRouting,
       NodeAdmission nodeAdmission, ActivityTracker activity) {
-    this.queries = queries;
-    this.callers = callers;
-    this.ownerRouting = ownerRouting;
     this.nodeAdmission = nodeAdmission;
-    this.activity = activity;
+    this.guard = new EnvironmentGoneGuard(queries, callers);
+    this.ownerRouting = ownerRouting;
+    this.activity = new ActivityInterceptor(activity);
   }
 
   /** The guard first: activity is recorded only for READY environments the caller may see. */
@@ -33,11 +32,11 @@ class ApiWebConfiguration implements WebMvcConfigurer {
   public void addInterceptors(InterceptorRegistry registry) {
     // First: a process without its node's lease (a second one started with a live node's id) serves nothing.
     registry.addInterceptor(nodeAdmission).addPathPatterns("/api/**");
-    registry.addInterceptor(new EnvironmentGoneGuard(queries, callers)).addPathPatterns(EnvironmentGoneGuard.PATTERN);
+    registry.addInterceptor(guard).addPathPatterns(EnvironmentGoneGuard.PATTERN);
     // After the guard: 404/410 are answered here first; only a READY environment is routed to its owner.
     registry.addInterceptor(ownerRouting).addPathPatterns(EnvironmentGoneGuard.PATTERN);
     // Last: activity counts on the owner. A call forwarded from here stops at the routing (it is
     // counted when it arrives at the owner); one served here passed the guard and the routing.
-    registry.addInterceptor(new ActivityInterceptor(activity)).addPathPatterns(EnvironmentGoneGuard.PATTERN);
+    registry.addInterceptor(activity).addPathPatterns(EnvironmentGoneGuard.PATTERN);
   }
 }

@@ -11,7 +11,6 @@ import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.springframework.http.MediaType;
@@ -27,7 +26,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * bus: sent without an {@code id:}, so they never move the client's {@code Last-Event-ID}, and
  * buffered up to {@value #MAX_PENDING_EVENTS} (the oldest dropped beyond that).
  */
-final class ChangeStream implements ChangeSubscriber, EnvironmentEventListener {
+final class ChangeStream extends SseStream implements ChangeSubscriber, EnvironmentEventListener {
 
   static final String CHANGE_EVENT = "change";
   static final String DESTROYED_EVENT = "destroyed";
@@ -42,29 +41,21 @@ final class ChangeStream implements ChangeSubscriber, EnvironmentEventListener {
   private final EnvironmentEvents events;
   private final Queue<EnvironmentEvent> pendingEvents = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pendingCount = new AtomicInteger();
-  private final SseEmitter emitter;
-  private final DrainSignal drainSignal;
   private final Consumer<ChangeStream> onFinish;
-  private final AtomicBoolean commentDue = new AtomicBoolean(true);
   private volatile boolean logClosed;
   /** This run's log ended but the environment lives on: end without {@code destroyed}. */
   private volatile boolean logSealed;
-  private final AtomicBoolean finished = new AtomicBoolean();
   private long lastSent;
 
   ChangeStream(
       UUID environmentId, ChangeLog log, EnvironmentEvents events, long lastSent, SseEmitter emitter,
       Executor sender, Consumer<ChangeStream> onFinish) {
+    super(emitter, sender, "envkeeper " + environmentId);
     this.environmentId = environmentId;
     this.log = log;
     this.events = events;
     this.lastSent = lastSent;
-    this.emitter = emitter;
-    this.drainSignal = new DrainSignal(sender, this::drain);
     this.onFinish = onFinish;
-    emitter.onCompletion(this::finish);
-    emitter.onTimeout(this::finish);
-    emitter.onError(error -> finish());
   }
 
   /** Subscribes and sends the first comment (so the client knows it is live) plus any backlog. */
@@ -106,65 +97,35 @@ final class ChangeStream implements ChangeSubscriber, EnvironmentEventListener {
     scheduleDrain();
   }
 
-  void heartbeat() {
-    commentDue.set(true);
-    scheduleDrain();
-  }
-
-  /** Ends the stream from the server side (shutdown). */
-  void close() {
-    emitter.complete();
-    finish();
-  }
-
-  private void scheduleDrain() {
-    drainSignal.raise();
-  }
-
-  private synchronized void drain() {
-    drainSignal.taken();
-    if (finished.get()) {
-      return;
+  @Override
+  void send() throws IOException {
+    for (EnvironmentEvent event = pendingEvents.poll(); event != null; event = pendingEvents.poll()) {
+      pendingCount.decrementAndGet();
+      emitter.send(SseEmitter.event().name(event.name()).data(event.data(), MediaType.APPLICATION_JSON));
     }
-    try {
-      if (commentDue.getAndSet(false)) {
-        emitter.send(SseEmitter.event().comment("envkeeper " + environmentId));
-      }
-      for (EnvironmentEvent event = pendingEvents.poll(); event != null; event = pendingEvents.poll()) {
-        pendingCount.decrementAndGet();
-        emitter.send(SseEmitter.event().name(event.name()).data(event.data(), MediaType.APPLICATION_JSON));
-      }
-      for (WorkspaceChange change : log.since(lastSent)) {
-        emitter.send(
-            SseEmitter.event()
-                .id(Long.toString(change.seq()))
-                .name(CHANGE_EVENT)
-                .data(WorkspaceResponse.Change.of(change), MediaType.APPLICATION_JSON));
-        lastSent = change.seq();
-      }
-      if (logClosed) {
-        emitter.send(
-            SseEmitter.event()
-                .name(DESTROYED_EVENT)
-                .data(new EventStreamMessages.Destroyed(environmentId), MediaType.APPLICATION_JSON));
-        emitter.complete();
-        finish();
-      } else if (logSealed) {
-        emitter.complete(); // the client reconnects with Last-Event-ID
-        finish();
-      }
-    } catch (IOException | IllegalStateException e) {
-      // The client went away (or the emitter already completed): release everything.
-      emitter.completeWithError(e);
+    for (WorkspaceChange change : log.since(lastSent)) {
+      emitter.send(
+          SseEmitter.event()
+              .id(Long.toString(change.seq()))
+              .name(CHANGE_EVENT)
+              .data(WorkspaceResponse.Change.of(change), MediaType.APPLICATION_JSON));
+      lastSent = change.seq();
+    }
+    if (logClosed) {
+      emitter.send(
+          SseEmitter.event()
+              .name(DESTROYED_EVENT)
+              .data(new EventStreamMessages.Destroyed(environmentId), MediaType.APPLICATION_JSON));
+      emitter.complete();
+      finish();
+    } else if (logSealed) {
+      emitter.complete(); // the client reconnects with Last-Event-ID
       finish();
     }
   }
 
-  /** Not synchronized: the emitter calls it from container threads while a drain may be sending. */
-  private void finish() {
-    if (!finished.compareAndSet(false, true)) {
-      return;
-    }
+  @Override
+  void release() {
     log.unsubscribe(this);
     events.unsubscribe(environmentId, this);
     onFinish.accept(this);

@@ -1,11 +1,13 @@
 package io.envkeeper.api;
 
+import io.envkeeper.cluster.EnvironmentRequestPath;
 import io.envkeeper.cluster.OwnerRouting;
 import io.envkeeper.environment.EnvironmentQueries;
 import io.envkeeper.security.CallerContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.Optional;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
@@ -15,20 +17,10 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * environment_destroyed}. Sub-resources added later (workspace, events, workers) inherit it, so no
  * request for a destroyed environment or for another tenant's can reach their handlers.
  */
-class EnvironmentGoneGuard implements HandlerInterceptor {
+record EnvironmentGoneGuard(EnvironmentQueries queries, CallerContext callers) implements HandlerInterceptor {
 
   /** Registered for this pattern; the guard itself skips the bare {@code /environments/{id}}. */
   static final String PATTERN = EnvironmentController.BASE_PATH + "/*/**";
-
-  private static final String PREFIX = EnvironmentController.BASE_PATH + "/";
-
-  private final EnvironmentQueries queries;
-  private final CallerContext callers;
-
-  EnvironmentGoneGuard(EnvironmentQueries queries, CallerContext callers) {
-    this.queries = queries;
-    this.callers = callers;
-  }
 
   @Override
   public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
@@ -37,18 +29,13 @@ class EnvironmentGoneGuard implements HandlerInterceptor {
       // Checking again would refuse the very stream that ends because its environment is going.
       return true;
     }
-    String path = request.getRequestURI().substring(request.getContextPath().length());
-    if (!path.startsWith(PREFIX)) {
-      return true;
-    }
-    String rest = path.substring(PREFIX.length());
-    int slash = rest.indexOf('/');
-    if (slash < 0) {
+    Optional<EnvironmentRequestPath> target = EnvironmentRequestPath.of(request);
+    if (target.isEmpty() || !target.get().subResource()) {
       return true; // the environment itself: GET answers in every status, DELETE is idempotent
     }
     // Kept for the owner routing that runs next: it needs the row, not a second read of it.
     request.setAttribute(OwnerRouting.READY_ENVIRONMENT,
-        queries.getReady(RequestParameters.environmentId(rest.substring(0, slash)), callers.current()));
+        queries.getReady(RequestParameters.environmentId(target.get().id()), callers.current()));
     return true;
   }
 }

@@ -16,7 +16,6 @@ import java.nio.file.NoSuchFileException;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.springframework.http.MediaType;
@@ -33,7 +32,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * environment bus, or its row when the stream opens) and the end of its output (the log closed at
  * EOF). Only when both happened, and every byte was sent, does the {@code exit} event go out.
  */
-final class LogStream implements EnvironmentEventListener {
+final class LogStream extends SseStream implements EnvironmentEventListener {
 
   static final String LINE_EVENT = "line";
   static final String TRUNCATED_EVENT = "truncated";
@@ -51,13 +50,9 @@ final class LogStream implements EnvironmentEventListener {
   private final UUID environmentId;
   private final UUID workerId;
   private final EnvironmentEvents events;
-  private final SseEmitter emitter;
-  private final DrainSignal drainSignal;
   private final Consumer<LogStream> onFinish;
   private final Long resumeFrom;
   private final Integer tail;
-  private final AtomicBoolean commentDue = new AtomicBoolean(true);
-  private final AtomicBoolean finished = new AtomicBoolean();
   private final ByteBuffer buffer = ByteBuffer.allocate(MAX_LINE_BYTES);
   private volatile WorkerLogSource source;
   private final Supplier<Optional<WorkerLog>> currentLog;
@@ -73,18 +68,14 @@ final class LogStream implements EnvironmentEventListener {
   LogStream(
       UUID environmentId, UUID workerId, Long resumeFrom, Integer tail, EnvironmentEvents events, SseEmitter emitter,
       Executor sender, Supplier<Optional<WorkerLog>> currentLog, Consumer<LogStream> onFinish) {
+    super(emitter, sender, "envkeeper worker " + workerId);
     this.environmentId = environmentId;
     this.currentLog = currentLog;
     this.workerId = workerId;
     this.resumeFrom = resumeFrom;
     this.tail = tail;
     this.events = events;
-    this.emitter = emitter;
-    this.drainSignal = new DrainSignal(sender, this::drain);
     this.onFinish = onFinish;
-    emitter.onCompletion(this::finish);
-    emitter.onTimeout(this::finish);
-    emitter.onError(error -> finish());
   }
 
   /** Subscribes to the worker's end before its row is read, so an end in between is not missed. */
@@ -160,52 +151,30 @@ final class LogStream implements EnvironmentEventListener {
     }
   }
 
+  @Override
   void heartbeat() {
     if (exit != null && !outputEnded && ++heartbeatsSinceExit >= HEARTBEATS_AFTER_EXIT) {
       outputEnded = true;
     }
-    commentDue.set(true);
-    scheduleDrain();
+    super.heartbeat();
   }
 
-  /** Ends the stream from the server side (shutdown, a revoked token). */
-  void close() {
-    emitter.complete();
-    finish();
-  }
-
-  private void scheduleDrain() {
-    drainSignal.raise();
-  }
-
-  private synchronized void drain() {
-    drainSignal.taken();
-    if (finished.get()) {
+  @Override
+  void send() throws IOException {
+    if (source == null) {
+      return; // not started yet: start() schedules the first real drain
+    }
+    // Read before the files: every byte written before the output ended is in them by now.
+    boolean done = outputEnded && exit != null;
+    if (sendAvailable(done)) {
+      scheduleDrain(); // more to send: let other streams have the sender first
       return;
     }
-    try {
-      if (commentDue.getAndSet(false)) {
-        emitter.send(SseEmitter.event().comment("envkeeper worker " + workerId));
-      }
-      if (source == null) {
-        return; // not started yet: start() schedules the first real drain
-      }
-      // Read before the files: every byte written before the output ended is in them by now.
-      boolean done = outputEnded && exit != null;
-      if (sendAvailable(done)) {
-        scheduleDrain(); // more to send: let other streams have the sender first
-        return;
-      }
-      if (done) {
-        WorkerEvent ended = exit;
-        emitter.send(SseEmitter.event().name(EXIT_EVENT)
-            .data(new WorkerLogMessages.Exit(ended.status(), ended.exitCode(), ended.signal()), MediaType.APPLICATION_JSON));
-        emitter.complete();
-        finish();
-      }
-    } catch (IOException | IllegalStateException e) {
-      // The client went away (or the emitter already completed): release everything.
-      emitter.completeWithError(e);
+    if (done) {
+      WorkerEvent ended = exit;
+      emitter.send(SseEmitter.event().name(EXIT_EVENT)
+          .data(new WorkerLogMessages.Exit(ended.status(), ended.exitCode(), ended.signal()), MediaType.APPLICATION_JSON));
+      emitter.complete();
       finish();
     }
   }
@@ -339,11 +308,8 @@ final class LogStream implements EnvironmentEventListener {
     return kept.start();
   }
 
-  /** Not synchronized: the emitter calls it from container threads while a drain may be sending. */
-  private void finish() {
-    if (!finished.compareAndSet(false, true)) {
-      return;
-    }
+  @Override
+  void release() {
     Attached attached = live;
     if (attached != null) {
       attached.log.unfollow(attached);

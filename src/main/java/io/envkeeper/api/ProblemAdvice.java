@@ -11,19 +11,19 @@ import io.envkeeper.environment.IdempotencyKeyReusedException;
 import io.envkeeper.environment.NotOwnerException;
 import io.envkeeper.environment.PathInUseException;
 import io.envkeeper.environment.PreconditionFailedException;
-import io.envkeeper.expiry.ExpiryRequestException;
+import io.envkeeper.refusal.RefusedException;
 import io.envkeeper.runtime.EnvironmentLocks.EnvironmentBusyException;
 import io.envkeeper.runtime.RuntimeRefusedException;
 import io.envkeeper.runtime.process.SpawnFailedException;
-import io.envkeeper.runtime.process.WorkspaceUnusableException;
-import io.envkeeper.worker.WorkerNotFoundException;
-import io.envkeeper.worker.WorkerRequestException;
 import io.envkeeper.security.ClientTokenNotFoundException;
 import io.envkeeper.security.InvalidBearerTokenException;
 import io.envkeeper.security.RateLimitExceededException;
-import io.envkeeper.workspace.InvalidWorkspacePathException;
+import io.envkeeper.worker.WorkerNotFoundException;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,19 +63,76 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
 
-  @ExceptionHandler(EnvironmentNotFoundException.class)
-  ResponseEntity<ProblemDetail> notFound(EnvironmentNotFoundException e) {
-    return problem(HttpStatus.NOT_FOUND, ProblemCode.ENVIRONMENT_NOT_FOUND, e.getMessage());
+  /** Feature exceptions answered with their own message: the status and code of each type. */
+  private static final Map<Class<? extends RuntimeException>, Answer> ANSWERS = Map.ofEntries(
+      Map.entry(EnvironmentNotFoundException.class, new Answer(HttpStatus.NOT_FOUND, ProblemCode.ENVIRONMENT_NOT_FOUND)),
+      Map.entry(EnvironmentDestroyedException.class, new Answer(HttpStatus.GONE, ProblemCode.ENVIRONMENT_DESTROYED)),
+      Map.entry(RuntimeRefusedException.class, new Answer(HttpStatus.GONE, ProblemCode.ENVIRONMENT_DESTROYED)),
+      Map.entry(PlacementRefusedException.class, new Answer(HttpStatus.CONFLICT, ProblemCode.NODE_UNAVAILABLE)),
+      Map.entry(NodeLiveException.class, new Answer(HttpStatus.CONFLICT, ProblemCode.NODE_LIVE)),
+      Map.entry(NodeNotFoundException.class, new Answer(HttpStatus.NOT_FOUND, ProblemCode.NODE_NOT_FOUND)),
+      Map.entry(WorkerNotFoundException.class, new Answer(HttpStatus.NOT_FOUND, ProblemCode.WORKER_NOT_FOUND)),
+      Map.entry(PathInUseException.class, new Answer(HttpStatus.CONFLICT, ProblemCode.PATH_IN_USE)),
+      Map.entry(IdempotencyKeyReusedException.class, new Answer(HttpStatus.UNPROCESSABLE_CONTENT, ProblemCode.IDEMPOTENCY_KEY_REUSED)),
+      Map.entry(PreconditionFailedException.class, new Answer(HttpStatus.PRECONDITION_FAILED, ProblemCode.PRECONDITION_FAILED)),
+      Map.entry(EnvironmentLimitReachedException.class, new Answer(HttpStatus.CONFLICT, ProblemCode.ENVIRONMENT_LIMIT_REACHED)),
+      Map.entry(ClientTokenNotFoundException.class, new Answer(HttpStatus.NOT_FOUND, ProblemCode.TOKEN_NOT_FOUND)));
+
+  /** Refusals answered 409 (the request is well formed; the state refuses it); any other is 400. */
+  private static final Set<ProblemCode> CONFLICTING_REFUSALS =
+      EnumSet.of(ProblemCode.WORKER_LIMIT_REACHED, ProblemCode.WORKSPACE_MISSING, ProblemCode.WORKSPACE_MOVED);
+
+  private record Answer(HttpStatus status, ProblemCode code) {}
+
+  static {
+    // The handler's list and the table name the same types: one in a single list fails the start.
+    try {
+      Set<Class<?>> handled = Set.of(ProblemAdvice.class.getDeclaredMethod("answered", RuntimeException.class)
+          .getAnnotation(ExceptionHandler.class).value());
+      if (!handled.equals(ANSWERS.keySet())) {
+        throw new IllegalStateException("answered() handles " + handled + " but ANSWERS maps " + ANSWERS.keySet());
+      }
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
-  @ExceptionHandler(EnvironmentDestroyedException.class)
-  ResponseEntity<ProblemDetail> destroyed(EnvironmentDestroyedException e) {
-    return problem(HttpStatus.GONE, ProblemCode.ENVIRONMENT_DESTROYED, e.getMessage());
+  /** Every type of {@link #ANSWERS}. */
+  @ExceptionHandler({
+    EnvironmentNotFoundException.class,
+    EnvironmentDestroyedException.class,
+    RuntimeRefusedException.class,
+    PlacementRefusedException.class,
+    NodeLiveException.class,
+    NodeNotFoundException.class,
+    WorkerNotFoundException.class,
+    PathInUseException.class,
+    IdempotencyKeyReusedException.class,
+    PreconditionFailedException.class,
+    EnvironmentLimitReachedException.class,
+    ClientTokenNotFoundException.class
+  })
+  ResponseEntity<ProblemDetail> answered(RuntimeException e) {
+    Answer answer = answerFor(e.getClass());
+    return problem(answer.status(), answer.code(), e.getMessage());
   }
 
-  @ExceptionHandler(RuntimeRefusedException.class)
-  ResponseEntity<ProblemDetail> runtimeRefused(RuntimeRefusedException e) {
-    return problem(HttpStatus.GONE, ProblemCode.ENVIRONMENT_DESTROYED, e.getMessage());
+  /** The answer for {@code type} or, for a subclass, for its nearest mapped superclass. */
+  private static Answer answerFor(Class<?> type) {
+    for (Class<?> candidate = type; candidate != null; candidate = candidate.getSuperclass()) {
+      Answer answer = ANSWERS.get(candidate);
+      if (answer != null) {
+        return answer;
+      }
+    }
+    throw new IllegalStateException("no answer mapped for " + type.getName());
+  }
+
+  /** A feature's refusal: its reason names the code. */
+  @ExceptionHandler(RefusedException.class)
+  ResponseEntity<ProblemDetail> refused(RefusedException e) {
+    ProblemCode code = ProblemCode.valueOf(e.code().toUpperCase(Locale.ROOT));
+    return problem(CONFLICTING_REFUSALS.contains(code) ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST, code, e.getMessage());
   }
 
   @ExceptionHandler(EnvironmentBusyException.class)
@@ -99,84 +156,10 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     return withRetryAfter(problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemCode.NODE_UNAVAILABLE, e.getMessage()), 5);
   }
 
-  @ExceptionHandler(PlacementRefusedException.class)
-  ResponseEntity<ProblemDetail> placementRefused(PlacementRefusedException e) {
-    return problem(HttpStatus.CONFLICT, ProblemCode.NODE_UNAVAILABLE, e.getMessage());
-  }
-
-  @ExceptionHandler(NodeLiveException.class)
-  ResponseEntity<ProblemDetail> nodeLive(NodeLiveException e) {
-    return problem(HttpStatus.CONFLICT, ProblemCode.NODE_LIVE, e.getMessage());
-  }
-
-  @ExceptionHandler(NodeNotFoundException.class)
-  ResponseEntity<ProblemDetail> nodeNotFound(NodeNotFoundException e) {
-    return problem(HttpStatus.NOT_FOUND, ProblemCode.NODE_NOT_FOUND, e.getMessage());
-  }
-
-  @ExceptionHandler(WorkerNotFoundException.class)
-  ResponseEntity<ProblemDetail> workerNotFound(WorkerNotFoundException e) {
-    return problem(HttpStatus.NOT_FOUND, ProblemCode.WORKER_NOT_FOUND, e.getMessage());
-  }
-
-  @ExceptionHandler(WorkerRequestException.class)
-  ResponseEntity<ProblemDetail> workerRefused(WorkerRequestException e) {
-    return switch (e.reason()) {
-      case UNKNOWN_PROFILE -> problem(HttpStatus.BAD_REQUEST, ProblemCode.UNKNOWN_PROFILE, e.getMessage());
-      case INVALID_ARGS -> problem(HttpStatus.BAD_REQUEST, ProblemCode.INVALID_ARGS, e.getMessage());
-      case WORKER_LIMIT_REACHED -> problem(HttpStatus.CONFLICT, ProblemCode.WORKER_LIMIT_REACHED, e.getMessage());
-    };
-  }
-
   @ExceptionHandler(SpawnFailedException.class)
   ResponseEntity<ProblemDetail> spawnFailed(SpawnFailedException e) {
     log.error("{}", e.getMessage());
     return problem(HttpStatus.INTERNAL_SERVER_ERROR, ProblemCode.SPAWN_FAILED, e.getMessage());
-  }
-
-  @ExceptionHandler(WorkspaceUnusableException.class)
-  ResponseEntity<ProblemDetail> workspaceUnusable(WorkspaceUnusableException e) {
-    ProblemCode code = switch (e.reason()) {
-      case WORKSPACE_MISSING -> ProblemCode.WORKSPACE_MISSING;
-      case WORKSPACE_MOVED -> ProblemCode.WORKSPACE_MOVED;
-    };
-    return problem(HttpStatus.CONFLICT, code, e.getMessage());
-  }
-
-  @ExceptionHandler(PathInUseException.class)
-  ResponseEntity<ProblemDetail> pathInUse(PathInUseException e) {
-    return problem(HttpStatus.CONFLICT, ProblemCode.PATH_IN_USE, e.getMessage());
-  }
-
-  @ExceptionHandler(IdempotencyKeyReusedException.class)
-  ResponseEntity<ProblemDetail> idempotencyKeyReused(IdempotencyKeyReusedException e) {
-    return problem(HttpStatus.UNPROCESSABLE_CONTENT, ProblemCode.IDEMPOTENCY_KEY_REUSED, e.getMessage());
-  }
-
-  @ExceptionHandler(ExpiryRequestException.class)
-  ResponseEntity<ProblemDetail> expiryRefused(ExpiryRequestException e) {
-    ProblemCode code = switch (e.reason()) {
-      case INVALID_DURATION -> ProblemCode.INVALID_DURATION;
-      case TTL_ABOVE_MAX -> ProblemCode.TTL_ABOVE_MAX;
-      case IDLE_TIMEOUT_ABOVE_MAX -> ProblemCode.IDLE_TIMEOUT_ABOVE_MAX;
-    };
-    return problem(HttpStatus.BAD_REQUEST, code, e.getMessage());
-  }
-
-  @ExceptionHandler(PreconditionFailedException.class)
-  ResponseEntity<ProblemDetail> preconditionFailed(PreconditionFailedException e) {
-    return problem(HttpStatus.PRECONDITION_FAILED, ProblemCode.PRECONDITION_FAILED, e.getMessage());
-  }
-
-  @ExceptionHandler(InvalidWorkspacePathException.class)
-  ResponseEntity<ProblemDetail> invalidPath(InvalidWorkspacePathException e) {
-    ProblemCode code = switch (e.reason()) {
-      case INVALID_PATH -> ProblemCode.INVALID_PATH;
-      case PATH_NOT_FOUND -> ProblemCode.PATH_NOT_FOUND;
-      case PATH_NOT_DIRECTORY -> ProblemCode.PATH_NOT_DIRECTORY;
-      case PATH_NOT_ALLOWED -> ProblemCode.PATH_NOT_ALLOWED;
-    };
-    return problem(HttpStatus.BAD_REQUEST, code, e.getMessage());
   }
 
   @ExceptionHandler(InvalidRequestException.class)
@@ -190,16 +173,6 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   }
 
   // Access: tenants, tokens, roles and limits.
-
-  @ExceptionHandler(EnvironmentLimitReachedException.class)
-  ResponseEntity<ProblemDetail> environmentLimitReached(EnvironmentLimitReachedException e) {
-    return problem(HttpStatus.CONFLICT, ProblemCode.ENVIRONMENT_LIMIT_REACHED, e.getMessage());
-  }
-
-  @ExceptionHandler(ClientTokenNotFoundException.class)
-  ResponseEntity<ProblemDetail> tokenNotFound(ClientTokenNotFoundException e) {
-    return problem(HttpStatus.NOT_FOUND, ProblemCode.TOKEN_NOT_FOUND, e.getMessage());
-  }
 
   /** 401 with {@code WWW-Authenticate: Bearer} (RFC 6750; {@code error="invalid_token"} for a bad one). */
   @ExceptionHandler(AuthenticationException.class)
@@ -221,11 +194,8 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(RateLimitExceededException.class)
   ResponseEntity<ProblemDetail> rateLimited(RateLimitExceededException e) {
-    ResponseEntity<ProblemDetail> response = problem(HttpStatus.TOO_MANY_REQUESTS, ProblemCode.RATE_LIMITED, e.getMessage());
-    return ResponseEntity.status(response.getStatusCode())
-        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
-        .body(response.getBody());
+    return withRetryAfter(problem(HttpStatus.TOO_MANY_REQUESTS, ProblemCode.RATE_LIMITED, e.getMessage()),
+        e.retryAfterSeconds());
   }
 
   /** URLs refused by the firewall: encoded slashes or dots, {@code ..}, {@code ;}, control characters. */

@@ -9,10 +9,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -20,31 +17,21 @@ import tools.jackson.databind.json.JsonMapper;
  * anything is read; a chunked body is cut off as soon as it passes the cap.
  */
 @Component
-class RequestBodyLimitFilter extends OncePerRequestFilter {
+class RequestBodyLimitFilter extends ApiRequestFilter {
 
   private final long maxBytes;
-  private final JsonMapper json;
 
   RequestBodyLimitFilter(ApiProperties properties, JsonMapper json) {
+    super(json);
     this.maxBytes = properties.maxBodySize().toBytes();
-    this.json = json;
-  }
-
-  @Override
-  protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !request.getRequestURI().startsWith("/api/");
   }
 
   @Override
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     if (request.getContentLengthLong() > maxBytes) {
-      ProblemDetail problem =
-          Problems.of(HttpStatus.CONTENT_TOO_LARGE, ProblemCode.PAYLOAD_TOO_LARGE, "request body exceeds " + maxBytes + " bytes");
-      response.setStatus(HttpStatus.CONTENT_TOO_LARGE.value());
-      response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
       response.setHeader("Connection", "close");
-      json.writeValue(response.getOutputStream(), problem);
+      refuse(response, HttpStatus.CONTENT_TOO_LARGE, ProblemCode.PAYLOAD_TOO_LARGE, "request body exceeds " + maxBytes + " bytes");
       return;
     }
     chain.doFilter(new LimitedRequest(request, maxBytes), response);

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 /** Parses path and query parameters strictly: anything malformed is a 400, never a guess. */
@@ -45,19 +46,7 @@ final class RequestParameters {
 
   /** {@code ?tail=}: lines of a worker log, 1 to {@value #MAX_TAIL}, default {@value #DEFAULT_TAIL}. */
   static int tail(String raw) {
-    if (raw == null) {
-      return DEFAULT_TAIL;
-    }
-    try {
-      int tail = Integer.parseInt(raw);
-      if (tail >= 1 && tail <= MAX_TAIL) {
-        return tail;
-      }
-    } catch (NumberFormatException e) {
-      // fall through to the problem below
-    }
-    throw new InvalidRequestException(
-        ProblemCode.INVALID_PARAMETER, "tail must be an integer from 1 to " + MAX_TAIL + ", got '" + abbreviate(raw) + "'");
+    return intInRange("tail", raw, DEFAULT_TAIL, MAX_TAIL);
   }
 
   /** A token id of the admin API: a UUID, like an environment id. */
@@ -66,19 +55,24 @@ final class RequestParameters {
   }
 
   static int limit(String raw) {
+    return intInRange("limit", raw, DEFAULT_LIMIT, MAX_LIMIT);
+  }
+
+  /** An integer parameter from 1 to {@code max}; {@code fallback} when absent. */
+  private static int intInRange(String name, String raw, int fallback, int max) {
     if (raw == null) {
-      return DEFAULT_LIMIT;
+      return fallback;
     }
     try {
-      int limit = Integer.parseInt(raw);
-      if (limit >= 1 && limit <= MAX_LIMIT) {
-        return limit;
+      int value = Integer.parseInt(raw);
+      if (value >= 1 && value <= max) {
+        return value;
       }
     } catch (NumberFormatException e) {
       // fall through to the problem below
     }
     throw new InvalidRequestException(
-        ProblemCode.INVALID_PARAMETER, "limit must be an integer from 1 to " + MAX_LIMIT + ", got '" + abbreviate(raw) + "'");
+        ProblemCode.INVALID_PARAMETER, name + " must be an integer from 1 to " + max + ", got '" + abbreviate(raw) + "'");
   }
 
   static EnvironmentStatus status(String raw) {
@@ -160,13 +154,9 @@ final class RequestParameters {
     if (raw == null || raw.isBlank()) {
       return null;
     }
-    try {
-      long value = Long.parseLong(raw.trim());
-      if (value >= 0) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // fall through to the problem below
+    OptionalLong offset = nonNegativeLong(raw.trim());
+    if (offset.isPresent()) {
+      return offset.getAsLong();
     }
     throw new InvalidRequestException(ProblemCode.INVALID_PARAMETER,
         "Last-Event-ID must be a byte offset of the log (an integer >= 0), got '" + abbreviate(raw) + "'");
@@ -193,33 +183,30 @@ final class RequestParameters {
   }
 
   private static long nonNegative(String name, String raw) {
-    try {
-      long value = Long.parseLong(raw);
-      if (value >= 0) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // fall through to the problem below
+    OptionalLong value = nonNegativeLong(raw);
+    if (value.isPresent()) {
+      return value.getAsLong();
     }
     throw new InvalidRequestException(
         ProblemCode.INVALID_PARAMETER, name + " must be a change seq (an integer >= 0), got '" + abbreviate(raw) + "'");
   }
 
+  /** {@code value} as an integer >= 0; empty when it is not one. */
+  private static OptionalLong nonNegativeLong(String value) {
+    try {
+      long parsed = Long.parseLong(value);
+      if (parsed >= 0) {
+        return OptionalLong.of(parsed);
+      }
+    } catch (NumberFormatException e) {
+      // not a number: empty
+    }
+    return OptionalLong.empty();
+  }
+
   /** {@code ?wait=} as an ISO-8601 duration from zero to {@link #MAX_WAIT}. */
   static Duration waitFor(String raw) {
-    if (raw == null) {
-      return Duration.ZERO;
-    }
-    try {
-      Duration wait = Duration.parse(raw);
-      if (!wait.isNegative() && wait.compareTo(MAX_WAIT) <= 0) {
-        return wait;
-      }
-    } catch (DateTimeParseException e) {
-      // fall through to the problem below
-    }
-    throw new InvalidRequestException(
-        ProblemCode.INVALID_PARAMETER, "wait must be an ISO-8601 duration from PT0S to PT60S, got '" + abbreviate(raw) + "'");
+    return boundedWait("wait", raw);
   }
 
   /**
@@ -251,13 +238,9 @@ final class RequestParameters {
     if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
       value = value.substring(1, value.length() - 1);
     }
-    try {
-      long version = Long.parseLong(value);
-      if (version >= 0) {
-        return version;
-      }
-    } catch (NumberFormatException e) {
-      // fall through to the problem below
+    OptionalLong version = nonNegativeLong(value);
+    if (version.isPresent()) {
+      return version.getAsLong();
     }
     throw new InvalidRequestException(
         ProblemCode.INVALID_PARAMETER, "If-Match must be the environment's version (e.g. 3 or \"3\"), got '" + abbreviate(raw) + "'");
@@ -265,6 +248,10 @@ final class RequestParameters {
 
   /** {@code ?waitReady=} of a worker start: an ISO-8601 duration from zero to {@link #MAX_WAIT}. */
   static Duration waitReady(String raw) {
+    return boundedWait("waitReady", raw);
+  }
+
+  private static Duration boundedWait(String name, String raw) {
     if (raw == null) {
       return Duration.ZERO;
     }
@@ -277,7 +264,7 @@ final class RequestParameters {
       // fall through to the problem below
     }
     throw new InvalidRequestException(
-        ProblemCode.INVALID_PARAMETER, "waitReady must be an ISO-8601 duration from PT0S to PT60S, got '" + abbreviate(raw) + "'");
+        ProblemCode.INVALID_PARAMETER, name + " must be an ISO-8601 duration from PT0S to PT60S, got '" + abbreviate(raw) + "'");
   }
 
   /** A client-chosen key: 1-255 visible ASCII characters. */

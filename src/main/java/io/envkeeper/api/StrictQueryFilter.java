@@ -12,10 +12,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
-import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -25,17 +22,10 @@ import tools.jackson.databind.json.JsonMapper;
  * a malformed URL never does something on one endpoint and fails on another.
  */
 @Component
-class StrictQueryFilter extends OncePerRequestFilter {
-
-  private final JsonMapper json;
+class StrictQueryFilter extends ApiRequestFilter {
 
   StrictQueryFilter(JsonMapper json) {
-    this.json = json;
-  }
-
-  @Override
-  protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !request.getRequestURI().startsWith("/api/");
+    super(json);
   }
 
   @Override
@@ -43,12 +33,8 @@ class StrictQueryFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     String query = request.getQueryString();
     if (query != null && !wellFormed(query)) {
-      ProblemDetail problem =
-          Problems.of(HttpStatus.BAD_REQUEST, ProblemCode.INVALID_PARAMETER,
-              "the query string is not valid percent-encoded UTF-8 text");
-      response.setStatus(HttpStatus.BAD_REQUEST.value());
-      response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-      json.writeValue(response.getOutputStream(), problem);
+      refuse(response, HttpStatus.BAD_REQUEST, ProblemCode.INVALID_PARAMETER,
+          "the query string is not valid percent-encoded UTF-8 text");
       return;
     }
     chain.doFilter(request, response);

@@ -1,6 +1,8 @@
 package io.envkeeper.cluster;
 
 import io.envkeeper.config.NodeProperties;
+import io.envkeeper.lifecycle.DaemonThreads;
+import io.envkeeper.lifecycle.PhasedLifecycle;
 import io.envkeeper.security.Caller;
 import io.envkeeper.security.OpenStreams;
 import jakarta.servlet.AsyncContext;
@@ -29,7 +31,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -59,7 +60,7 @@ import tools.jackson.databind.json.JsonMapper;
  * node ends the copy here at once, without waiting for the owner's re-validation.
  */
 @Component
-class Forwarder implements SmartLifecycle {
+class Forwarder extends PhasedLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
   /** With the event streams of this node: before the web server drains. */
@@ -75,16 +76,12 @@ class Forwarder implements SmartLifecycle {
   private final RestClient streams;
   private final Semaphore streamSlots;
   private final Set<ForwardedStream> open = ConcurrentHashMap.newKeySet();
-  private final ExecutorService streamThreads = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "forwarded-stream");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService streamThreads = Executors.newCachedThreadPool(DaemonThreads.named("forwarded-stream"));
   private ScheduledExecutorService watchdog;
-  private volatile boolean running;
 
   Forwarder(NodeProperties node, ClusterProperties properties, ForwardMetrics metrics, JsonMapper json,
       OpenStreams tokenStreams) {
+    super(PHASE);
     this.node = node;
     this.properties = properties;
     this.metrics = metrics;
@@ -294,11 +291,7 @@ class Forwarder implements SmartLifecycle {
 
   @Override
   public synchronized void start() {
-    watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "forwarded-stream-watchdog");
-      thread.setDaemon(true);
-      return thread;
-    });
+    watchdog = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("forwarded-stream-watchdog"));
     long idle = properties.streamIdleTimeout().toNanos();
     long period = Math.max(200, properties.streamIdleTimeout().toMillis() / 4);
     watchdog.scheduleAtFixedRate(() -> open.forEach(stream -> {
@@ -323,16 +316,6 @@ class Forwarder implements SmartLifecycle {
   @jakarta.annotation.PreDestroy
   void shutdownThreads() {
     streamThreads.shutdownNow();
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
-  }
-
-  @Override
-  public int getPhase() {
-    return PHASE;
   }
 
   /** The container saw the client connection fail or time out: let go of the owner's answer. */

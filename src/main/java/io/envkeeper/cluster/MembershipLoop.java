@@ -3,6 +3,7 @@ package io.envkeeper.cluster;
 import io.envkeeper.config.FaultInjection;
 import io.envkeeper.config.NodeProperties;
 import io.envkeeper.deadline.Backoff;
+import io.envkeeper.lifecycle.PhasedLifecycle;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -19,7 +20,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,7 +34,7 @@ import org.springframework.stereotype.Component;
  * run out.
  */
 @Component
-class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerInitializedEvent> {
+class MembershipLoop extends PhasedLifecycle implements ApplicationListener<WebServerInitializedEvent> {
 
   private static final Logger log = LoggerFactory.getLogger(MembershipLoop.class);
   /** Below the workers' shutdown ({@code Integer.MAX_VALUE - 4096}): stops after it. */
@@ -54,7 +54,6 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
   private final Counter renewalFailures;
   private final Object signal = new Object();
 
-  private volatile boolean running;
   private volatile Thread thread;
   private volatile String advertiseUrl;
   /** Only the loop thread uses it, except during stop (after the thread has ended). */
@@ -74,6 +73,7 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
       ApplicationEventPublisher events,
       MeterRegistry meters,
       FaultInjection faults) {
+    super(PHASE);
     this.node = node;
     this.properties = properties;
     this.lease = lease;
@@ -317,15 +317,5 @@ class MembershipLoop implements SmartLifecycle, ApplicationListener<WebServerIni
         // already broken
       }
     }
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
-  }
-
-  @Override
-  public int getPhase() {
-    return PHASE;
   }
 }

@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -40,8 +41,6 @@ public class OwnerRouting implements HandlerInterceptor {
   /** Request attribute under which the guard leaves the READY environment it read. */
   public static final String READY_ENVIRONMENT = OwnerRouting.class.getName() + ".readyEnvironment";
 
-  private static final String PREFIX = "/api/v1/environments/";
-
   private final EnvironmentQueries queries;
   private final CallerContext callers;
   private final NodeProperties node;
@@ -69,25 +68,23 @@ public class OwnerRouting implements HandlerInterceptor {
       // lost since must not turn the stream's clean end into an error).
       return true;
     }
-    String path = request.getRequestURI().substring(request.getContextPath().length());
-    if (!path.startsWith(PREFIX)) {
+    Optional<EnvironmentRequestPath> target = EnvironmentRequestPath.of(request);
+    if (target.isEmpty()) {
       return true;
     }
-    String rest = path.substring(PREFIX.length());
-    int slash = rest.indexOf('/');
-    if (slash < 0) {
-      return !"DELETE".equals(request.getMethod()) || routeDestroy(rest, request, response);
+    if (!target.get().subResource()) {
+      return !"DELETE".equals(request.getMethod()) || routeDestroy(target.get().id(), request, response);
     }
     Environment environment = (Environment) request.getAttribute(READY_ENVIRONMENT);
     if (environment == null) {
-      environment = queries.getReady(UUID.fromString(rest.substring(0, slash)), callers.current());
+      environment = queries.getReady(UUID.fromString(target.get().id()), callers.current());
     }
     if (environment.getNode().equals(node.id())) {
       requireLease();
       return true;
     }
     ClusterView.Member owner = liveOwner(environment, request);
-    if (isStream(request, path)) {
+    if (isStream(request, target.get().path())) {
       forwarder.forwardStream(request, response, owner, callers.current());
     } else {
       forwarder.forward(request, response, owner, request.getInputStream().readAllBytes());

@@ -14,15 +14,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @Order(Ordered.LOWEST_PRECEDENCE)
-class ManagedWorkspaceTeardown implements TeardownStep {
-
-  private final ManagedWorkspaces managedWorkspaces;
-  private final FaultInjection faults;
-
-  ManagedWorkspaceTeardown(ManagedWorkspaces managedWorkspaces, FaultInjection faults) {
-    this.managedWorkspaces = managedWorkspaces;
-    this.faults = faults;
-  }
+record ManagedWorkspaceTeardown(ManagedWorkspaces managedWorkspaces, FaultInjection faults) implements TeardownStep {
 
   @Override
   public void tearDown(TeardownTarget target) throws IOException {

@@ -12,13 +12,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @Order(100)
-class RuntimeTeardown implements TeardownStep {
-
-  private final RuntimeManager runtimes;
-
-  RuntimeTeardown(RuntimeManager runtimes) {
-    this.runtimes = runtimes;
-  }
+record RuntimeTeardown(RuntimeManager runtimes) implements TeardownStep {
 
   @Override
   public void tearDown(TeardownTarget target) {

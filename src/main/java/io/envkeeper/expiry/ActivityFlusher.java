@@ -1,5 +1,7 @@
 package io.envkeeper.expiry;
 
+import io.envkeeper.lifecycle.DaemonThreads;
+import io.envkeeper.lifecycle.PhasedLifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.sql.Array;
@@ -11,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -34,7 +34,7 @@ import org.springframework.transaction.TransactionException;
  * keeps the values for the next one. A last flush runs at shutdown, after the web server drained.
  */
 @Component
-class ActivityFlusher implements SmartLifecycle {
+class ActivityFlusher extends PhasedLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(ActivityFlusher.class);
   /** Stops after the web server (requests are activity) and starts before it. */
@@ -56,12 +56,12 @@ class ActivityFlusher implements SmartLifecycle {
   private final Duration interval;
   private final Timer flushDuration;
   private ScheduledExecutorService executor;
-  private volatile boolean running;
   private boolean failing;
 
   ActivityFlusher(
       ActivityTracker activity, NodeClock nodeClock, JdbcTemplate jdbc, Clock clock, ExpiryProperties properties,
       MeterRegistry meters) {
+    super(PHASE);
     this.activity = activity;
     this.nodeClock = nodeClock;
     this.jdbc = jdbc;
@@ -115,13 +115,7 @@ class ActivityFlusher implements SmartLifecycle {
 
   @Override
   public synchronized void start() {
-    executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "activity-flush");
-      thread.setDaemon(true);
-      return thread;
-    });
-    long period = interval.toMillis();
-    executor.scheduleWithFixedDelay(this::flushQuietly, period, period, TimeUnit.MILLISECONDS);
+    executor = DaemonThreads.repeating("activity-flush", interval, this::flushQuietly);
     running = true;
   }
 
@@ -154,15 +148,5 @@ class ActivityFlusher implements SmartLifecycle {
     } catch (RuntimeException e) {
       log.error("activity flush failed unexpectedly", e);
     }
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
-  }
-
-  @Override
-  public int getPhase() {
-    return PHASE;
   }
 }

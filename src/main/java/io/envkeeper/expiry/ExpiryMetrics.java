@@ -13,13 +13,7 @@ import org.springframework.stereotype.Component;
  * of them has been due (0 when none). Expiries carried out are counted by {@link ExpiryPass}.
  */
 @Component
-class ExpiryMetrics implements MeterBinder {
-
-  private final ExpiryStatus status;
-
-  ExpiryMetrics(ExpiryStatus status) {
-    this.status = status;
-  }
+record ExpiryMetrics(ExpiryStatus status) implements MeterBinder {
 
   @Override
   public void bindTo(MeterRegistry registry) {

@@ -1,36 +1,22 @@
 package io.envkeeper.expiry;
 
-import java.util.Locale;
+import io.envkeeper.refusal.RefusalReason;
+import io.envkeeper.refusal.RefusedException;
 
 /** A {@code ttl} or {@code idleTimeout} the expiry rules refuse; {@link #code()} is the problem's code. */
-public class ExpiryRequestException extends RuntimeException {
+public class ExpiryRequestException extends RefusedException {
 
   /** Which rule was broken. */
-  public enum Reason {
+  public enum Reason implements RefusalReason {
     /** Zero, negative, not whole seconds, or a century or more. */
     INVALID_DURATION,
     /** Above {@code envkeeper.environments.max-ttl}, or removing the TTL while that cap is set. */
     TTL_ABOVE_MAX,
     /** Above {@code envkeeper.environments.max-idle-timeout}, or removing it while that cap is set. */
-    IDLE_TIMEOUT_ABOVE_MAX;
-
-    public String code() {
-      return name().toLowerCase(Locale.ROOT);
-    }
+    IDLE_TIMEOUT_ABOVE_MAX
   }
-
-  private final Reason reason;
 
   ExpiryRequestException(Reason reason, String message) {
-    super(message);
-    this.reason = reason;
-  }
-
-  public Reason reason() {
-    return reason;
-  }
-
-  public String code() {
-    return reason.code();
+    super(reason, message);
   }
 }

@@ -1,10 +1,10 @@
 package io.envkeeper.ops;
 
 import io.envkeeper.deadline.Deadline;
+import io.envkeeper.lifecycle.PhasedLifecycle;
 import io.envkeeper.runtime.process.WorkerProcesses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
  * are recorded.
  */
 @Component
-class WorkerShutdown implements SmartLifecycle {
+class WorkerShutdown extends PhasedLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerShutdown.class);
   /** Below the web server's phases ({@code Integer.MAX_VALUE - 1024} and {@code - 2048}). */
@@ -27,9 +27,9 @@ class WorkerShutdown implements SmartLifecycle {
   private final WorkerProcesses workers;
   private final ShutdownProperties properties;
   private volatile Deadline deadline;
-  private volatile boolean running;
 
   WorkerShutdown(WorkerProcesses workers, ShutdownProperties properties) {
+    super(PHASE);
     this.workers = workers;
     this.properties = properties;
   }
@@ -42,11 +42,6 @@ class WorkerShutdown implements SmartLifecycle {
   }
 
   @Override
-  public void start() {
-    running = true;
-  }
-
-  @Override
   public void stop() {
     running = false;
     Deadline closing = deadline;
@@ -54,15 +49,5 @@ class WorkerShutdown implements SmartLifecycle {
     if (stopped > 0) {
       log.info("shutdown: {} worker(s) stopped", stopped);
     }
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
-  }
-
-  @Override
-  public int getPhase() {
-    return PHASE;
   }
 }

@@ -14,13 +14,7 @@ import org.springframework.stereotype.Component;
  * stop.
  */
 @Component
-class ReconcileMetrics implements MeterBinder {
-
-  private final ReconcileStatus status;
-
-  ReconcileMetrics(ReconcileStatus status) {
-    this.status = status;
-  }
+record ReconcileMetrics(ReconcileStatus status) implements MeterBinder {
 
   @Override
   public void bindTo(MeterRegistry registry) {

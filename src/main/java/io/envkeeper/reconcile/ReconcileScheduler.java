@@ -3,6 +3,8 @@ package io.envkeeper.reconcile;
 import io.envkeeper.cluster.LeaseAcquiredEvent;
 import io.envkeeper.deadline.Backoff;
 import io.envkeeper.environment.Ownership;
+import io.envkeeper.lifecycle.DaemonThreads;
+import io.envkeeper.lifecycle.PhasedLifecycle;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -13,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -27,9 +28,11 @@ import org.springframework.stereotype.Component;
  * unreachable the interval backs off, up to {@code max-outage-backoff}.
  */
 @Component
-class ReconcileScheduler implements ApplicationRunner, SmartLifecycle {
+class ReconcileScheduler extends PhasedLifecycle implements ApplicationRunner {
 
   private static final Logger log = LoggerFactory.getLogger(ReconcileScheduler.class);
+  /** Start late and stop early relative to the web server (which uses the default phase). */
+  private static final int PHASE = Integer.MAX_VALUE - 2048;
 
   private final Reconciler reconciler;
   private final ReconcileStatus status;
@@ -37,12 +40,12 @@ class ReconcileScheduler implements ApplicationRunner, SmartLifecycle {
   private final Ownership ownership;
   private final AtomicBoolean passRequested = new AtomicBoolean();
   private ScheduledExecutorService executor;
-  private volatile boolean running;
   /** The start-up pass has run; later starts schedule passes themselves. */
   private boolean startedUp;
 
   ReconcileScheduler(
       Reconciler reconciler, ReconcileStatus status, ReconcileProperties properties, Ownership ownership) {
+    super(PHASE);
     this.reconciler = reconciler;
     this.status = status;
     this.properties = properties;
@@ -65,11 +68,7 @@ class ReconcileScheduler implements ApplicationRunner, SmartLifecycle {
   public synchronized void start() {
     executor =
         Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "reconciler");
-              thread.setDaemon(true);
-              return thread;
-            });
+            DaemonThreads.named("reconciler"));
     running = true;
     if (startedUp) {
       scheduleNext();
@@ -83,17 +82,6 @@ class ReconcileScheduler implements ApplicationRunner, SmartLifecycle {
     if (executor != null) {
       executor.shutdownNow();
     }
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
-  }
-
-  /** Start late and stop early relative to the web server (which uses the default phase). */
-  @Override
-  public int getPhase() {
-    return Integer.MAX_VALUE - 2048;
   }
 
   /** The lease was (re)acquired, or destroy wake-ups may have been missed: converge now. */

@@ -14,7 +14,6 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.transaction.TransactionException;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Reads {@code Authorization: Bearer <token>}. No header: the request goes on anonymous (and is
@@ -22,16 +21,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * once with 401, also on open paths, so a client with a broken token finds out; so are two
  * {@code Authorization} headers, valid or not.
  */
-class BearerTokenFilter extends OncePerRequestFilter {
+class BearerTokenFilter extends RefusingFilter {
 
   private static final String BEARER = "Bearer ";
 
   private final TokenAuthenticator authenticator;
-  private final ProblemResponder problems;
 
   BearerTokenFilter(TokenAuthenticator authenticator, ProblemResponder problems) {
+    super(problems);
     this.authenticator = authenticator;
-    this.problems = problems;
   }
 
   @Override
@@ -50,11 +48,11 @@ class BearerTokenFilter extends OncePerRequestFilter {
       authenticated = authenticator.authenticate(new PresentedToken(header.substring(BEARER.length()).trim()));
     } catch (AuthenticationException e) {
       SecurityContextHolder.clearContext();
-      problems.respond(request, response, e);
+      refuse(request, response, e);
       return;
     } catch (DataAccessException | TransactionException e) {
       // The token table cannot be read: say the database is away (503), not that the token is bad.
-      problems.respond(request, response, e);
+      refuse(request, response, e);
       return;
     }
     SecurityContext context = SecurityContextHolder.createEmptyContext();

@@ -1,5 +1,7 @@
 package io.envkeeper.security;
 
+import io.envkeeper.lifecycle.DaemonThreads;
+import io.envkeeper.lifecycle.PhasedLifecycle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -7,12 +9,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.TransactionException;
@@ -35,7 +34,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * streams stay open: a revocation cannot have happened through it either.
  */
 @Component
-public class OpenStreams implements SmartLifecycle {
+public class OpenStreams extends PhasedLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(OpenStreams.class);
 
@@ -43,9 +42,9 @@ public class OpenStreams implements SmartLifecycle {
   private final Duration interval;
   private final Map<String, Set<Registration>> byToken = new ConcurrentHashMap<>();
   private ScheduledExecutorService revalidation;
-  private volatile boolean running;
 
   OpenStreams(ClientTokens tokens, SecurityProperties properties) {
+    super(DEFAULT_PHASE);
     this.tokens = tokens;
     this.interval = properties.streamRevalidationInterval();
   }
@@ -124,13 +123,7 @@ public class OpenStreams implements SmartLifecycle {
 
   @Override
   public synchronized void start() {
-    revalidation = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "stream-token-revalidation");
-      thread.setDaemon(true);
-      return thread;
-    });
-    long period = interval.toMillis();
-    revalidation.scheduleWithFixedDelay(this::revalidateSafely, period, period, TimeUnit.MILLISECONDS);
+    revalidation = DaemonThreads.repeating("stream-token-revalidation", interval, this::revalidateSafely);
     running = true;
   }
 
@@ -149,11 +142,6 @@ public class OpenStreams implements SmartLifecycle {
     if (revalidation != null) {
       revalidation.shutdownNow();
     }
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
   }
 
   /** One registered stream. Closing it (when the stream ended by itself) forgets it. */

@@ -9,17 +9,15 @@ import java.time.Duration;
 import java.util.Optional;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /** Charges each authenticated {@code /api} request to its token's bucket; over the rate, 429. */
-class RateLimitFilter extends OncePerRequestFilter {
+class RateLimitFilter extends RefusingFilter {
 
   private final RequestRateLimiter limiter;
-  private final ProblemResponder problems;
 
   RateLimitFilter(RequestRateLimiter limiter, ProblemResponder problems) {
+    super(problems);
     this.limiter = limiter;
-    this.problems = problems;
   }
 
   @Override
@@ -34,7 +32,7 @@ class RateLimitFilter extends OncePerRequestFilter {
     if (authentication != null && authentication.getPrincipal() instanceof Caller caller) {
       Optional<Duration> wait = limiter.tryAcquire(caller);
       if (wait.isPresent()) {
-        problems.respond(request, response, new RateLimitExceededException(wait.get()));
+        refuse(request, response, new RateLimitExceededException(wait.get()));
         return;
       }
     }

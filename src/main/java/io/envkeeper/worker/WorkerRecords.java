@@ -23,24 +23,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * exit seen by the reaper, then the stop that caused it) changes the row once.
  */
 @Component
-class WorkerRecords implements WorkerLifecycle {
+record WorkerRecords(
+    WorkerRepository workers, TransactionTemplate transaction, Clock clock, Ownership ownership, WorkerEvents events)
+    implements WorkerLifecycle {
 
   private static final int MAX_OPTIMISTIC_RETRIES = 5;
-
-  private final WorkerRepository workers;
-  private final TransactionTemplate transaction;
-  private final Clock clock;
-  private final Ownership ownership;
-  private final WorkerEvents events;
-
-  WorkerRecords(
-      WorkerRepository workers, TransactionTemplate transaction, Clock clock, Ownership ownership, WorkerEvents events) {
-    this.workers = workers;
-    this.transaction = transaction;
-    this.clock = clock;
-    this.ownership = ownership;
-    this.events = events;
-  }
 
   /** Inserts the row of a worker just spawned (inside the caller's transaction). */
   Worker started(Worker row) {

@@ -1,10 +1,11 @@
 package io.envkeeper.worker;
 
 import io.envkeeper.config.NodeProperties;
+import io.envkeeper.lifecycle.DaemonThreads;
 import io.envkeeper.runtime.process.ExitStatus;
-import io.envkeeper.runtime.process.LeftoverWorkers;
 import io.envkeeper.runtime.process.LeftoverWorkers.Recorded;
 import io.envkeeper.runtime.process.LeftoverWorkers.Tagged;
+import io.envkeeper.runtime.process.LeftoverWorkers;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,11 +50,7 @@ public class WorkerRecovery implements DisposableBean {
   private final Map<UUID, CompletableFuture<Optional<String>>> recoveriesInFlight = new ConcurrentHashMap<>();
   private volatile boolean untrackedSwept;
   /** Threads are made on demand (none at construction) and die after a minute idle. */
-  private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "worker-recovery");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.named("worker-recovery"));
 
   WorkerRecovery(
       WorkerRepository workers, WorkerRecords records, LeftoverWorkers leftovers, NodeProperties node,

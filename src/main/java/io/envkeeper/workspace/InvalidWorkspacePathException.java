@@ -1,10 +1,13 @@
 package io.envkeeper.workspace;
 
+import io.envkeeper.refusal.RefusalReason;
+import io.envkeeper.refusal.RefusedException;
+
 /** A requested workspace path breaks the path policy. {@link #code()} says which rule. */
-public class InvalidWorkspacePathException extends RuntimeException {
+public class InvalidWorkspacePathException extends RefusedException {
 
   /** Which rule of the path policy was broken. */
-  public enum Reason {
+  public enum Reason implements RefusalReason {
     /** Not an absolute, well-formed path (NUL byte, {@code ..}, relative, too long). */
     INVALID_PATH,
     /** Nothing exists at the path. */
@@ -12,25 +15,10 @@ public class InvalidWorkspacePathException extends RuntimeException {
     /** The path exists but is not a directory. */
     PATH_NOT_DIRECTORY,
     /** The real path lies outside every configured root. */
-    PATH_NOT_ALLOWED;
-
-    public String code() {
-      return name().toLowerCase(java.util.Locale.ROOT);
-    }
+    PATH_NOT_ALLOWED
   }
-
-  private final Reason reason;
 
   public InvalidWorkspacePathException(Reason reason, String message) {
-    super(message);
-    this.reason = reason;
-  }
-
-  public Reason reason() {
-    return reason;
-  }
-
-  public String code() {
-    return reason.code();
+    super(reason, message);
   }
 }

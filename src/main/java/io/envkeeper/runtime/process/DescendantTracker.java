@@ -1,5 +1,7 @@
 package io.envkeeper.runtime.process;
 
+import io.envkeeper.lifecycle.DaemonThreads;
+import io.envkeeper.lifecycle.PhasedLifecycle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,10 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,44 +23,31 @@ import org.springframework.stereotype.Component;
  * Scans run from the context's start to its stop.
  */
 @Component
-class DescendantTracker implements SmartLifecycle {
+class DescendantTracker extends PhasedLifecycle {
 
   private final Set<WorkerHandle> tracked = ConcurrentHashMap.newKeySet();
   private final WorkerProperties properties;
   private ScheduledExecutorService scheduler;
 
   DescendantTracker(WorkerProperties properties) {
+    // Runs while workers may exist: started with the reaper, stopped after the workers' shutdown.
+    super(ReaperLifecycle.PHASE);
     this.properties = properties;
   }
 
   @Override
   public synchronized void start() {
-    scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "worker-descendants");
-      thread.setDaemon(true);
-      return thread;
-    });
-    long interval = properties.trackInterval().toMillis();
-    scheduler.scheduleWithFixedDelay(this::scanQuietly, interval, interval, TimeUnit.MILLISECONDS);
+    scheduler = DaemonThreads.repeating("worker-descendants", properties.trackInterval(), this::scanQuietly);
+    running = true;
   }
 
   @Override
   public synchronized void stop() {
+    running = false;
     if (scheduler != null) {
       scheduler.shutdownNow();
       scheduler = null;
     }
-  }
-
-  @Override
-  public synchronized boolean isRunning() {
-    return scheduler != null;
-  }
-
-  /** Runs while workers may exist: started with the reaper, stopped after the workers' shutdown. */
-  @Override
-  public int getPhase() {
-    return ReaperLifecycle.PHASE;
   }
 
   void track(WorkerHandle worker) {

@@ -1,6 +1,6 @@
 package io.envkeeper.runtime.process;
 
-import org.springframework.context.SmartLifecycle;
+import io.envkeeper.lifecycle.PhasedLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -9,16 +9,16 @@ import org.springframework.stereotype.Component;
  * starts first and stops last). The reaper runs while any context of the JVM holds it.
  */
 @Component
-class ReaperLifecycle implements SmartLifecycle {
+class ReaperLifecycle extends PhasedLifecycle {
 
   /** Early to start, late to stop: below every other phase of the service. */
   static final int PHASE = Integer.MIN_VALUE + 1024;
 
   private final ScopedReaper reaper;
   private final ReaperProperties properties;
-  private boolean running;
 
   ReaperLifecycle(ScopedReaper reaper, ReaperProperties properties) {
+    super(PHASE);
     this.reaper = reaper;
     this.properties = properties;
   }
@@ -37,15 +37,5 @@ class ReaperLifecycle implements SmartLifecycle {
       running = false;
       reaper.release();
     }
-  }
-
-  @Override
-  public synchronized boolean isRunning() {
-    return running;
-  }
-
-  @Override
-  public int getPhase() {
-    return PHASE;
   }
 }

@@ -1,5 +1,6 @@
 package io.envkeeper.runtime.process;
 
+import io.envkeeper.lifecycle.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -25,11 +26,7 @@ class RestartScheduler implements DisposableBean {
   private final WorkerProperties properties;
   private final StopProtocol protocol;
   /** One thread, made on the first restart (none at construction). */
-  private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
-    Thread thread = new Thread(runnable, "worker-restart");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("worker-restart"));
 
   /** What the supervisor does when a restart started a process, or ended the worker for good. */
   interface Outcomes {

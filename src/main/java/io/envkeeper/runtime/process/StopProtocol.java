@@ -38,6 +38,11 @@ class StopProtocol {
     this.reaperProperties = reaperProperties;
   }
 
+  /** Stops the worker within its profile's stop timeouts. */
+  StopOutcome stop(WorkerHandle worker) {
+    return stop(worker, properties.stopTimeoutsOf(worker.profile()));
+  }
+
   StopOutcome stop(WorkerHandle worker, StopTimeouts timeouts) {
     boolean acked = false;
     if (!worker.hasExited() && timeouts.shutdownMessage() != null) {
@@ -126,6 +131,11 @@ class StopProtocol {
    * as systemd does for a service's cgroup, and its cgroup removed. Also tells what ended it when
    * the kernel did (its OOM killer at {@code memory.max}).
    */
+  AfterExit afterExit(WorkerHandle worker) {
+    return afterExit(worker, properties.stopTimeoutsOf(worker.profile()).killTimeout());
+  }
+
+  /** {@link #afterExit(WorkerHandle)} with {@code timeout} for what it kills. */
   AfterExit afterExit(WorkerHandle worker, java.time.Duration timeout) {
     WorkerCgroup cgroup = worker.cgroup();
     String cause = null;

@@ -2,6 +2,7 @@ package io.envkeeper.runtime.process;
 
 import io.envkeeper.deadline.Await;
 import io.envkeeper.deadline.Deadline;
+import io.envkeeper.lifecycle.DaemonThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,15 +36,10 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
 
   private final StopProtocol protocol;
   private final DescendantTracker tracker;
-  private final WorkerProperties properties;
   private final WorkerLifecycle lifecycle;
   private final RestartScheduler restarts;
   /** Threads are made on demand (none at construction) and die after a minute idle. */
-  private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "worker-stop");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService executor = Executors.newCachedThreadPool(DaemonThreads.named("worker-stop"));
   private final Map<UUID, CompletableFuture<StopOutcome>> stopsInFlight = new ConcurrentHashMap<>();
   private final Map<UUID, PendingEnd> pendingEnds = new ConcurrentHashMap<>();
   /** Every worker of this context not ended for good, by id. */
@@ -52,11 +48,10 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
   private record PendingEnd(WorkerHandle worker, StopOutcome outcome) {}
 
   WorkerSupervisor(
-      StopProtocol protocol, DescendantTracker tracker, WorkerProperties properties, WorkerLifecycle lifecycle,
+      StopProtocol protocol, DescendantTracker tracker, WorkerLifecycle lifecycle,
       RestartScheduler restarts) {
     this.protocol = protocol;
     this.tracker = tracker;
-    this.properties = properties;
     this.lifecycle = lifecycle;
     this.restarts = restarts;
   }
@@ -90,7 +85,7 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
     if (stopsInFlight.containsKey(worker.workerId())) {
       return;
     }
-    StopProtocol.AfterExit after = protocol.afterExit(worker, properties.stopTimeoutsOf(worker.profile()).killTimeout());
+    StopProtocol.AfterExit after = protocol.afterExit(worker);
     String reason = after.survivors() != null ? "" : restarts.afterExit(supervised, worker, status, this);
     if (reason == null) {
       return; // BACKOFF: the restart (or a stop) takes it from here
@@ -243,7 +238,7 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
 
   private void runProtocol(WorkerHandle worker, CompletableFuture<StopOutcome> mine) {
     try {
-      StopOutcome outcome = protocol.stop(worker, properties.stopTimeoutsOf(worker.profile()));
+      StopOutcome outcome = protocol.stop(worker);
       record(worker, outcome);
       if (outcome.reaped()) {
         finish(live.get(worker.workerId()), worker);

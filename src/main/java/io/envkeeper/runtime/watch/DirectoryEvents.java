@@ -11,24 +11,11 @@ import java.util.List;
  * queued for its walk (once: one already known is never walked again), a deleted or moved-out one
  * is forgotten with its subtree. Costs O(1) per event plus what it forgets. Only its watcher's
  * serial executor calls it.
+ *
+ * @param overflowed run when the kernel (or the JDK's per-key queue) dropped events
  */
-final class DirectoryEvents {
-
-  private final WatchedTree tree;
-  private final TreeWalker walker;
-  private final IgnoreRules ignore;
-  private final ChangeRecorder changes;
-  private final Runnable overflowed;
-
-  /** @param overflowed run when the kernel (or the JDK's per-key queue) dropped events */
-  DirectoryEvents(
-      WatchedTree tree, TreeWalker walker, IgnoreRules ignore, ChangeRecorder changes, Runnable overflowed) {
-    this.tree = tree;
-    this.walker = walker;
-    this.ignore = ignore;
-    this.changes = changes;
-    this.overflowed = overflowed;
-  }
+record DirectoryEvents(
+    WatchedTree tree, TreeWalker walker, IgnoreRules ignore, ChangeRecorder changes, Runnable overflowed) {
 
   void handle(WatchedDirectory directory, List<WatchEvent<?>> events) {
     for (WatchEvent<?> event : events) {

@@ -1,6 +1,6 @@
 package io.envkeeper.runtime.watch;
 
-import org.springframework.context.SmartLifecycle;
+import io.envkeeper.lifecycle.PhasedLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -10,36 +10,21 @@ import org.springframework.stereotype.Component;
  * are destroyed after every phase has stopped).
  */
 @Component
-class WatcherShutdown implements SmartLifecycle {
+class WatcherShutdown extends PhasedLifecycle {
 
   /** Below the web server's ({@code Integer.MAX_VALUE - 1024} and {@code - 2048}) and the reconciler's. */
   private static final int PHASE = Integer.MAX_VALUE - 3072;
 
   private final WorkspaceWatchers watchers;
-  private volatile boolean running;
 
   WatcherShutdown(WorkspaceWatchers watchers) {
+    super(PHASE);
     this.watchers = watchers;
-  }
-
-  @Override
-  public void start() {
-    running = true;
   }
 
   @Override
   public void stop() {
     running = false;
     watchers.suspendAll();
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
-  }
-
-  @Override
-  public int getPhase() {
-    return PHASE;
   }
 }
