@@ -1,5 +1,6 @@
 package io.envkeeper.api;
 
+import io.envkeeper.cluster.DirectForwarding;
 import io.envkeeper.cluster.NodeAdmission;
 import io.envkeeper.cluster.OwnerRouting;
 import io.envkeeper.environment.EnvironmentQueries;
@@ -15,13 +16,15 @@ class ApiWebConfiguration implements WebMvcConfigurer {
 
   /** The interceptors, in the order they run. */
   private final NodeAdmission nodeAdmission;
+  private final DirectForwarding directForwarding;
   private final EnvironmentGoneGuard guard;
   private final OwnerRouting ownerRouting;
   private final ActivityInterceptor activity;
 
   ApiWebConfiguration(EnvironmentQueries queries, CallerContext callers, OwnerRouting ownerRouting,
-      NodeAdmission nodeAdmission, ActivityTracker activity) {
+      NodeAdmission nodeAdmission, DirectForwarding directForwarding, ActivityTracker activity) {
     this.nodeAdmission = nodeAdmission;
+    this.directForwarding = directForwarding;
     this.guard = new EnvironmentGoneGuard(queries, callers);
     this.ownerRouting = ownerRouting;
     this.activity = new ActivityInterceptor(activity);
@@ -32,6 +35,9 @@ class ApiWebConfiguration implements WebMvcConfigurer {
   public void addInterceptors(InterceptorRegistry registry) {
     // First: a process without its node's lease (a second one started with a live node's id) serves nothing.
     registry.addInterceptor(nodeAdmission).addPathPatterns("/api/**");
+    // Before the guard: a plain read of an environment whose (live) owner is another node goes
+    // there at once; the owner answers 404/410 as the guard would.
+    registry.addInterceptor(directForwarding).addPathPatterns(EnvironmentGoneGuard.PATTERN);
     registry.addInterceptor(guard).addPathPatterns(EnvironmentGoneGuard.PATTERN);
     // After the guard: 404/410 are answered here first; only a READY environment is routed to its owner.
     registry.addInterceptor(ownerRouting).addPathPatterns(EnvironmentGoneGuard.PATTERN);

@@ -48,9 +48,10 @@ public class OwnerRouting implements HandlerInterceptor {
   private final ClusterView view;
   private final Forwarder forwarder;
   private final ClusterProperties properties;
+  private final KnownOwners owners;
 
   OwnerRouting(EnvironmentQueries queries, CallerContext callers, NodeProperties node, NodeLease lease,
-      ClusterView view, Forwarder forwarder, ClusterProperties properties) {
+      ClusterView view, Forwarder forwarder, ClusterProperties properties, KnownOwners owners) {
     this.queries = queries;
     this.callers = callers;
     this.node = node;
@@ -58,6 +59,7 @@ public class OwnerRouting implements HandlerInterceptor {
     this.view = view;
     this.forwarder = forwarder;
     this.properties = properties;
+    this.owners = owners;
   }
 
   @Override
@@ -83,6 +85,7 @@ public class OwnerRouting implements HandlerInterceptor {
       requireLease();
       return true;
     }
+    owners.learn(environment.getId(), environment.getNode());
     ClusterView.Member owner = liveOwner(environment, request);
     if (isStream(request, target.get().path())) {
       forwarder.forwardStream(request, response, owner, callers.current());
@@ -146,7 +149,8 @@ public class OwnerRouting implements HandlerInterceptor {
             + environment.getId() + ", is not live", retryAfterSeconds()));
   }
 
-  private static boolean isStream(HttpServletRequest request, String path) {
+  /** Whether the call is an event stream (forwarded as a stream, kept open). */
+  static boolean isStream(HttpServletRequest request, String path) {
     String accept = request.getHeader(HttpHeaders.ACCEPT);
     return path.endsWith("/events")
         || (accept != null && accept.toLowerCase(Locale.ROOT).contains(MediaType.TEXT_EVENT_STREAM_VALUE));

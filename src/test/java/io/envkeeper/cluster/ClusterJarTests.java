@@ -11,6 +11,7 @@ import io.envkeeper.support.JarSandbox;
 import io.envkeeper.support.OsProcesses;
 import io.envkeeper.support.ServiceProcess;
 import io.envkeeper.support.TestDatabase;
+import io.envkeeper.support.TestTokens;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -164,6 +165,11 @@ class ClusterJarTests {
       assertThat(workspaceStatus.status()).as(workspaceStatus.body()).isEqualTo(200);
       assertThat(workspaceStatus.json().get("watcher").asString()).isEqualTo("WATCHING");
       assertThat(workspaceStatus.body()).contains("hello.txt");
+      // The node that forwarded it now knows the owner and sends such reads there at once; the
+      // owner still checks the caller: another tenant learns nothing, as on any node.
+      assertProblem(other.as(TestTokens.CLIENT_B).get(BASE + "/" + id + "/workspace"), 404, "environment_not_found");
+      assertProblem(node("c").api().as(TestTokens.CLIENT_B).get(BASE + "/" + id + "/workspace"), 404,
+          "environment_not_found");
 
       Response started = other.post(BASE + "/" + id + "/workers", "{\"profile\":\"sleep\"}");
       assertThat(started.status()).as(started.body()).isEqualTo(201);
