@@ -9,6 +9,7 @@ c2. Destroy wake-up: DELETE (no wait) sent to node A for an environment owned by
 
 import http.client
 import os
+import socket
 import threading
 import time
 
@@ -98,6 +99,10 @@ def figure_wakeup(service, owner, rounds=100):
             raise RuntimeError(f"DELETE answered {status}")
         await_until(lambda: "destroyed" in seen, 10, 0.001, "destroyed event on the owner")
         latencies.append(seen["destroyed"] - sent)
+        # The reader thread blocks in a raw readline on the kept-alive connection (the stream ended,
+        # the connection did not) and holds the file's lock: shut the socket down to free it, or
+        # close() waits for the socket's 30 s timeout.
+        stream.sock.shutdown(socket.SHUT_RDWR)
         stream.close()
     w50, w99 = summary(latencies)
     return Row("c2", f"wake-up: DELETE on a non-owner -> owner's teardown start (n={rounds})",
