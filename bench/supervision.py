@@ -182,7 +182,7 @@ def figure_containment_cost(service, jar, tmp, pids, notes, rounds=100, warmup=2
     log(f"figure s3: cost of containment, {rounds} worker starts on this service (cgroup) interleaved with a"
         " second one (process-group)")
     other = Service(jar, os.path.join(tmp, "process-group"), pids, False,
-                    {"envkeeper.workers.containment.mode": "process-group"})
+                    extra_props={"envkeeper.workers.containment.mode": "process-group"})
     try:
         other.start()
         if reaper_details(other).get("containment") != "process-group":
