@@ -1,10 +1,8 @@
 package io.envkeeper.cluster;
 
-import java.util.Iterator;
-import java.util.Map;
+import io.envkeeper.environment.BoundedMap;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,16 +16,9 @@ class KnownOwners {
 
   static final int MAX_ENTRIES = 10_000;
 
-  private final Map<UUID, String> owners = new ConcurrentHashMap<>();
+  private final BoundedMap<UUID, String> owners = new BoundedMap<>(MAX_ENTRIES);
 
   void learn(UUID environment, String node) {
-    if (owners.size() >= MAX_ENTRIES && !owners.containsKey(environment)) {
-      Iterator<UUID> any = owners.keySet().iterator();
-      if (any.hasNext()) {
-        any.next();
-        any.remove();
-      }
-    }
     owners.put(environment, node);
   }
 

@@ -1,10 +1,7 @@
 package io.envkeeper.environment;
 
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Component;
 
@@ -35,7 +32,7 @@ public class ReadyEnvironmentCache {
 
   static final int MAX_ENTRIES = 10_000;
 
-  private final Map<UUID, Environment> rows = new ConcurrentHashMap<>();
+  private final BoundedMap<UUID, Environment> rows = new BoundedMap<>(MAX_ENTRIES);
   private final AtomicLong generation = new AtomicLong();
   /** Whether changes made elsewhere are heard right now; nothing is kept while they are not. */
   private volatile boolean listening;
@@ -65,13 +62,6 @@ public class ReadyEnvironmentCache {
   Environment remember(Environment row, long readAt) {
     if (!listening || row.getStatus() != EnvironmentStatus.READY || !row.getNode().equals(ownership.localNode())) {
       return row;
-    }
-    if (rows.size() >= MAX_ENTRIES) {
-      Iterator<UUID> any = rows.keySet().iterator();
-      if (any.hasNext()) {
-        any.next();
-        any.remove();
-      }
     }
     rows.put(row.getId(), row);
     if (generation.get() != readAt) {

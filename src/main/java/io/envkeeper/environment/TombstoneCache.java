@@ -1,10 +1,7 @@
 package io.envkeeper.environment;
 
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,7 +14,7 @@ class TombstoneCache {
 
   static final int MAX_ENTRIES = 10_000;
 
-  private final Map<UUID, Environment> tombstones = new ConcurrentHashMap<>();
+  private final BoundedMap<UUID, Environment> tombstones = new BoundedMap<>(MAX_ENTRIES);
 
   Optional<Environment> find(UUID id) {
     return Optional.ofNullable(tombstones.get(id));
@@ -26,13 +23,6 @@ class TombstoneCache {
   /** Remembers the row if it is a tombstone; returns it either way. */
   Environment remember(Environment environment) {
     if (environment.getStatus() == EnvironmentStatus.DESTROYED) {
-      if (tombstones.size() >= MAX_ENTRIES) {
-        Iterator<UUID> any = tombstones.keySet().iterator();
-        if (any.hasNext()) {
-          any.next();
-          any.remove();
-        }
-      }
       tombstones.put(environment.getId(), environment);
     }
     return environment;
