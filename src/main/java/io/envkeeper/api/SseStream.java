@@ -63,8 +63,17 @@ abstract class SseStream {
       send();
     } catch (IOException | IllegalStateException e) {
       // The client went away (or the emitter already completed): release everything.
-      emitter.completeWithError(e);
+      completeWithError(e);
       finish();
+    }
+  }
+
+  private void completeWithError(Exception cause) {
+    try {
+      emitter.completeWithError(cause);
+    } catch (IllegalStateException alreadyEnded) {
+      // The container ended the request first (its onError has run): nothing is left to complete,
+      // and an exception out of here would only kill a sender thread.
     }
   }
 

@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -18,6 +19,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
+import org.springframework.security.web.header.HeaderWriterFilter;
 
 /**
  * Who may call what. Stateless bearer tokens only: no sessions, no cookies, so no CSRF either (a
@@ -68,7 +70,9 @@ class SecurityConfiguration {
                     // authorized when it began; refusing it cut the stream before its final chunk.
                     // The container's error page (ERROR) answers a status only (a TRACE refused
                     // by Tomcat, say): with a token it used to turn into a 401.
-                    .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR)
+                    // INCLUDE is how Tomcat renders that error page for a response already
+                    // committed (an event stream whose client went away).
+                    .dispatcherTypeMatchers(DispatcherType.ASYNC, DispatcherType.ERROR, DispatcherType.INCLUDE)
                     .permitAll()
                     .requestMatchers(HttpMethod.GET, health, health + "/liveness", health + "/readiness")
                     .permitAll()
@@ -101,8 +105,25 @@ class SecurityConfiguration {
     return web -> web.httpFirewall(firewall).requestRejectedHandler(problems);
   }
 
+  /**
+   * The security headers are written before the request goes on, not on the way back: an event
+   * stream's sender starts writing as soon as the controller returns, and a header added then from
+   * the request thread raced it on the container's headers, which are not thread-safe (an NPE that
+   * cut the stream under load; spring-security#9175).
+   */
+  private static ObjectPostProcessor<HeaderWriterFilter> headersWrittenBeforeTheRequest() {
+    return new ObjectPostProcessor<>() {
+      @Override
+      public <F extends HeaderWriterFilter> F postProcess(F filter) {
+        filter.setShouldWriteHeadersEagerly(true);
+        return filter;
+      }
+    };
+  }
+
   private static HttpSecurity stateless(HttpSecurity http) throws Exception {
-    return http.csrf(AbstractHttpConfigurer::disable)
+    return http.headers(headers -> headers.withObjectPostProcessor(headersWrittenBeforeTheRequest()))
+        .csrf(AbstractHttpConfigurer::disable)
         .httpBasic(AbstractHttpConfigurer::disable)
         .formLogin(AbstractHttpConfigurer::disable)
         .logout(AbstractHttpConfigurer::disable)

@@ -44,4 +44,20 @@ class EventStreamIntegrationTests extends IntegrationTest {
     // The next heartbeat write fails on each closed connection and releases its stream.
     await().atMost(Duration.ofSeconds(10)).until(() -> streams.openStreams() == before);
   }
+
+  @Test
+  void everyStreamSurvivesItsFirstWriteRacingTheRequestThread() {
+    // A stream's sender writes its first comment as soon as it opens, while the request thread is
+    // still unwinding the filters. Spring Security's header writer used to add its headers then,
+    // from that thread, into the same response (spring-security#9175): Tomcat's headers are not
+    // thread-safe, and under load the request failed with an NPE and the stream was cut.
+    String env = api().post(BASE, "{\"name\":\"racing\"}").json().get("id").asString();
+    for (int i = 0; i < 200; i++) {
+      try (EventStreamClient stream = EventStreamClient.connect(api().uri(BASE + "/" + env + "/events"), null)) {
+        assertThat(stream.status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !stream.named("comment").isEmpty() || stream.ended());
+        assertThat(stream.ended()).as("stream %d ended", i).isFalse();
+      }
+    }
+  }
 }
