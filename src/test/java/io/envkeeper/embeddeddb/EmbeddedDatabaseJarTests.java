@@ -35,14 +35,16 @@ class EmbeddedDatabaseJarTests {
   void serviceKilledWithSigkillComesBackOnTheSameDataWithEverythingIntact() {
     String id;
     long stalePostmaster;
-    try (ServiceProcess first = ServiceProcess.start(sandbox.home(), sandbox.arguments())) {
+    // The packaged jar itself, started with `java -jar` as the README does (other jar tests run the
+    // prepared form, see ServiceProcess).
+    try (ServiceProcess first = ServiceProcess.startPackaged(sandbox.home(), sandbox.arguments())) {
       ApiClient api = first.api();
       id = api.post(BASE, "{\"name\":\"persist\",\"labels\":{\"k\":\"v\"}}").json().get("id").asString();
       first.kill();
       stalePostmaster = ServiceProcess.postmasterPid(sandbox.dataDir().resolve("postgres")).orElseThrow();
     }
 
-    try (ServiceProcess second = ServiceProcess.start(sandbox.home(), sandbox.arguments())) {
+    try (ServiceProcess second = ServiceProcess.startPackaged(sandbox.home(), sandbox.arguments())) {
       assertThat(ProcessHandle.of(stalePostmaster).map(ProcessHandle::isAlive).orElse(false)).isFalse();
       ApiClient api = second.api();
       assertThat(api.get(BASE + "/" + id).json().get("status").asString()).isEqualTo("READY");
