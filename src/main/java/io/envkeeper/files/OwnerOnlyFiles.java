@@ -20,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,44 +94,62 @@ public final class OwnerOnlyFiles {
 
   /** Takes group and other permission bits off {@code path} (not following a symlink). */
   public static void restrict(Path path) {
+    if (narrow(path)) {
+      log.info("permissions of {} narrowed to owner-only", path);
+    }
+  }
+
+  /** {@link #restrict} without the log line; true when it took bits off. */
+  private static boolean narrow(Path path) {
     try {
       PosixFileAttributeView view =
           Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
       PosixFileAttributes attributes = view.readAttributes();
       if (attributes.isSymbolicLink()) {
-        return; // chmod would act on the target: never
+        return false; // chmod would act on the target: never
       }
       Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
       permissions.addAll(attributes.permissions());
       if (permissions.removeAll(GROUP_AND_OTHER)) {
         view.setPermissions(permissions);
-        log.info("permissions of {} narrowed to owner-only", path);
+        return true;
       }
     } catch (NoSuchFileException e) {
       // nothing to protect
     } catch (IOException | UnsupportedOperationException e) {
       log.warn("cannot make {} owner-only ({}); other local users may read it", path, e.toString());
     }
+    return false;
   }
 
-  /** {@link #restrict} on {@code root} and everything under it, never following a symlink. */
+  /**
+   * {@link #restrict} on {@code root} and everything under it, never following a symlink; one log
+   * line for the tree (a freshly unpacked PostgreSQL has a thousand files).
+   */
   public static void restrictTree(Path root) {
     if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
       restrict(root);
       return;
     }
+    AtomicInteger narrowed = new AtomicInteger();
     try {
       Files.walkFileTree(root, new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
-          restrict(dir);
+          count(narrow(dir));
           return FileVisitResult.CONTINUE;
         }
 
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-          restrict(file);
+          count(narrow(file));
           return FileVisitResult.CONTINUE;
+        }
+
+        private void count(boolean narrowedThis) {
+          if (narrowedThis) {
+            narrowed.incrementAndGet();
+          }
         }
 
         @Override
@@ -141,6 +160,9 @@ public final class OwnerOnlyFiles {
       });
     } catch (IOException e) {
       log.warn("cannot make everything under {} owner-only ({})", root, e.toString());
+    }
+    if (narrowed.get() > 0) {
+      log.info("permissions of {} path(s) under {} narrowed to owner-only", narrowed.get(), root);
     }
   }
 
