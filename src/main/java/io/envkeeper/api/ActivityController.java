@@ -1,7 +1,7 @@
 package io.envkeeper.api;
 
 import io.envkeeper.expiry.ActivityService;
-import io.envkeeper.security.CallerContext;
+import io.envkeeper.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -9,6 +9,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.Set;
 import org.springframework.http.MediaType;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -34,11 +35,9 @@ class ActivityController {
   static final Set<String> OWN_ACTIVITY = Set.of(ACTIVITY, KEEPALIVE);
 
   private final ActivityService activity;
-  private final CallerContext callers;
 
-  ActivityController(ActivityService activity, CallerContext callers) {
+  ActivityController(ActivityService activity) {
     this.activity = activity;
-    this.callers = callers;
   }
 
   @Operation(operationId = "getActivity", summary = "Read what keeps the environment alive and when it expires",
@@ -49,8 +48,9 @@ class ActivityController {
   @ApiResponse(responseCode = "200", description = "The environment's activity and deadline", useReturnTypeSchema = true)
   @GetMapping("/" + ACTIVITY)
   ActivityResponse getActivity(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id) {
-    return ActivityResponse.of(activity.activity(RequestParameters.environmentId(id), callers.current()));
+      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
+      @AuthenticationPrincipal Caller caller) {
+    return ActivityResponse.of(activity.activity(RequestParameters.environmentId(id), caller));
   }
 
   @Operation(operationId = "keepalive", summary = "Count as activity now",
@@ -61,7 +61,8 @@ class ActivityController {
       useReturnTypeSchema = true)
   @PostMapping("/" + KEEPALIVE)
   ActivityResponse keepalive(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id) {
-    return ActivityResponse.of(activity.keepalive(RequestParameters.environmentId(id), callers.current()));
+      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
+      @AuthenticationPrincipal Caller caller) {
+    return ActivityResponse.of(activity.keepalive(RequestParameters.environmentId(id), caller));
   }
 }

@@ -1,13 +1,14 @@
 package io.envkeeper.api;
 
 import io.envkeeper.runtime.process.KeptLog;
-import io.envkeeper.security.CallerContext;
+import io.envkeeper.security.Caller;
 import io.envkeeper.worker.Worker;
 import io.envkeeper.worker.WorkerLogSource;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -48,12 +49,10 @@ class WorkerController {
 
   private final WorkerService workers;
   private final LogStreams streams;
-  private final CallerContext callers;
 
-  WorkerController(WorkerService workers, LogStreams streams, CallerContext callers) {
+  WorkerController(WorkerService workers, LogStreams streams) {
     this.workers = workers;
     this.streams = streams;
-    this.callers = callers;
   }
 
   @Operation(operationId = "startWorker", summary = "Start a worker",
@@ -175,7 +174,8 @@ class WorkerController {
   @GetMapping(path = "/{wid}/log", params = {"follow", "follow!=false"}, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   SseEmitter follow(
       @PathVariable String id, @PathVariable String wid, @RequestParam(required = false) String tail,
-      @RequestParam String follow, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+      @RequestParam String follow, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+      @AuthenticationPrincipal Caller caller) {
     UUID environmentId = RequestParameters.environmentId(id);
     UUID workerId = RequestParameters.workerId(wid);
     if (!RequestParameters.follow(follow)) {
@@ -188,7 +188,7 @@ class WorkerController {
     if (resumeFrom != null) {
       RequestParameters.notPastEnd(resumeFrom, logEnd(source));
     }
-    return streams.open(environmentId, workerId, resumeFrom, lines, callers.current());
+    return streams.open(environmentId, workerId, resumeFrom, lines, caller);
   }
 
   private static long logEnd(WorkerLogSource source) {

@@ -3,7 +3,7 @@ package io.envkeeper.api;
 import io.envkeeper.runtime.EnvironmentRuntime;
 import io.envkeeper.runtime.RuntimeManager;
 import io.envkeeper.runtime.watch.WorkspaceWatcher;
-import io.envkeeper.security.CallerContext;
+import io.envkeeper.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -13,6 +13,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.UUID;
 import org.springframework.http.MediaType;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -34,12 +35,10 @@ class WorkspaceController {
 
   private final RuntimeManager runtimes;
   private final ChangeStreams streams;
-  private final CallerContext callers;
 
-  WorkspaceController(RuntimeManager runtimes, ChangeStreams streams, CallerContext callers) {
+  WorkspaceController(RuntimeManager runtimes, ChangeStreams streams) {
     this.runtimes = runtimes;
     this.streams = streams;
-    this.callers = callers;
   }
 
   @Operation(operationId = "getWorkspace", summary = "Read the workspace watcher and its changes",
@@ -89,7 +88,8 @@ class WorkspaceController {
       @Parameter(description = "Resume after this change seq (the `id` of the last event received). Not a number,"
           + " negative or ahead of the environment's `changeSeq`: `400 invalid_parameter`",
           schema = @Schema(type = "integer", format = "int64", minimum = "0"))
-      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+      @AuthenticationPrincipal Caller caller) {
     UUID environmentId = RequestParameters.environmentId(id);
     Long resumeAfter = RequestParameters.lastEventId(lastEventId);
     EnvironmentRuntime runtime = runtimes.ensure(environmentId);
@@ -98,6 +98,6 @@ class WorkspaceController {
       RequestParameters.notAhead("Last-Event-ID", resumeAfter, lastSeq);
     }
     long after = resumeAfter != null ? resumeAfter : lastSeq;
-    return streams.open(environmentId, runtime.watcher().changes(), after, callers.current());
+    return streams.open(environmentId, runtime.watcher().changes(), after, caller);
   }
 }
