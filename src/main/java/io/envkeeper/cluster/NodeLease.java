@@ -1,5 +1,6 @@
 package io.envkeeper.cluster;
 
+import io.envkeeper.config.NodeProperties;
 import java.time.Instant;
 import org.springframework.stereotype.Component;
 
@@ -29,8 +30,18 @@ class NodeLease {
   /** One holding: the epoch (fencing token) and when it runs out, locally and by the database. */
   record Holding(long epoch, long validUntilNanos, Instant expiresAt) {}
 
+  private final String node;
   private volatile State state = State.ACQUIRING;
   private volatile Holding holding;
+
+  NodeLease(NodeProperties node) {
+    this.node = node.id();
+  }
+
+  /** The node id the lease is for: this process's {@code envkeeper.node.id}. */
+  String node() {
+    return node;
+  }
 
   /** Whether this process may act as the owner right now. */
   boolean isValid() {
