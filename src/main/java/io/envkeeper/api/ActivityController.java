@@ -3,8 +3,6 @@ package io.envkeeper.api;
 import io.envkeeper.expiry.ActivityService;
 import io.envkeeper.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.Set;
@@ -48,7 +46,7 @@ class ActivityController {
   @ApiResponse(responseCode = "200", description = "The environment's activity and deadline", useReturnTypeSchema = true)
   @GetMapping("/" + ACTIVITY)
   ActivityResponse getActivity(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
+      @EnvironmentIdParameter @PathVariable String id,
       @AuthenticationPrincipal Caller caller) {
     return ActivityResponse.of(activity.activity(RequestParameters.environmentId(id), caller));
   }
@@ -61,7 +59,7 @@ class ActivityController {
       useReturnTypeSchema = true)
   @PostMapping("/" + KEEPALIVE)
   ActivityResponse keepalive(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
+      @EnvironmentIdParameter @PathVariable String id,
       @AuthenticationPrincipal Caller caller) {
     return ActivityResponse.of(activity.keepalive(RequestParameters.environmentId(id), caller));
   }

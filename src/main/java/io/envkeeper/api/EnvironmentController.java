@@ -138,7 +138,7 @@ class EnvironmentController {
   @ApiResponse(responseCode = "200", description = "The environment", useReturnTypeSchema = true)
   @GetMapping("/{id}")
   EnvironmentResponse get(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
+      @EnvironmentIdParameter @PathVariable String id,
       @AuthenticationPrincipal Caller caller) {
     return EnvironmentResponse.of(queries.poll(RequestParameters.environmentId(id), caller));
   }
@@ -162,7 +162,7 @@ class EnvironmentController {
   @ProblemResponse(status = 412, codes = ProblemCode.PRECONDITION_FAILED)
   @PatchMapping(path = "/{id}", consumes = {MediaType.APPLICATION_JSON_VALUE, MERGE_PATCH_JSON})
   EnvironmentResponse updateEnvironment(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
+      @EnvironmentIdParameter @PathVariable String id,
       @Valid @RequestBody UpdateEnvironmentRequest request,
       @Parameter(description = "Apply only if the environment is still at this `version` (bare or quoted: `3` or"
           + " `\"3\"`); `*` or absent: whatever its version", schema = @Schema(type = "string", example = "3"))
@@ -186,7 +186,7 @@ class EnvironmentController {
   @ProblemResponse(status = 503, codes = ProblemCode.ENVIRONMENT_BUSY)
   @DeleteMapping("/{id}")
   ResponseEntity<EnvironmentResponse> destroy(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
+      @EnvironmentIdParameter @PathVariable String id,
       @Parameter(description = "Wait up to this long (ISO-8601, at most `PT60S`) for DESTROYED before answering",
           schema = @Schema(type = "string", format = "duration", example = "PT10S"))
       @RequestParam(name = "wait", required = false) String wait,

@@ -69,7 +69,7 @@ class WorkerController {
   @ProblemResponse(status = 500, codes = ProblemCode.SPAWN_FAILED)
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<WorkerResponse> start(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
+      @EnvironmentIdParameter @PathVariable String id,
       @Valid @RequestBody CreateWorkerRequest request,
       @Parameter(description = "Answer once the worker is ready, waiting at most this long: an ISO-8601 duration"
           + " from PT0S to PT60S (400 `invalid_parameter` beyond)", schema = @Schema(type = "string", example = "PT10S"))
@@ -86,7 +86,7 @@ class WorkerController {
       description = "Every worker of the environment, in start order.")
   @ApiResponse(responseCode = "200", description = "The workers", useReturnTypeSchema = true)
   @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
-  WorkerListResponse list(@Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id) {
+  WorkerListResponse list(@EnvironmentIdParameter @PathVariable String id) {
     List<WorkerResponse> items =
         workers.list(RequestParameters.environmentId(id)).stream().map(WorkerResponse::of).toList();
     return new WorkerListResponse(items, null);
@@ -96,7 +96,7 @@ class WorkerController {
   @ApiResponse(responseCode = "200", description = "The worker", useReturnTypeSchema = true)
   @ProblemResponse(status = 404, codes = ProblemCode.WORKER_NOT_FOUND)
   @GetMapping(path = "/{wid}", produces = MediaType.APPLICATION_JSON_VALUE)
-  WorkerResponse get(@Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id, @Parameter(description = "Worker id", schema = @Schema(format = "uuid")) @PathVariable String wid) {
+  WorkerResponse get(@EnvironmentIdParameter @PathVariable String id, @WorkerIdParameter @PathVariable String wid) {
     return WorkerResponse.of(workers.get(RequestParameters.environmentId(id), RequestParameters.workerId(wid)));
   }
 
@@ -109,7 +109,7 @@ class WorkerController {
   @ProblemResponse(status = 404, codes = ProblemCode.WORKER_NOT_FOUND)
   @DeleteMapping(path = "/{wid}", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<WorkerResponse> stop(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id, @Parameter(description = "Worker id", schema = @Schema(format = "uuid")) @PathVariable String wid,
+      @EnvironmentIdParameter @PathVariable String id, @WorkerIdParameter @PathVariable String wid,
       @Parameter(description = "Wait up to this long (ISO-8601, at most `PT60S`) for the worker to end before answering",
           schema = @Schema(type = "string", format = "duration", example = "PT10S"))
       @RequestParam(name = "wait", required = false) String wait) {
@@ -147,7 +147,7 @@ class WorkerController {
   @ProblemResponse(status = 406, codes = ProblemCode.NOT_ACCEPTABLE)
   @GetMapping(path = "/{wid}/log", produces = MediaType.TEXT_PLAIN_VALUE)
   String log(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id, @Parameter(description = "Worker id", schema = @Schema(format = "uuid")) @PathVariable String wid,
+      @EnvironmentIdParameter @PathVariable String id, @WorkerIdParameter @PathVariable String wid,
       @Parameter(description = "How many of the last lines (with `follow=true`: where the stream starts; without,"
           + " the stream starts at the oldest line kept)", schema = @Schema(type = "integer", format = "int32",
           minimum = "1", maximum = "10000", defaultValue = "200"))

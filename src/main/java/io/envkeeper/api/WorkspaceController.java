@@ -51,7 +51,7 @@ class WorkspaceController {
   @ApiResponse(responseCode = "200", description = "The watcher and the changes after `since`", useReturnTypeSchema = true)
   @GetMapping(path = "/workspace", produces = MediaType.APPLICATION_JSON_VALUE)
   WorkspaceResponse workspace(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
+      @EnvironmentIdParameter @PathVariable String id,
       @Parameter(description = "Only changes after this seq; `0` for every change still kept. Not a number,"
           + " negative or ahead of `changeSeq`: `400 invalid_parameter`",
           schema = @Schema(type = "integer", format = "int64", minimum = "0", defaultValue = "0"))
@@ -84,7 +84,7 @@ class WorkspaceController {
                   + "event:destroyed\ndata:{\"environmentId\":\"2b1c0e8e-4f4e-4a8e-9d53-0f4d1c6a7b21\"}\n\n")))
   @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   SseEmitter events(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
+      @EnvironmentIdParameter @PathVariable String id,
       @Parameter(description = "Resume after this change seq (the `id` of the last event received). Not a number,"
           + " negative or ahead of the environment's `changeSeq`: `400 invalid_parameter`",
           schema = @Schema(type = "integer", format = "int64", minimum = "0"))
