@@ -25,18 +25,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = EnvironmentController.BASE_PATH + "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Expiry", description = "What keeps an environment alive and when its TTL or idle timeout destroys it;"
     + " keeping it alive. The deadlines themselves are set on create and changed with `updateEnvironment`.")
-class ActivityController {
+record ActivityController(ActivityService activity) {
 
   static final String ACTIVITY = "activity";
   static final String KEEPALIVE = "keepalive";
   /** Sub-resources that are not activity as requests: reading it is not, a keepalive records itself. */
   static final Set<String> OWN_ACTIVITY = Set.of(ACTIVITY, KEEPALIVE);
-
-  private final ActivityService activity;
-
-  ActivityController(ActivityService activity) {
-    this.activity = activity;
-  }
 
   @Operation(operationId = "getActivity", summary = "Read what keeps the environment alive and when it expires",
       description = "Activity is any call under `/environments/{id}/…` except this one, an open event or log stream,"

@@ -44,28 +44,12 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping(path = EnvironmentController.BASE_PATH, produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Environments", description = "Create, list, read, change and destroy environments (a workspace"
     + " directory with its watcher and workers), each for the calling tenant.")
-class EnvironmentController {
+record EnvironmentController(
+    EnvironmentCreator creator, EnvironmentQueries queries, EnvironmentDestroyer destroyer, EnvironmentUpdater updater,
+    EnvironmentPlacement placement, JsonMapper json) {
 
   static final String BASE_PATH = "/api/v1/environments";
   static final String MERGE_PATCH_JSON = "application/merge-patch+json";
-
-  private final EnvironmentCreator creator;
-  private final EnvironmentQueries queries;
-  private final EnvironmentDestroyer destroyer;
-  private final EnvironmentUpdater updater;
-  private final EnvironmentPlacement placement;
-  private final JsonMapper json;
-
-  EnvironmentController(
-      EnvironmentCreator creator, EnvironmentQueries queries, EnvironmentDestroyer destroyer,
-      EnvironmentUpdater updater, EnvironmentPlacement placement, JsonMapper json) {
-    this.creator = creator;
-    this.queries = queries;
-    this.destroyer = destroyer;
-    this.updater = updater;
-    this.placement = placement;
-    this.json = json;
-  }
 
   /** Created here, or forwarded to the node it is placed on (then the owner's answer is written). */
   @Operation(operationId = "createEnvironment", summary = "Create an environment",

@@ -45,15 +45,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(EnvironmentController.BASE_PATH + "/{id}/workers")
 @Tag(name = "Workers", description = "Worker processes started from the profiles the operator configured (clients"
     + " pick a profile, never a command line), their graceful stop and their logs.")
-class WorkerController {
-
-  private final WorkerService workers;
-  private final LogStreams streams;
-
-  WorkerController(WorkerService workers, LogStreams streams) {
-    this.workers = workers;
-    this.streams = streams;
-  }
+record WorkerController(WorkerService workers, LogStreams streams) {
 
   @Operation(operationId = "startWorker", summary = "Start a worker",
       description = "Spawns the profile's command (no shell) in the workspace, in a process group of its own (and its"

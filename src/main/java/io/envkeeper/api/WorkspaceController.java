@@ -31,15 +31,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @RequestMapping(EnvironmentController.BASE_PATH + "/{id}")
 @Tag(name = "Workspace", description = "The workspace watcher's state and the changes it saw, polled or followed"
     + " as Server-Sent Events.")
-class WorkspaceController {
-
-  private final RuntimeManager runtimes;
-  private final ChangeStreams streams;
-
-  WorkspaceController(RuntimeManager runtimes, ChangeStreams streams) {
-    this.runtimes = runtimes;
-    this.streams = streams;
-  }
+record WorkspaceController(RuntimeManager runtimes, ChangeStreams streams) {
 
   @Operation(operationId = "getWorkspace", summary = "Read the workspace watcher and its changes",
       description = "The watcher's state and the changes after `since` (bounded: the oldest are dropped, which an"
