@@ -2,8 +2,6 @@ package io.envkeeper.environment;
 
 import io.envkeeper.runtime.RuntimeManager;
 import io.envkeeper.security.Caller;
-import io.envkeeper.workspace.WorkspacePathPolicy;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -12,9 +10,9 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 
 /**
- * Creates environments: the expiry rules and the path policy first, then an Idempotency-Key replay
- * ({@link CreateReplays}) or the row in one transaction ({@link EnvironmentInsert}), then the
- * runtime, started once the row is committed.
+ * Creates environments: the expiry rules first, then an Idempotency-Key replay ({@link
+ * CreateReplays}) or the row in one transaction ({@link EnvironmentInsert}, which resolves the
+ * path), then the runtime, started once the row is committed.
  */
 @Service
 public class EnvironmentCreator {
@@ -22,15 +20,12 @@ public class EnvironmentCreator {
   private static final Logger log = LoggerFactory.getLogger(EnvironmentCreator.class);
 
   private final ExpiryRules expiryRules;
-  private final WorkspacePathPolicy pathPolicy;
   private final CreateReplays replays;
   private final EnvironmentInsert rows;
   private final RuntimeManager runtimes;
 
-  EnvironmentCreator(ExpiryRules expiryRules, WorkspacePathPolicy pathPolicy, CreateReplays replays,
-      EnvironmentInsert rows, RuntimeManager runtimes) {
+  EnvironmentCreator(ExpiryRules expiryRules, CreateReplays replays, EnvironmentInsert rows, RuntimeManager runtimes) {
     this.expiryRules = expiryRules;
-    this.pathPolicy = pathPolicy;
     this.replays = replays;
     this.rows = rows;
     this.runtimes = runtimes;
@@ -53,9 +48,8 @@ public class EnvironmentCreator {
         return new CreatedEnvironment(earlier.get(), true);
       }
     }
-    Path clientPath = command.path() == null ? null : pathPolicy.resolve(command.path());
     try {
-      Environment created = rows.insert(tenant, command, ttl, idleTimeout, clientPath, key, requestHash);
+      Environment created = rows.insert(tenant, command, ttl, idleTimeout, key, requestHash);
       log.info("environment {}: created at {} for tenant {} (managed: {})",
           created.getId(), created.getPath(), tenant, created.isManaged());
       startRuntime(created);
@@ -66,9 +60,6 @@ public class EnvironmentCreator {
         return replays.replay(key, requestHash)
             .map(environment -> new CreatedEnvironment(environment, true))
             .orElseThrow(() -> e);
-      }
-      if (ConstraintViolations.violates(e, ConstraintViolations.LIVE_PATH_UNIQUE)) {
-        throw new PathInUseException(String.valueOf(clientPath));
       }
       throw e;
     }

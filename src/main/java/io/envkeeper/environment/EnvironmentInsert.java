@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -32,8 +33,26 @@ record EnvironmentInsert(
 
   private static final Logger log = LoggerFactory.getLogger(EnvironmentInsert.class);
 
-  /** Inserts the row (and the key's record) in one transaction; the caller checked ttl, idle timeout and path. */
+  /**
+   * Inserts the row (and the key's record) in one transaction, in the workspace the command names
+   * (resolved by the path policy) or a managed one; the caller checked ttl and idle timeout. A
+   * live environment already on that path (a concurrent create's commit) is {@link PathInUseException}.
+   */
   Environment insert(
+      String tenant, CreateEnvironmentCommand command, Duration ttl, Duration idleTimeout,
+      IdempotencyRecord.Key key, String requestHash) {
+    Path clientPath = command.path() == null ? null : pathPolicy.resolve(command.path());
+    try {
+      return write(tenant, command, ttl, idleTimeout, clientPath, key, requestHash);
+    } catch (DataIntegrityViolationException e) {
+      if (ConstraintViolations.violates(e, ConstraintViolations.LIVE_PATH_UNIQUE)) {
+        throw new PathInUseException(String.valueOf(clientPath));
+      }
+      throw e;
+    }
+  }
+
+  private Environment write(
       String tenant, CreateEnvironmentCommand command, Duration ttl, Duration idleTimeout, Path clientPath,
       IdempotencyRecord.Key key, String requestHash) {
     UUID id = UUID.randomUUID();
