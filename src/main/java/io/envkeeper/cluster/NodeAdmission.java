@@ -15,11 +15,9 @@ import org.springframework.web.servlet.HandlerInterceptor;
 public class NodeAdmission implements HandlerInterceptor {
 
   private final NodeLease lease;
-  private final ClusterProperties properties;
 
-  NodeAdmission(NodeLease lease, ClusterProperties properties) {
+  NodeAdmission(NodeLease lease) {
     this.lease = lease;
-    this.properties = properties;
   }
 
   @Override
@@ -28,7 +26,7 @@ public class NodeAdmission implements HandlerInterceptor {
     if (state == NodeLease.State.ACQUIRING || state == NodeLease.State.SUPERSEDED) {
       throw new NodeUnavailableException("this process does not hold the lease of node " + lease.node()
           + (state == NodeLease.State.SUPERSEDED ? " (another process took the id over)" : " (yet)")
-          + " and serves nothing", Math.max(1, properties.leaseDuration().toSeconds()));
+          + " and serves nothing", Math.max(1, lease.duration().toSeconds()));
     }
     return true;
   }
