@@ -1,14 +1,13 @@
 package io.envkeeper.api;
 
 import io.envkeeper.expiry.ActivityService;
-import io.envkeeper.security.CallerContext;
+import io.envkeeper.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.Parameter;
-import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.Set;
 import org.springframework.http.MediaType;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -26,20 +25,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = EnvironmentController.BASE_PATH + "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Expiry", description = "What keeps an environment alive and when its TTL or idle timeout destroys it;"
     + " keeping it alive. The deadlines themselves are set on create and changed with `updateEnvironment`.")
-class ActivityController {
+record ActivityController(ActivityService activity) {
 
   static final String ACTIVITY = "activity";
   static final String KEEPALIVE = "keepalive";
   /** Sub-resources that are not activity as requests: reading it is not, a keepalive records itself. */
   static final Set<String> OWN_ACTIVITY = Set.of(ACTIVITY, KEEPALIVE);
-
-  private final ActivityService activity;
-  private final CallerContext callers;
-
-  ActivityController(ActivityService activity, CallerContext callers) {
-    this.activity = activity;
-    this.callers = callers;
-  }
 
   @Operation(operationId = "getActivity", summary = "Read what keeps the environment alive and when it expires",
       description = "Activity is any call under `/environments/{id}/…` except this one, an open event or log stream,"
@@ -49,8 +40,9 @@ class ActivityController {
   @ApiResponse(responseCode = "200", description = "The environment's activity and deadline", useReturnTypeSchema = true)
   @GetMapping("/" + ACTIVITY)
   ActivityResponse getActivity(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id) {
-    return ActivityResponse.of(activity.activity(RequestParameters.environmentId(id), callers.current()));
+      @EnvironmentIdParameter @PathVariable String id,
+      @AuthenticationPrincipal Caller caller) {
+    return ActivityResponse.of(activity.activity(RequestParameters.environmentId(id), caller));
   }
 
   @Operation(operationId = "keepalive", summary = "Count as activity now",
@@ -61,7 +53,8 @@ class ActivityController {
       useReturnTypeSchema = true)
   @PostMapping("/" + KEEPALIVE)
   ActivityResponse keepalive(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id) {
-    return ActivityResponse.of(activity.keepalive(RequestParameters.environmentId(id), callers.current()));
+      @EnvironmentIdParameter @PathVariable String id,
+      @AuthenticationPrincipal Caller caller) {
+    return ActivityResponse.of(activity.keepalive(RequestParameters.environmentId(id), caller));
   }
 }

@@ -29,15 +29,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = AdminTokenController.BASE_PATH, produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Admin: tokens", description = "Issue, list and revoke client tokens (admin role only). The service"
     + " keeps only a token's SHA-256 hash; the token itself is shown once, when it is issued.")
-class AdminTokenController {
+record AdminTokenController(ClientTokens tokens) {
 
   static final String BASE_PATH = "/api/v1/admin/tokens";
-
-  private final ClientTokens tokens;
-
-  AdminTokenController(ClientTokens tokens) {
-    this.tokens = tokens;
-  }
 
   @Operation(operationId = "issueToken", summary = "Issue a token",
       description = "Answers the token itself, this once: store it, the service keeps only its hash.")

@@ -10,25 +10,14 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** Wires the API's cross-cutting pieces into Spring MVC. */
+/**
+ * Wires the API's cross-cutting pieces into Spring MVC: the interceptors, in the order they run,
+ * the guard and the activity interceptor made here from their collaborators.
+ */
 @Configuration(proxyBeanMethods = false)
-class ApiWebConfiguration implements WebMvcConfigurer {
-
-  /** The interceptors, in the order they run. */
-  private final NodeAdmission nodeAdmission;
-  private final DirectForwarding directForwarding;
-  private final EnvironmentGoneGuard guard;
-  private final OwnerRouting ownerRouting;
-  private final ActivityInterceptor activity;
-
-  ApiWebConfiguration(EnvironmentQueries queries, CallerContext callers, OwnerRouting ownerRouting,
-      NodeAdmission nodeAdmission, DirectForwarding directForwarding, ActivityTracker activity) {
-    this.nodeAdmission = nodeAdmission;
-    this.directForwarding = directForwarding;
-    this.guard = new EnvironmentGoneGuard(queries, callers);
-    this.ownerRouting = ownerRouting;
-    this.activity = new ActivityInterceptor(activity);
-  }
+record ApiWebConfiguration(
+    NodeAdmission nodeAdmission, DirectForwarding directForwarding, EnvironmentQueries queries, CallerContext callers,
+    OwnerRouting ownerRouting, ActivityTracker activity) implements WebMvcConfigurer {
 
   /** The guard first: activity is recorded only for READY environments the caller may see. */
   @Override
@@ -38,11 +27,11 @@ class ApiWebConfiguration implements WebMvcConfigurer {
     // Before the guard: a plain read of an environment whose (live) owner is another node goes
     // there at once; the owner answers 404/410 as the guard would.
     registry.addInterceptor(directForwarding).addPathPatterns(EnvironmentGoneGuard.PATTERN);
-    registry.addInterceptor(guard).addPathPatterns(EnvironmentGoneGuard.PATTERN);
+    registry.addInterceptor(new EnvironmentGoneGuard(queries, callers)).addPathPatterns(EnvironmentGoneGuard.PATTERN);
     // After the guard: 404/410 are answered here first; only a READY environment is routed to its owner.
     registry.addInterceptor(ownerRouting).addPathPatterns(EnvironmentGoneGuard.PATTERN);
     // Last: activity counts on the owner. A call forwarded from here stops at the routing (it is
     // counted when it arrives at the owner); one served here passed the guard and the routing.
-    registry.addInterceptor(activity).addPathPatterns(EnvironmentGoneGuard.PATTERN);
+    registry.addInterceptor(new ActivityInterceptor(activity)).addPathPatterns(EnvironmentGoneGuard.PATTERN);
   }
 }

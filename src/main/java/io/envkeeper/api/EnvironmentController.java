@@ -9,7 +9,7 @@ import io.envkeeper.environment.EnvironmentQueries;
 import io.envkeeper.environment.EnvironmentQuery;
 import io.envkeeper.environment.EnvironmentStatus;
 import io.envkeeper.environment.EnvironmentUpdater;
-import io.envkeeper.security.CallerContext;
+import io.envkeeper.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -26,6 +26,7 @@ import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -43,30 +44,12 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping(path = EnvironmentController.BASE_PATH, produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Environments", description = "Create, list, read, change and destroy environments (a workspace"
     + " directory with its watcher and workers), each for the calling tenant.")
-class EnvironmentController {
+record EnvironmentController(
+    EnvironmentCreator creator, EnvironmentQueries queries, EnvironmentDestroyer destroyer, EnvironmentUpdater updater,
+    EnvironmentPlacement placement, JsonMapper json) {
 
   static final String BASE_PATH = "/api/v1/environments";
   static final String MERGE_PATCH_JSON = "application/merge-patch+json";
-
-  private final EnvironmentCreator creator;
-  private final EnvironmentQueries queries;
-  private final EnvironmentDestroyer destroyer;
-  private final EnvironmentUpdater updater;
-  private final CallerContext callers;
-  private final EnvironmentPlacement placement;
-  private final JsonMapper json;
-
-  EnvironmentController(
-      EnvironmentCreator creator, EnvironmentQueries queries, EnvironmentDestroyer destroyer,
-      EnvironmentUpdater updater, CallerContext callers, EnvironmentPlacement placement, JsonMapper json) {
-    this.creator = creator;
-    this.queries = queries;
-    this.destroyer = destroyer;
-    this.updater = updater;
-    this.callers = callers;
-    this.placement = placement;
-    this.json = json;
-  }
 
   /** Created here, or forwarded to the node it is placed on (then the owner's answer is written). */
   @Operation(operationId = "createEnvironment", summary = "Create an environment",
@@ -93,13 +76,14 @@ class EnvironmentController {
           example = "create-web-app-7f3a")
       @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
       HttpServletRequest servletRequest,
-      HttpServletResponse servletResponse) {
+      HttpServletResponse servletResponse,
+      @AuthenticationPrincipal Caller caller) {
     if (!placement.placeHere(request.node(), request.path() != null, servletRequest, servletResponse,
         () -> json.writeValueAsBytes(request))) {
       return null; // forwarded: the owner's answer has been written
     }
     CreatedEnvironment created =
-        creator.create(request.toCommand(), RequestParameters.idempotencyKey(idempotencyKey), callers.current());
+        creator.create(request.toCommand(), RequestParameters.idempotencyKey(idempotencyKey), caller);
     Environment environment = created.environment();
     return ResponseEntity.created(URI.create(BASE_PATH + "/" + environment.getId()))
         .body(EnvironmentResponse.of(environment));
@@ -121,14 +105,15 @@ class EnvironmentController {
           maximum = "500", defaultValue = "50"))
       @RequestParam(required = false) String limit,
       @Parameter(description = "`nextCursor` of the previous page", schema = @Schema(type = "string"))
-      @RequestParam(required = false) String cursor) {
+      @RequestParam(required = false) String cursor,
+      @AuthenticationPrincipal Caller caller) {
     EnvironmentQuery query =
         new EnvironmentQuery(
             RequestParameters.status(status),
             RequestParameters.labels(labels),
             RequestParameters.limit(limit),
             RequestParameters.cursor(cursor));
-    return EnvironmentListResponse.of(queries.list(query, callers.current()));
+    return EnvironmentListResponse.of(queries.list(query, caller));
   }
 
   @Operation(operationId = "getEnvironment", summary = "Read an environment",
@@ -136,8 +121,10 @@ class EnvironmentController {
           + " it never starts or touches a watcher or a worker.")
   @ApiResponse(responseCode = "200", description = "The environment", useReturnTypeSchema = true)
   @GetMapping("/{id}")
-  EnvironmentResponse get(@Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id) {
-    return EnvironmentResponse.of(queries.poll(RequestParameters.environmentId(id), callers.current()));
+  EnvironmentResponse get(
+      @EnvironmentIdParameter @PathVariable String id,
+      @AuthenticationPrincipal Caller caller) {
+    return EnvironmentResponse.of(queries.poll(RequestParameters.environmentId(id), caller));
   }
 
   /**
@@ -159,15 +146,16 @@ class EnvironmentController {
   @ProblemResponse(status = 412, codes = ProblemCode.PRECONDITION_FAILED)
   @PatchMapping(path = "/{id}", consumes = {MediaType.APPLICATION_JSON_VALUE, MERGE_PATCH_JSON})
   EnvironmentResponse updateEnvironment(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
+      @EnvironmentIdParameter @PathVariable String id,
       @Valid @RequestBody UpdateEnvironmentRequest request,
       @Parameter(description = "Apply only if the environment is still at this `version` (bare or quoted: `3` or"
           + " `\"3\"`); `*` or absent: whatever its version", schema = @Schema(type = "string", example = "3"))
-      @RequestHeader(name = "If-Match", required = false) String ifMatch) {
+      @RequestHeader(name = "If-Match", required = false) String ifMatch,
+      @AuthenticationPrincipal Caller caller) {
     UUID environmentId = RequestParameters.environmentId(id);
     Long expectedVersion = RequestParameters.ifMatch(ifMatch);
     return EnvironmentResponse.of(
-        updater.update(environmentId, request.toCommand(), expectedVersion, callers.current()));
+        updater.update(environmentId, request.toCommand(), expectedVersion, caller));
   }
 
   /** 202 while DESTROYING, 200 once DESTROYED; repeats answer the same and start nothing new. */
@@ -182,12 +170,13 @@ class EnvironmentController {
   @ProblemResponse(status = 503, codes = ProblemCode.ENVIRONMENT_BUSY)
   @DeleteMapping("/{id}")
   ResponseEntity<EnvironmentResponse> destroy(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
+      @EnvironmentIdParameter @PathVariable String id,
       @Parameter(description = "Wait up to this long (ISO-8601, at most `PT60S`) for DESTROYED before answering",
           schema = @Schema(type = "string", format = "duration", example = "PT10S"))
-      @RequestParam(name = "wait", required = false) String wait) {
+      @RequestParam(name = "wait", required = false) String wait,
+      @AuthenticationPrincipal Caller caller) {
     Environment environment =
-        destroyer.destroy(RequestParameters.environmentId(id), RequestParameters.waitFor(wait), callers.current());
+        destroyer.destroy(RequestParameters.environmentId(id), RequestParameters.waitFor(wait), caller);
     HttpStatus status =
         environment.getStatus() == EnvironmentStatus.DESTROYED ? HttpStatus.OK : HttpStatus.ACCEPTED;
     return ResponseEntity.status(status).body(EnvironmentResponse.of(environment));

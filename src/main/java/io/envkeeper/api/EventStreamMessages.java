@@ -2,7 +2,6 @@ package io.envkeeper.api;
 
 import io.swagger.v3.oas.annotations.media.DiscriminatorMapping;
 import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
 import jakarta.annotation.Nullable;
 import java.time.Instant;
 import java.util.UUID;
@@ -34,28 +33,28 @@ final class EventStreamMessages {
   @Schema(name = "ChangeEvent", description = "`event: change`: one change in the workspace. `id` is the change's"
       + " seq: send it as `Last-Event-ID` to resume after it.")
   record ChangeEvent(
-      @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = ChangeStream.CHANGE_EVENT) String event,
-      @Schema(requiredMode = RequiredMode.REQUIRED, description = "The change's seq", example = "42") String id,
-      @Schema(requiredMode = RequiredMode.REQUIRED) WorkspaceResponse.Change data) {}
+      @Schema(allowableValues = ChangeStream.CHANGE_EVENT) String event,
+      @Schema(description = "The change's seq", example = "42") String id,
+      WorkspaceResponse.Change data) {}
 
   /** {@code event: worker}: a worker's status changed (committed); no {@code id}. */
   @Schema(name = "WorkerEvent", description = "`event: worker`: a worker of the environment changed status (started"
       + " `RUNNING`, `STOPPING`, `EXITED`, `LOST`), sent once the change is committed. No `id`: it never moves"
       + " `Last-Event-ID` and is not replayed on a resume (read `GET …/workers` after reconnecting).")
   record WorkerEvent(
-      @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = ChangeStream.WORKER_EVENT) String event,
-      @Schema(requiredMode = RequiredMode.REQUIRED) WorkerEventData data) {}
+      @Schema(allowableValues = ChangeStream.WORKER_EVENT) String event,
+      WorkerEventData data) {}
 
   /** Payload of the {@code worker} event. */
   @Schema(name = "WorkerEventData", description = "Payload of the `worker` event: the worker as its row now stands.")
   record WorkerEventData(
-      @Schema(requiredMode = RequiredMode.REQUIRED) UUID workerId,
-      @Schema(requiredMode = RequiredMode.REQUIRED) io.envkeeper.worker.WorkerStatus status,
-      @Schema(requiredMode = RequiredMode.REQUIRED, description = "Process id (and process group id) of the worker")
+      UUID workerId,
+      io.envkeeper.worker.WorkerStatus status,
+      @Schema(description = "Process id (and process group id) of the worker")
           int pid,
-      @Schema(requiredMode = RequiredMode.REQUIRED, description = "Exit code once it exited by itself; null otherwise") @Nullable Integer exitCode,
-      @Schema(requiredMode = RequiredMode.REQUIRED, description = "Number of the signal that ended it; null otherwise") @Nullable Integer signal,
-      @Schema(requiredMode = RequiredMode.REQUIRED, description = "Restarts under the same worker id") int restarts) {}
+      @Schema(description = "Exit code once it exited by itself; null otherwise") @Nullable Integer exitCode,
+      @Schema(description = "Number of the signal that ended it; null otherwise") @Nullable Integer signal,
+      @Schema(description = "Restarts under the same worker id") int restarts) {}
 
   /** {@code event: expiring}: expiry will destroy the environment at {@code destroyAt} unless it changes. */
   @Schema(name = "ExpiringEvent", description = "`event: expiring`: expiry will destroy the environment at"
@@ -63,25 +62,25 @@ final class EventStreamMessages {
       + " `envkeeper.environments.expiry-warning` ahead, once per deadline, and to streams opened while it stands. No"
       + " `id`: it never moves `Last-Event-ID`.")
   record ExpiringEvent(
-      @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = ChangeStream.EXPIRING_EVENT) String event,
-      @Schema(requiredMode = RequiredMode.REQUIRED) Expiring data) {}
+      @Schema(allowableValues = ChangeStream.EXPIRING_EVENT) String event,
+      Expiring data) {}
 
   /** Payload of the {@code expiring} event. */
   @Schema(name = "ExpiringEventData", description = "Payload of the `expiring` event.")
   record Expiring(
-      @Schema(requiredMode = RequiredMode.REQUIRED, description = "When expiry will destroy the environment")
+      @Schema(description = "When expiry will destroy the environment")
           Instant destroyAt,
-      @Schema(requiredMode = RequiredMode.REQUIRED, description = "Which deadline it is", allowableValues = {"ttl", "idle"})
+      @Schema(description = "Which deadline it is", allowableValues = {"ttl", "idle"})
           String reason) {}
 
   /** {@code event: destroyed}: the environment started destroying; the stream ends after it. */
   @Schema(name = "DestroyedEvent", description = "`event: destroyed`: the environment started destroying. The"
       + " last message: the stream ends after it.")
   record DestroyedEvent(
-      @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = ChangeStream.DESTROYED_EVENT) String event,
-      @Schema(requiredMode = RequiredMode.REQUIRED) Destroyed data) {}
+      @Schema(allowableValues = ChangeStream.DESTROYED_EVENT) String event,
+      Destroyed data) {}
 
   /** Payload of the {@code destroyed} event. */
   @Schema(name = "DestroyedEventData", description = "Payload of the `destroyed` event.")
-  record Destroyed(@Schema(requiredMode = RequiredMode.REQUIRED) UUID environmentId) {}
+  record Destroyed(UUID environmentId) {}
 }

@@ -20,13 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = "/api/v1/admin/nodes", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "Admin: nodes", description = "The cluster's nodes (several nodes on one PostgreSQL, each environment"
     + " living on one of them), and retiring a node that is gone for good (admin role only).")
-class NodeAdminController {
-
-  private final NodeAdministration administration;
-
-  NodeAdminController(NodeAdministration administration) {
-    this.administration = administration;
-  }
+record NodeAdminController(NodeAdministration administration) {
 
   @Operation(operationId = "listNodes", summary = "List nodes",
       description = "Every node that is not retired, by id, with its lease and how many of its environments are READY"

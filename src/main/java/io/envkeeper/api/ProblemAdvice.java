@@ -138,22 +138,21 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   @ExceptionHandler(EnvironmentBusyException.class)
   ResponseEntity<ProblemDetail> busy(EnvironmentBusyException e) {
     log.warn("{}", e.getMessage());
-    return withRetryAfter(problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemCode.ENVIRONMENT_BUSY, e.getMessage()), 1);
+    return unavailable(ProblemCode.ENVIRONMENT_BUSY, e.getMessage(), 1);
   }
 
   // Cluster: owners, leases and nodes.
 
   @ExceptionHandler(NodeUnavailableException.class)
   ResponseEntity<ProblemDetail> nodeUnavailable(NodeUnavailableException e) {
-    return withRetryAfter(problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemCode.NODE_UNAVAILABLE, e.getMessage()),
-        e.retryAfterSeconds());
+    return unavailable(ProblemCode.NODE_UNAVAILABLE, e.getMessage(), e.retryAfterSeconds());
   }
 
   /** An owner action refused by the fence (the lease ran out meanwhile): the node is not serving as owner. */
   @ExceptionHandler(NotOwnerException.class)
   ResponseEntity<ProblemDetail> notOwner(NotOwnerException e) {
     log.warn("{}", e.getMessage());
-    return withRetryAfter(problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemCode.NODE_UNAVAILABLE, e.getMessage()), 5);
+    return unavailable(ProblemCode.NODE_UNAVAILABLE, e.getMessage(), 5);
   }
 
   @ExceptionHandler(SpawnFailedException.class)
@@ -218,8 +217,12 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
   })
   ResponseEntity<ProblemDetail> databaseUnavailable(Exception e) {
     log.warn("database unavailable: {}", e.toString());
-    return withRetryAfter(
-        problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemCode.DATABASE_UNAVAILABLE, "the database is unavailable; retry later"), 5);
+    return unavailable(ProblemCode.DATABASE_UNAVAILABLE, "the database is unavailable; retry later", 5);
+  }
+
+  /** A 503 says when to come back: every one carries {@code Retry-After}. */
+  private static ResponseEntity<ProblemDetail> unavailable(ProblemCode code, String detail, long retryAfterSeconds) {
+    return withRetryAfter(problem(HttpStatus.SERVICE_UNAVAILABLE, code, detail), retryAfterSeconds);
   }
 
   private static ResponseEntity<ProblemDetail> withRetryAfter(ResponseEntity<ProblemDetail> response, long seconds) {

@@ -1,13 +1,14 @@
 package io.envkeeper.api;
 
 import io.envkeeper.runtime.process.KeptLog;
-import io.envkeeper.security.CallerContext;
+import io.envkeeper.security.Caller;
 import io.envkeeper.worker.Worker;
 import io.envkeeper.worker.WorkerLogSource;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -44,17 +45,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(EnvironmentController.BASE_PATH + "/{id}/workers")
 @Tag(name = "Workers", description = "Worker processes started from the profiles the operator configured (clients"
     + " pick a profile, never a command line), their graceful stop and their logs.")
-class WorkerController {
-
-  private final WorkerService workers;
-  private final LogStreams streams;
-  private final CallerContext callers;
-
-  WorkerController(WorkerService workers, LogStreams streams, CallerContext callers) {
-    this.workers = workers;
-    this.streams = streams;
-    this.callers = callers;
-  }
+record WorkerController(WorkerService workers, LogStreams streams) {
 
   @Operation(operationId = "startWorker", summary = "Start a worker",
       description = "Spawns the profile's command (no shell) in the workspace, in a process group of its own (and its"
@@ -70,7 +61,7 @@ class WorkerController {
   @ProblemResponse(status = 500, codes = ProblemCode.SPAWN_FAILED)
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<WorkerResponse> start(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
+      @EnvironmentIdParameter @PathVariable String id,
       @Valid @RequestBody CreateWorkerRequest request,
       @Parameter(description = "Answer once the worker is ready, waiting at most this long: an ISO-8601 duration"
           + " from PT0S to PT60S (400 `invalid_parameter` beyond)", schema = @Schema(type = "string", example = "PT10S"))
@@ -87,7 +78,7 @@ class WorkerController {
       description = "Every worker of the environment, in start order.")
   @ApiResponse(responseCode = "200", description = "The workers", useReturnTypeSchema = true)
   @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
-  WorkerListResponse list(@Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id) {
+  WorkerListResponse list(@EnvironmentIdParameter @PathVariable String id) {
     List<WorkerResponse> items =
         workers.list(RequestParameters.environmentId(id)).stream().map(WorkerResponse::of).toList();
     return new WorkerListResponse(items, null);
@@ -97,7 +88,7 @@ class WorkerController {
   @ApiResponse(responseCode = "200", description = "The worker", useReturnTypeSchema = true)
   @ProblemResponse(status = 404, codes = ProblemCode.WORKER_NOT_FOUND)
   @GetMapping(path = "/{wid}", produces = MediaType.APPLICATION_JSON_VALUE)
-  WorkerResponse get(@Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id, @Parameter(description = "Worker id", schema = @Schema(format = "uuid")) @PathVariable String wid) {
+  WorkerResponse get(@EnvironmentIdParameter @PathVariable String id, @WorkerIdParameter @PathVariable String wid) {
     return WorkerResponse.of(workers.get(RequestParameters.environmentId(id), RequestParameters.workerId(wid)));
   }
 
@@ -110,7 +101,7 @@ class WorkerController {
   @ProblemResponse(status = 404, codes = ProblemCode.WORKER_NOT_FOUND)
   @DeleteMapping(path = "/{wid}", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<WorkerResponse> stop(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id, @Parameter(description = "Worker id", schema = @Schema(format = "uuid")) @PathVariable String wid,
+      @EnvironmentIdParameter @PathVariable String id, @WorkerIdParameter @PathVariable String wid,
       @Parameter(description = "Wait up to this long (ISO-8601, at most `PT60S`) for the worker to end before answering",
           schema = @Schema(type = "string", format = "duration", example = "PT10S"))
       @RequestParam(name = "wait", required = false) String wait) {
@@ -148,7 +139,7 @@ class WorkerController {
   @ProblemResponse(status = 406, codes = ProblemCode.NOT_ACCEPTABLE)
   @GetMapping(path = "/{wid}/log", produces = MediaType.TEXT_PLAIN_VALUE)
   String log(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id, @Parameter(description = "Worker id", schema = @Schema(format = "uuid")) @PathVariable String wid,
+      @EnvironmentIdParameter @PathVariable String id, @WorkerIdParameter @PathVariable String wid,
       @Parameter(description = "How many of the last lines (with `follow=true`: where the stream starts; without,"
           + " the stream starts at the oldest line kept)", schema = @Schema(type = "integer", format = "int32",
           minimum = "1", maximum = "10000", defaultValue = "200"))
@@ -175,7 +166,8 @@ class WorkerController {
   @GetMapping(path = "/{wid}/log", params = {"follow", "follow!=false"}, produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   SseEmitter follow(
       @PathVariable String id, @PathVariable String wid, @RequestParam(required = false) String tail,
-      @RequestParam String follow, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+      @RequestParam String follow, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+      @AuthenticationPrincipal Caller caller) {
     UUID environmentId = RequestParameters.environmentId(id);
     UUID workerId = RequestParameters.workerId(wid);
     if (!RequestParameters.follow(follow)) {
@@ -188,7 +180,7 @@ class WorkerController {
     if (resumeFrom != null) {
       RequestParameters.notPastEnd(resumeFrom, logEnd(source));
     }
-    return streams.open(environmentId, workerId, resumeFrom, lines, callers.current());
+    return streams.open(environmentId, workerId, resumeFrom, lines, caller);
   }
 
   private static long logEnd(WorkerLogSource source) {

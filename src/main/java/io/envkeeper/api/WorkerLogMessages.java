@@ -3,7 +3,6 @@ package io.envkeeper.api;
 import io.envkeeper.worker.WorkerStatus;
 import io.swagger.v3.oas.annotations.media.DiscriminatorMapping;
 import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
 import jakarta.annotation.Nullable;
 
 /**
@@ -31,14 +30,14 @@ final class WorkerLogMessages {
       + " `id` is the byte offset after it (bytes since the worker started, its newline included): send it as"
       + " `Last-Event-ID` to resume after it. A line longer than 64 KiB comes in pieces, each its own event.")
   record LineEvent(
-      @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = LogStream.LINE_EVENT) String event,
-      @Schema(requiredMode = RequiredMode.REQUIRED, description = "Byte offset after the line", example = "42") String id,
-      @Schema(requiredMode = RequiredMode.REQUIRED) Line data) {}
+      @Schema(allowableValues = LogStream.LINE_EVENT) String event,
+      @Schema(description = "Byte offset after the line", example = "42") String id,
+      Line data) {}
 
   /** Payload of the {@code line} event. */
   @Schema(name = "LogLineEventData", description = "Payload of the `line` event.")
   record Line(
-      @Schema(requiredMode = RequiredMode.REQUIRED, description = "The line without its newline (UTF-8; bytes that"
+      @Schema(description = "The line without its newline (UTF-8; bytes that"
           + " are not UTF-8 are replaced by U+FFFD)") String text) {}
 
   /** {@code event: truncated}: the bytes asked for were rotated away. */
@@ -46,30 +45,30 @@ final class WorkerLogMessages {
       + " stream was at (`Last-Event-ID` too old, or a client that fell behind): the bytes in between are gone. The"
       + " stream goes on at the oldest whole line still kept; `id` is that offset.")
   record TruncatedEvent(
-      @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = LogStream.TRUNCATED_EVENT) String event,
-      @Schema(requiredMode = RequiredMode.REQUIRED, description = "Where the stream goes on", example = "1048576")
+      @Schema(allowableValues = LogStream.TRUNCATED_EVENT) String event,
+      @Schema(description = "Where the stream goes on", example = "1048576")
           String id,
-      @Schema(requiredMode = RequiredMode.REQUIRED) Truncated data) {}
+      Truncated data) {}
 
   /** Payload of the {@code truncated} event. */
   @Schema(name = "LogTruncatedEventData", description = "Payload of the `truncated` event.")
   record Truncated(
-      @Schema(requiredMode = RequiredMode.REQUIRED, description = "The offset the stream was at") long requestedOffset,
-      @Schema(requiredMode = RequiredMode.REQUIRED, description = "The offset it goes on from") long resumedAt,
-      @Schema(requiredMode = RequiredMode.REQUIRED, description = "Bytes lost: `resumedAt - requestedOffset`")
+      @Schema(description = "The offset the stream was at") long requestedOffset,
+      @Schema(description = "The offset it goes on from") long resumedAt,
+      @Schema(description = "Bytes lost: `resumedAt - requestedOffset`")
           long droppedBytes) {}
 
   /** {@code event: exit}: the worker ended and all its output was sent; the stream ends after it. */
   @Schema(name = "LogExitEvent", description = "`event: exit`: the worker has ended and all its output was sent."
       + " The last message: the stream ends after it. No `id`.")
   record ExitEvent(
-      @Schema(requiredMode = RequiredMode.REQUIRED, allowableValues = LogStream.EXIT_EVENT) String event,
-      @Schema(requiredMode = RequiredMode.REQUIRED) Exit data) {}
+      @Schema(allowableValues = LogStream.EXIT_EVENT) String event,
+      Exit data) {}
 
   /** Payload of the {@code exit} event. */
   @Schema(name = "LogExitEventData", description = "Payload of the `exit` event: how the worker ended.")
   record Exit(
-      @Schema(requiredMode = RequiredMode.REQUIRED, description = "`EXITED` or `LOST`") WorkerStatus status,
-      @Schema(requiredMode = RequiredMode.REQUIRED, description = "Exit code when it exited by itself; null otherwise") @Nullable Integer exitCode,
-      @Schema(requiredMode = RequiredMode.REQUIRED, description = "Number of the signal that ended it; null otherwise") @Nullable Integer signal) {}
+      @Schema(description = "`EXITED` or `LOST`") WorkerStatus status,
+      @Schema(description = "Exit code when it exited by itself; null otherwise") @Nullable Integer exitCode,
+      @Schema(description = "Number of the signal that ended it; null otherwise") @Nullable Integer signal) {}
 }

@@ -3,7 +3,7 @@ package io.envkeeper.api;
 import io.envkeeper.runtime.EnvironmentRuntime;
 import io.envkeeper.runtime.RuntimeManager;
 import io.envkeeper.runtime.watch.WorkspaceWatcher;
-import io.envkeeper.security.CallerContext;
+import io.envkeeper.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -13,6 +13,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.UUID;
 import org.springframework.http.MediaType;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -30,17 +31,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @RequestMapping(EnvironmentController.BASE_PATH + "/{id}")
 @Tag(name = "Workspace", description = "The workspace watcher's state and the changes it saw, polled or followed"
     + " as Server-Sent Events.")
-class WorkspaceController {
-
-  private final RuntimeManager runtimes;
-  private final ChangeStreams streams;
-  private final CallerContext callers;
-
-  WorkspaceController(RuntimeManager runtimes, ChangeStreams streams, CallerContext callers) {
-    this.runtimes = runtimes;
-    this.streams = streams;
-    this.callers = callers;
-  }
+record WorkspaceController(RuntimeManager runtimes, ChangeStreams streams) {
 
   @Operation(operationId = "getWorkspace", summary = "Read the workspace watcher and its changes",
       description = "The watcher's state and the changes after `since` (bounded: the oldest are dropped, which an"
@@ -52,7 +43,7 @@ class WorkspaceController {
   @ApiResponse(responseCode = "200", description = "The watcher and the changes after `since`", useReturnTypeSchema = true)
   @GetMapping(path = "/workspace", produces = MediaType.APPLICATION_JSON_VALUE)
   WorkspaceResponse workspace(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
+      @EnvironmentIdParameter @PathVariable String id,
       @Parameter(description = "Only changes after this seq; `0` for every change still kept. Not a number,"
           + " negative or ahead of `changeSeq`: `400 invalid_parameter`",
           schema = @Schema(type = "integer", format = "int64", minimum = "0", defaultValue = "0"))
@@ -85,11 +76,12 @@ class WorkspaceController {
                   + "event:destroyed\ndata:{\"environmentId\":\"2b1c0e8e-4f4e-4a8e-9d53-0f4d1c6a7b21\"}\n\n")))
   @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   SseEmitter events(
-      @Parameter(description = "Environment id", schema = @Schema(format = "uuid")) @PathVariable String id,
+      @EnvironmentIdParameter @PathVariable String id,
       @Parameter(description = "Resume after this change seq (the `id` of the last event received). Not a number,"
           + " negative or ahead of the environment's `changeSeq`: `400 invalid_parameter`",
           schema = @Schema(type = "integer", format = "int64", minimum = "0"))
-      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
+      @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+      @AuthenticationPrincipal Caller caller) {
     UUID environmentId = RequestParameters.environmentId(id);
     Long resumeAfter = RequestParameters.lastEventId(lastEventId);
     EnvironmentRuntime runtime = runtimes.ensure(environmentId);
@@ -98,6 +90,6 @@ class WorkspaceController {
       RequestParameters.notAhead("Last-Event-ID", resumeAfter, lastSeq);
     }
     long after = resumeAfter != null ? resumeAfter : lastSeq;
-    return streams.open(environmentId, runtime.watcher().changes(), after, callers.current());
+    return streams.open(environmentId, runtime.watcher().changes(), after, caller);
   }
 }

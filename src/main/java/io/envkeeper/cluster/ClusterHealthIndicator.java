@@ -1,6 +1,5 @@
 package io.envkeeper.cluster;
 
-import io.envkeeper.config.NodeProperties;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -14,12 +13,10 @@ import org.springframework.stereotype.Component;
 @Component
 class ClusterHealthIndicator extends AbstractHealthIndicator {
 
-  private final NodeProperties node;
   private final NodeLease lease;
   private final ClusterView view;
 
-  ClusterHealthIndicator(NodeProperties node, NodeLease lease, ClusterView view) {
-    this.node = node;
+  ClusterHealthIndicator(NodeLease lease, ClusterView view) {
     this.lease = lease;
     this.view = view;
   }
@@ -27,7 +24,7 @@ class ClusterHealthIndicator extends AbstractHealthIndicator {
   @Override
   protected void doHealthCheck(Health.Builder builder) {
     Map<String, Object> details = new LinkedHashMap<>();
-    details.put("node", node.id());
+    details.put("node", lease.node());
     details.put("lease", lease.state().name());
     details.put("epoch", lease.epoch());
     details.put("leaseExpiresAt", lease.expiresAt());

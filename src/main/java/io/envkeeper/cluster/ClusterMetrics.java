@@ -11,17 +11,7 @@ import org.springframework.stereotype.Component;
  * envkeeper_cluster_forwarded_streams} (event streams being forwarded from here).
  */
 @Component
-class ClusterMetrics implements MeterBinder {
-
-  private final ClusterView view;
-  private final NodeLease lease;
-  private final Forwarder forwarder;
-
-  ClusterMetrics(ClusterView view, NodeLease lease, Forwarder forwarder) {
-    this.view = view;
-    this.lease = lease;
-    this.forwarder = forwarder;
-  }
+record ClusterMetrics(ClusterView view, NodeLease lease, Forwarder forwarder) implements MeterBinder {
 
   @Override
   public void bindTo(MeterRegistry registry) {

@@ -13,20 +13,9 @@ import org.springframework.stereotype.Component;
  * node holds no lease; the reconciler picks the environment up once it holds one again.
  */
 @Component
-class DestroyWakeups {
+record DestroyWakeups(EnvironmentDestroyer destroyer, Ownership ownership, EnvironmentChanges changes) {
 
   private static final Logger log = LoggerFactory.getLogger(DestroyWakeups.class);
-
-  private final EnvironmentDestroyer destroyer;
-  private final Ownership ownership;
-
-  private final EnvironmentChanges changes;
-
-  DestroyWakeups(EnvironmentDestroyer destroyer, Ownership ownership, EnvironmentChanges changes) {
-    this.destroyer = destroyer;
-    this.ownership = ownership;
-    this.changes = changes;
-  }
 
   /**
    * A notification's payload: {@code "<owner node> <environment id>"}. The row leaves this node's

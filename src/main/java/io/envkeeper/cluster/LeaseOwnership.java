@@ -16,7 +16,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * update of a non-key column) never wait for it.
  */
 @Component
-class LeaseOwnership implements Ownership {
+record LeaseOwnership(NodeProperties node, NodeLease lease, JdbcTemplate jdbc, DestroySeen destroySeen)
+    implements Ownership {
 
   /** The channel destroy wake-ups travel on; the payload is {@code "<owner node> <environment id>"}. */
   static final String DESTROY_CHANNEL = "envkeeper_destroy";
@@ -26,19 +27,6 @@ class LeaseOwnership implements Ownership {
 
   private static final String FENCE =
       "SELECT epoch FROM node WHERE id = ? AND epoch = ? AND lease_expires_at > clock_timestamp()";
-
-  private final NodeProperties node;
-  private final NodeLease lease;
-  private final JdbcTemplate jdbc;
-
-  private final DestroySeen destroySeen;
-
-  LeaseOwnership(NodeProperties node, NodeLease lease, JdbcTemplate jdbc, DestroySeen destroySeen) {
-    this.node = node;
-    this.lease = lease;
-    this.jdbc = jdbc;
-    this.destroySeen = destroySeen;
-  }
 
   @Override
   public String localNode() {

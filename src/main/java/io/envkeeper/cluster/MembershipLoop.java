@@ -202,7 +202,7 @@ class MembershipLoop extends PhasedLifecycle implements ApplicationListener<WebS
       long sent = System.nanoTime();
       Instant renewed = lease.epoch() == 0 ? null : NodeTable.renew(connection, node.id(), lease.epoch(), properties.leaseDuration());
       if (renewed != null) {
-        lease.held(lease.epoch(), sent, properties.leaseDuration().toNanos(), renewed);
+        lease.held(lease.epoch(), sent, renewed);
       } else {
         lease.lost();
         acquire(sent);
@@ -217,7 +217,7 @@ class MembershipLoop extends PhasedLifecycle implements ApplicationListener<WebS
     NodeTable.Acquisition outcome =
         NodeTable.acquire(connection, node.id(), advertiseUrl, properties.leaseDuration(), lease.epoch());
     if (outcome instanceof NodeTable.Acquisition.Acquired acquired) {
-      lease.held(acquired.epoch(), sent, properties.leaseDuration().toNanos(), acquired.expiresAt());
+      lease.held(acquired.epoch(), sent, acquired.expiresAt());
       log.info("node {}: lease acquired, epoch {}, advertised as {}", node.id(), acquired.epoch(), advertiseUrl);
       events.publishEvent(new LeaseAcquiredEvent(node.id(), acquired.epoch()));
     } else if (outcome instanceof NodeTable.Acquisition.HeldElsewhere elsewhere) {

@@ -1,6 +1,5 @@
 package io.envkeeper.cluster;
 
-import io.envkeeper.config.NodeProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.stereotype.Component;
@@ -15,23 +14,19 @@ import org.springframework.web.servlet.HandlerInterceptor;
 @Component
 public class NodeAdmission implements HandlerInterceptor {
 
-  private final NodeProperties node;
   private final NodeLease lease;
-  private final ClusterProperties properties;
 
-  NodeAdmission(NodeProperties node, NodeLease lease, ClusterProperties properties) {
-    this.node = node;
+  NodeAdmission(NodeLease lease) {
     this.lease = lease;
-    this.properties = properties;
   }
 
   @Override
   public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
     NodeLease.State state = lease.state();
     if (state == NodeLease.State.ACQUIRING || state == NodeLease.State.SUPERSEDED) {
-      throw new NodeUnavailableException("this process does not hold the lease of node " + node.id()
+      throw new NodeUnavailableException("this process does not hold the lease of node " + lease.node()
           + (state == NodeLease.State.SUPERSEDED ? " (another process took the id over)" : " (yet)")
-          + " and serves nothing", Math.max(1, properties.leaseDuration().toSeconds()));
+          + " and serves nothing", Math.max(1, lease.duration().toSeconds()));
     }
     return true;
   }

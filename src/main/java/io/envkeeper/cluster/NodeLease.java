@@ -1,5 +1,7 @@
 package io.envkeeper.cluster;
 
+import io.envkeeper.config.NodeProperties;
+import java.time.Duration;
 import java.time.Instant;
 import org.springframework.stereotype.Component;
 
@@ -29,8 +31,25 @@ class NodeLease {
   /** One holding: the epoch (fencing token) and when it runs out, locally and by the database. */
   record Holding(long epoch, long validUntilNanos, Instant expiresAt) {}
 
+  private final String node;
+  private final Duration duration;
   private volatile State state = State.ACQUIRING;
   private volatile Holding holding;
+
+  NodeLease(NodeProperties node, ClusterProperties properties) {
+    this.node = node.id();
+    this.duration = properties.leaseDuration();
+  }
+
+  /** The node id the lease is for: this process's {@code envkeeper.node.id}. */
+  String node() {
+    return node;
+  }
+
+  /** How long a holding lasts after the renewal that was sent ({@code envkeeper.cluster.lease-duration}). */
+  Duration duration() {
+    return duration;
+  }
 
   /** Whether this process may act as the owner right now. */
   boolean isValid() {
@@ -55,11 +74,11 @@ class NodeLease {
     return current == State.HELD && !isValid() ? State.LOST : current;
   }
 
-  synchronized void held(long epoch, long sentAtNanos, long durationNanos, Instant expiresAt) {
+  synchronized void held(long epoch, long sentAtNanos, Instant expiresAt) {
     if (state == State.SUPERSEDED || state == State.RELEASED) {
       return;
     }
-    holding = new Holding(epoch, sentAtNanos + durationNanos, expiresAt);
+    holding = new Holding(epoch, sentAtNanos + duration.toNanos(), expiresAt);
     state = State.HELD;
   }
 

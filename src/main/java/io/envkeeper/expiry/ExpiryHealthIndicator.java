@@ -1,6 +1,5 @@
 package io.envkeeper.expiry;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -16,11 +15,9 @@ import org.springframework.stereotype.Component;
 class ExpiryHealthIndicator extends AbstractHealthIndicator {
 
   private final ExpiryStatus status;
-  private final Duration tolerance;
 
-  ExpiryHealthIndicator(ExpiryStatus status, ExpiryProperties properties) {
+  ExpiryHealthIndicator(ExpiryStatus status) {
     this.status = status;
-    this.tolerance = properties.overdueTolerance();
   }
 
   @Override
@@ -30,7 +27,7 @@ class ExpiryHealthIndicator extends AbstractHealthIndicator {
     details.put("lastPassAt", snapshot.lastPassAt());
     details.put("overdue", snapshot.overdue());
     details.put("oldestOverdueAge", snapshot.oldestOverdueAge());
-    details.put("overdueTolerance", tolerance);
-    (snapshot.oldestOverdueAge().compareTo(tolerance) > 0 ? builder.down() : builder.up()).withDetails(details);
+    details.put("overdueTolerance", snapshot.overdueTolerance());
+    (snapshot.keepsUp() ? builder.up() : builder.down()).withDetails(details);
   }
 }

@@ -10,65 +10,76 @@ import org.springframework.stereotype.Component;
  * for every environment, including those created without a value of their own.
  */
 @Component
-class ExpiryPolicy implements ExpiryRules {
+record ExpiryPolicy(ExpiryProperties properties) implements ExpiryRules {
 
   static final long LONGEST_DAYS = 36_500;
 
-  private final ExpiryProperties properties;
-
-  ExpiryPolicy(ExpiryProperties properties) {
-    this.properties = properties;
-  }
-
   @Override
   public Duration ttlForCreate(Duration requested) {
-    if (requested == null) {
-      return properties.effectiveDefaultTtl();
-    }
-    checkTtl(requested);
-    return requested;
+    return ttl().forCreate(requested);
   }
 
   @Override
   public Duration idleTimeoutForCreate(Duration requested) {
-    if (requested == null) {
-      return properties.effectiveDefaultIdleTimeout();
-    }
-    checkIdleTimeout(requested);
-    return requested;
+    return idleTimeout().forCreate(requested);
   }
 
   @Override
   public void checkTtl(Duration ttl) {
-    check("ttl", ttl, properties.maxTtl(), "envkeeper.environments.max-ttl", ExpiryRequestException.Reason.TTL_ABOVE_MAX);
+    ttl().check(ttl);
   }
 
   @Override
   public void checkIdleTimeout(Duration idleTimeout) {
-    check("idleTimeout", idleTimeout, properties.maxIdleTimeout(), "envkeeper.environments.max-idle-timeout",
-        ExpiryRequestException.Reason.IDLE_TIMEOUT_ABOVE_MAX);
+    idleTimeout().check(idleTimeout);
   }
 
-  private static void check(String field, Duration value, Duration max, String maxName,
-      ExpiryRequestException.Reason aboveMax) {
-    if (value == null) {
-      if (max != null) {
-        throw new ExpiryRequestException(aboveMax,
-            field + " cannot be removed: every environment has one of at most " + max + " (" + maxName + ")");
+  private DeadlineSetting ttl() {
+    return new DeadlineSetting("ttl", properties.effectiveDefaultTtl(), properties.maxTtl(),
+        "envkeeper.environments.max-ttl", ExpiryRequestException.Reason.TTL_ABOVE_MAX);
+  }
+
+  private DeadlineSetting idleTimeout() {
+    return new DeadlineSetting("idleTimeout", properties.effectiveDefaultIdleTimeout(), properties.maxIdleTimeout(),
+        "envkeeper.environments.max-idle-timeout", ExpiryRequestException.Reason.IDLE_TIMEOUT_ABOVE_MAX);
+  }
+
+  /**
+   * One of the two deadlines a client sets, ttl and idleTimeout: its name in a request, the default
+   * an environment created without one gets, its cap ({@code null}: none) and the refusal above it.
+   */
+  private record DeadlineSetting(
+      String field, Duration defaultValue, Duration max, String maxName, ExpiryRequestException.Reason aboveMax) {
+
+    /** The requested value, checked, or the default when none was requested. */
+    Duration forCreate(Duration requested) {
+      if (requested == null) {
+        return defaultValue;
       }
-      return;
+      check(requested);
+      return requested;
     }
-    if (value.isNegative() || value.isZero()) {
-      throw new ExpiryRequestException(ExpiryRequestException.Reason.INVALID_DURATION, field + " must be a positive duration, got " + value);
-    }
-    if (value.getNano() != 0) {
-      throw new ExpiryRequestException(ExpiryRequestException.Reason.INVALID_DURATION, field + " must be a whole number of seconds, got " + value);
-    }
-    if (value.toDays() >= LONGEST_DAYS) {
-      throw new ExpiryRequestException(ExpiryRequestException.Reason.INVALID_DURATION, field + " must be shorter than P" + LONGEST_DAYS + "D, got " + value);
-    }
-    if (max != null && value.compareTo(max) > 0) {
-      throw new ExpiryRequestException(aboveMax, field + " " + value + " is above the maximum " + max + " (" + maxName + ")");
+
+    void check(Duration value) {
+      if (value == null) {
+        if (max != null) {
+          throw new ExpiryRequestException(aboveMax,
+              field + " cannot be removed: every environment has one of at most " + max + " (" + maxName + ")");
+        }
+        return;
+      }
+      if (value.isNegative() || value.isZero()) {
+        throw new ExpiryRequestException(ExpiryRequestException.Reason.INVALID_DURATION, field + " must be a positive duration, got " + value);
+      }
+      if (value.getNano() != 0) {
+        throw new ExpiryRequestException(ExpiryRequestException.Reason.INVALID_DURATION, field + " must be a whole number of seconds, got " + value);
+      }
+      if (value.toDays() >= LONGEST_DAYS) {
+        throw new ExpiryRequestException(ExpiryRequestException.Reason.INVALID_DURATION, field + " must be shorter than P" + LONGEST_DAYS + "D, got " + value);
+      }
+      if (max != null && value.compareTo(max) > 0) {
+        throw new ExpiryRequestException(aboveMax, field + " " + value + " is above the maximum " + max + " (" + maxName + ")");
+      }
     }
   }
 }

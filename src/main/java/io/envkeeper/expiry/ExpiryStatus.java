@@ -13,16 +13,24 @@ import org.springframework.stereotype.Component;
 @Component
 class ExpiryStatus {
 
-  /** A consistent copy of the status. */
-  record Snapshot(Instant lastPassAt, int overdue, Duration oldestOverdueAge) {}
+  /** A consistent copy of the status, with the tolerance it is judged by. */
+  record Snapshot(Instant lastPassAt, int overdue, Duration oldestOverdueAge, Duration overdueTolerance) {
+
+    /** Expiry keeps up while no environment has stayed READY longer than the tolerance past its deadline. */
+    boolean keepsUp() {
+      return oldestOverdueAge.compareTo(overdueTolerance) <= 0;
+    }
+  }
 
   private final Clock clock;
+  private final Duration tolerance;
   private Instant lastPassAt;
   private int overdue;
   private Instant oldestOverdueSince;
 
-  ExpiryStatus(Clock clock) {
+  ExpiryStatus(Clock clock, ExpiryProperties properties) {
     this.clock = clock;
+    this.tolerance = properties.overdueTolerance();
   }
 
   synchronized void record(Instant passAt, int overdueCount, Instant oldestDue) {
@@ -33,6 +41,6 @@ class ExpiryStatus {
 
   synchronized Snapshot snapshot() {
     Duration age = oldestOverdueSince == null ? Duration.ZERO : Duration.between(oldestOverdueSince, clock.instant());
-    return new Snapshot(lastPassAt, overdue, age.isNegative() ? Duration.ZERO : age);
+    return new Snapshot(lastPassAt, overdue, age.isNegative() ? Duration.ZERO : age, tolerance);
   }
 }

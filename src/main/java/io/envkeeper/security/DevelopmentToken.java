@@ -15,22 +15,13 @@ import org.springframework.stereotype.Component;
  * new token comes from. Off with {@code envkeeper.security.development-token=false}.
  */
 @Component
-class DevelopmentToken implements ApplicationRunner {
+record DevelopmentToken(SecurityProperties properties, ClientTokens clientTokens, Environment environment)
+    implements ApplicationRunner {
 
   static final String TENANT = "default";
   static final String NAME = "development";
 
   private static final Logger log = LoggerFactory.getLogger(DevelopmentToken.class);
-
-  private final SecurityProperties properties;
-  private final ClientTokens clientTokens;
-  private final Environment environment;
-
-  DevelopmentToken(SecurityProperties properties, ClientTokens clientTokens, Environment environment) {
-    this.properties = properties;
-    this.clientTokens = clientTokens;
-    this.environment = environment;
-  }
 
   @Override
   public void run(ApplicationArguments args) {

@@ -17,17 +17,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @Order(200)
-class WorkerTeardown implements TeardownStep {
-
-  private final WorkerRecovery recovery;
-  private final WorkerLogs logs;
-  private final WorkerProcesses processes;
-
-  WorkerTeardown(WorkerRecovery recovery, WorkerLogs logs, WorkerProcesses processes) {
-    this.recovery = recovery;
-    this.logs = logs;
-    this.processes = processes;
-  }
+record WorkerTeardown(WorkerRecovery recovery, WorkerLogs logs, WorkerProcesses processes) implements TeardownStep {
 
   @Override
   public void tearDown(TeardownTarget target) throws IOException {

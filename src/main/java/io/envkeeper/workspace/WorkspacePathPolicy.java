@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -142,27 +143,22 @@ public class WorkspacePathPolicy {
 
   /** The service's own directories as they are now (those that exist). */
   private List<Path> realReserved() {
-    List<Path> real = new ArrayList<>();
-    for (Path directory : reserved) {
-      try {
-        real.add(directory.toRealPath());
-      } catch (IOException e) {
-        real.add(directory); // not created yet: its configured path is where it will be
-      }
-    }
-    return real;
+    // One not created yet: its configured path is where it will be.
+    return reserved.stream().map(directory -> realPath(directory).orElse(directory)).toList();
   }
 
   /** Roots are resolved on every call: a root may be created or re-linked while we run. */
   private List<Path> realRoots() {
-    List<Path> real = new ArrayList<>();
-    for (Path root : roots) {
-      try {
-        real.add(root.toRealPath());
-      } catch (IOException e) {
-        // A root that does not exist holds no workspace; nothing to match against.
-      }
+    // A root that does not exist holds no workspace; nothing to match against.
+    return roots.stream().flatMap(root -> realPath(root).stream()).toList();
+  }
+
+  /** The path with every link resolved, or empty when it does not exist (or cannot be read). */
+  private static Optional<Path> realPath(Path path) {
+    try {
+      return Optional.of(path.toRealPath());
+    } catch (IOException e) {
+      return Optional.empty();
     }
-    return real;
   }
 }

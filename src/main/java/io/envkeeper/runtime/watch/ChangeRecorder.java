@@ -16,23 +16,9 @@ import org.slf4j.LoggerFactory;
  * change reported for it was a CREATE or MODIFY, with the attributes read when it was reported.
  * Only its watcher's serial executor calls it.
  */
-final class ChangeRecorder {
+record ChangeRecorder(UUID environmentId, Path root, ChangeLog changes, Manifest manifest, Clock clock) {
 
   private static final Logger log = LoggerFactory.getLogger(ChangeRecorder.class);
-
-  private final UUID environmentId;
-  private final Path root;
-  private final ChangeLog changes;
-  private final Manifest manifest;
-  private final Clock clock;
-
-  ChangeRecorder(UUID environmentId, Path root, ChangeLog changes, Manifest manifest, Clock clock) {
-    this.environmentId = environmentId;
-    this.root = root;
-    this.changes = changes;
-    this.manifest = manifest;
-    this.clock = clock;
-  }
 
   /** A change an event reported; a CREATE or MODIFY has its attributes read here. */
   void record(ChangeKind kind, Path relative) {

@@ -33,9 +33,9 @@ class WatchersHealthIndicator extends AbstractHealthIndicator {
         .withDetail("retrying", counts.get(WatcherState.RETRYING))
         .withDetail("failed", counts.get(WatcherState.FAILED))
         .withDetail("watchedDirectories", watchers.watchedDirectories())
-        .withDetail("overflows", watchers.overflows())
-        .withDetail("rescans", watchers.rescans())
-        .withDetail("polls", watchers.polls())
+        .withDetail("overflows", watchers.stats().overflows())
+        .withDetail("rescans", watchers.stats().rescans())
+        .withDetail("polls", watchers.stats().polls())
         .withDetail("polled", watchers.pollingReasons(POLLED_SHOWN))
         .withDetail("loopAlive", watchers.isLoopAlive());
   }

@@ -233,16 +233,9 @@ public class WorkspaceWatchers implements DisposableBean {
     return loop.isAlive();
   }
 
-  long overflows() {
-    return stats.overflows();
-  }
-
-  long rescans() {
-    return stats.rescans();
-  }
-
-  long polls() {
-    return stats.polls();
+  /** Overflows, rescans and polls of every watcher of this service. */
+  WatchStats stats() {
+    return stats;
   }
 
   @Override

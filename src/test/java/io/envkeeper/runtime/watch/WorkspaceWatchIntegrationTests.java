@@ -214,12 +214,12 @@ class WorkspaceWatchIntegrationTests extends IntegrationTest {
     String id = createManaged();
     Path workspace = workspaceOf(id);
     WorkspaceWatcher watcher = runtimes.find(UUID.fromString(id)).orElseThrow().watcher();
-    long rescansBefore = watchers.rescans();
+    long rescansBefore = watchers.stats().rescans();
 
     watcher.onEvents(workspace, List.of(OVERFLOW_EVENT));
 
     awaitChange(id, "OVERFLOW", "");
-    await().atMost(EVENT_TIMEOUT).until(() -> watchers.rescans() > rescansBefore);
+    await().atMost(EVENT_TIMEOUT).until(() -> watchers.stats().rescans() > rescansBefore);
     assertThat(workspace(id, 0).get("watcher").asString()).isEqualTo("WATCHING");
     Files.createDirectory(workspace.resolve("after-rescan"));
     Files.writeString(workspace.resolve("after-rescan/f"), "f");
