@@ -192,12 +192,14 @@ final class ScopedReaper {
 
   /**
    * Passes everything read from {@code fd} (a non-blocking read end this reaper then owns and
-   * closes) to {@code sink}, on the loop, until EOF.
+   * closes), the output of {@code child}, to {@code sink}, on the loop, until EOF; what the child
+   * left in it when it exits is passed on before its exit is. (Not for a child collected before
+   * this call, one that exited within the microseconds after its spawn: its output comes after.)
    *
    * @return false if the kernel refused to watch it (out of memory): the caller keeps the descriptor
    */
-  boolean pump(int fd, OutputSink sink) {
-    return outputs.add(epfd, fd, OUTPUT | fd, sink);
+  boolean pump(int fd, OutputSink sink, Child child) {
+    return outputs.add(epfd, fd, OUTPUT | fd, sink, child.pid());
   }
 
   /**
@@ -371,6 +373,7 @@ final class ScopedReaper {
       if (pidfd >= 0) {
         natives.epollDelete(epfd, pidfd);
       }
+      outputs.drainOf(epfd, pid);
       try {
         child.collected(status);
       } catch (RuntimeException e) {

@@ -75,7 +75,7 @@ class WorkerLauncher {
       fds.closeChildEnds(); // only the child may hold them now
       WorkerHandle handle = new WorkerHandle(spec, child, reaper, bootId, clock.instant(), fds.stdin[1], fds.log,
           new WorkerHandle.Incarnation(restarts, fds.cgroup, supervision.readyLine()));
-      if (!reaper.pump(fds.output[0], handle.output())) {
+      if (!reaper.pump(fds.output[0], handle.output(), child)) {
         // Nobody would read its output: it must not run. The reaper collects it.
         handle.closeStdin();
         handle.signalGroup(jnr.constants.platform.Signal.SIGKILL.intValue());

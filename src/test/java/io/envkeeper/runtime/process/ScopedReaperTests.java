@@ -211,7 +211,46 @@ class ScopedReaperTests {
     } finally {
       natives.closeAll(pipe[1]);
     }
-    reaper.pump(pipe[0], new OutputSink() {
+    reaper.pump(pipe[0], collectingInto(received, ended), child);
+
+    await().atMost(Duration.ofSeconds(10)).until(ended::isDone);
+    String[] lines = received.toString(StandardCharsets.UTF_8).split("\n");
+    assertThat(lines).hasSize(500);
+    assertThat(lines[0]).isEqualTo("line-0");
+    assertThat(lines[499]).isEqualTo("line-499");
+    await().atMost(Duration.ofSeconds(5)).until(() -> child.exit().isDone());
+  }
+
+  /** Whoever hears of an exit (the worker's EXITED) finds everything the process wrote passed on. */
+  @Test
+  void allOutputOfAnExitedChildIsPassedOnBeforeItsExit() {
+    for (int round = 0; round < 20; round++) {
+      int[] pipe = natives.pipe(true, false);
+      int[] go = natives.pipe(false, false);
+      ByteArrayOutputStream received = new ByteArrayOutputStream();
+      CompletableFuture<Integer> receivedAtExit = new CompletableFuture<>();
+      Child child;
+      try {
+        // Once its stdin ends (its output is pumped by then), 60 000 bytes: they fit in the pipe,
+        // so they are written at once, and the child exits.
+        child = reaper.spawn(new ChildSpec(List.of("sh", "-c", "read go; exec head -c 60000 /dev/zero"),
+            List.of("PATH=/usr/bin:/bin"), go[0], pipe[1], pipe[1], directory, true));
+        spawned.add(child.pid());
+        // Runs on the reaper's loop, as the sink does: the size at the moment the exit is passed on.
+        child.exit().thenRun(() -> receivedAtExit.complete(received.size()));
+      } finally {
+        natives.closeAll(pipe[1], go[0]);
+      }
+      reaper.pump(pipe[0], collectingInto(received, new CompletableFuture<>()), child);
+      natives.closeAll(go[1]);
+
+      await().atMost(Duration.ofSeconds(10)).until(receivedAtExit::isDone);
+      assertThat(receivedAtExit.join()).as("bytes passed on before the exit, round %d", round).isEqualTo(60_000);
+    }
+  }
+
+  private static OutputSink collectingInto(ByteArrayOutputStream received, CompletableFuture<Void> ended) {
+    return new OutputSink() {
       @Override
       public boolean received(byte[] bytes, int length) {
         received.write(bytes, 0, length);
@@ -222,14 +261,7 @@ class ScopedReaperTests {
       public void ended() {
         ended.complete(null);
       }
-    });
-
-    await().atMost(Duration.ofSeconds(10)).until(ended::isDone);
-    String[] lines = received.toString(StandardCharsets.UTF_8).split("\n");
-    assertThat(lines).hasSize(500);
-    assertThat(lines[0]).isEqualTo("line-0");
-    assertThat(lines[499]).isEqualTo("line-499");
-    await().atMost(Duration.ofSeconds(5)).until(() -> child.exit().isDone());
+    };
   }
 
   @Test
