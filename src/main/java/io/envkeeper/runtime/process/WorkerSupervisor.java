@@ -157,7 +157,7 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
    */
   CompletableFuture<StopOutcome> stop(WorkerHandle worker) {
     WorkerHandle current = settleRestart(worker);
-    return stopEach(List.of(current)).get(current);
+    return stopEach(List.of(current), null).get(current);
   }
 
   /**
@@ -188,7 +188,7 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
       for (WorkerHandle worker : workers) {
         current.add(settleRestart(worker));
       }
-      stops = stopEach(current);
+      stops = stopEach(current, deadline);
     } catch (RuntimeException e) {
       stops = new LinkedHashMap<>();
       for (WorkerHandle worker : workers) {
@@ -202,9 +202,12 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
 
   /**
    * Records STOPPING for every worker not already being stopped, in one commit, then starts their
-   * protocols in parallel; workers already being stopped join their running stop.
+   * protocols in parallel; workers already being stopped join their running stop. With {@code
+   * inlineWithin} (a caller that waits for all of them anyway), the last one whose whole protocol
+   * fits into it runs on the caller's thread: no hand-off to a stop thread and back for the common
+   * teardown of one worker, and the caller is back within its deadline all the same.
    */
-  private Map<WorkerHandle, CompletableFuture<StopOutcome>> stopEach(Collection<WorkerHandle> workers) {
+  private Map<WorkerHandle, CompletableFuture<StopOutcome>> stopEach(Collection<WorkerHandle> workers, Deadline inlineWithin) {
     Map<WorkerHandle, CompletableFuture<StopOutcome>> stops = new LinkedHashMap<>();
     List<WorkerHandle> starting = new ArrayList<>();
     for (WorkerHandle worker : workers) {
@@ -229,11 +232,27 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
       throw e;
     }
     tracker.scanNow(starting);
+    WorkerHandle inline = inlineWithin == null ? null : lastFitting(starting, inlineWithin);
     for (WorkerHandle worker : starting) {
-      CompletableFuture<StopOutcome> mine = stops.get(worker);
-      executor.execute(() -> runProtocol(worker, mine));
+      if (worker != inline) {
+        CompletableFuture<StopOutcome> mine = stops.get(worker);
+        executor.execute(() -> runProtocol(worker, mine));
+      }
+    }
+    if (inline != null) {
+      runProtocol(inline, stops.get(inline));
     }
     return stops;
+  }
+
+  /** The last of these workers whose whole stop protocol ends before {@code deadline}, or null. */
+  private WorkerHandle lastFitting(List<WorkerHandle> workers, Deadline deadline) {
+    for (int i = workers.size() - 1; i >= 0; i--) {
+      if (protocol.bound(workers.get(i)).compareTo(deadline.remaining()) <= 0) {
+        return workers.get(i);
+      }
+    }
+    return null;
   }
 
   private void runProtocol(WorkerHandle worker, CompletableFuture<StopOutcome> mine) {
