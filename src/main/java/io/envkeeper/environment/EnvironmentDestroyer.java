@@ -282,24 +282,31 @@ public class EnvironmentDestroyer {
         } else {
           log.warn("environment {}: teardown failed, stays DESTROYING: {}", id, error);
         }
-        update(id, row -> row.recordTeardownFailure(error, now()));
+        update(target, row -> row.recordTeardownFailure(error, now()));
         return null;
       }
     }
     faults.reached(FaultPoint.AFTER_DIRECTORY_REMOVAL);
-    Environment destroyed = update(id, row -> row.markDestroyed(now()));
+    Environment destroyed = update(target, row -> row.markDestroyed(now()));
     destroyDuration.record(Duration.between(environment.getDestroyRequestedAt(), now()));
     return destroyed;
   }
 
-  /** Applies {@code change} to the row in one transaction; returns the row as committed. */
-  private Environment update(UUID id, Consumer<Environment> change) {
+  /**
+   * Records the teardown's outcome ({@code change}) in one transaction, with what each step records
+   * beside it (the workers' ends: one commit instead of one more per worker); returns the row as
+   * committed.
+   */
+  private Environment update(TeardownTarget target, Consumer<Environment> change) {
+    UUID id = target.id();
     return transaction.execute(
         status -> {
           ownership.fence(); // a node that lost its lease commits nothing as owner
           Environment row = environments.findById(id).orElseThrow(() -> new EnvironmentNotFoundException(id));
           change.accept(row);
-          return environments.saveAndFlush(row);
+          Environment saved = environments.saveAndFlush(row);
+          steps.forEach(step -> step.recordOutcome(target));
+          return saved;
         });
   }
 

@@ -157,7 +157,7 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
    */
   CompletableFuture<StopOutcome> stop(WorkerHandle worker) {
     WorkerHandle current = settleRestart(worker);
-    return stopEach(List.of(current), null).get(current);
+    return stopEach(List.of(current), null, false).get(current);
   }
 
   /**
@@ -179,8 +179,11 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
   /**
    * Stops all these workers in parallel within one overall bound. A worker whose stop did not
    * finish in time, or could not start, has a LOST outcome here (its stop may still finish later).
+   * With {@code endsRecordedByCaller}, the end of each stop is kept as pending instead of being
+   * committed on its own (see {@link #pendingEndsOf}): the caller records it in its own next
+   * transaction, and if it does not, {@link #recordPendingEnds()} does.
    */
-  Map<WorkerHandle, StopOutcome> stopAll(Collection<WorkerHandle> workers, Duration overall) {
+  Map<WorkerHandle, StopOutcome> stopAll(Collection<WorkerHandle> workers, Duration overall, boolean endsRecordedByCaller) {
     Deadline deadline = Deadline.in(overall);
     Map<WorkerHandle, CompletableFuture<StopOutcome>> stops;
     try {
@@ -188,7 +191,7 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
       for (WorkerHandle worker : workers) {
         current.add(settleRestart(worker));
       }
-      stops = stopEach(current, deadline);
+      stops = stopEach(current, deadline, endsRecordedByCaller);
     } catch (RuntimeException e) {
       stops = new LinkedHashMap<>();
       for (WorkerHandle worker : workers) {
@@ -207,7 +210,8 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
    * fits into it runs on the caller's thread: no hand-off to a stop thread and back for the common
    * teardown of one worker, and the caller is back within its deadline all the same.
    */
-  private Map<WorkerHandle, CompletableFuture<StopOutcome>> stopEach(Collection<WorkerHandle> workers, Deadline inlineWithin) {
+  private Map<WorkerHandle, CompletableFuture<StopOutcome>> stopEach(
+      Collection<WorkerHandle> workers, Deadline inlineWithin, boolean endsRecordedByCaller) {
     Map<WorkerHandle, CompletableFuture<StopOutcome>> stops = new LinkedHashMap<>();
     List<WorkerHandle> starting = new ArrayList<>();
     for (WorkerHandle worker : workers) {
@@ -236,11 +240,11 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
     for (WorkerHandle worker : starting) {
       if (worker != inline) {
         CompletableFuture<StopOutcome> mine = stops.get(worker);
-        executor.execute(() -> runProtocol(worker, mine));
+        executor.execute(() -> runProtocol(worker, mine, endsRecordedByCaller));
       }
     }
     if (inline != null) {
-      runProtocol(inline, stops.get(inline));
+      runProtocol(inline, stops.get(inline), endsRecordedByCaller);
     }
     return stops;
   }
@@ -255,10 +259,14 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
     return null;
   }
 
-  private void runProtocol(WorkerHandle worker, CompletableFuture<StopOutcome> mine) {
+  private void runProtocol(WorkerHandle worker, CompletableFuture<StopOutcome> mine, boolean endRecordedByCaller) {
     try {
       StopOutcome outcome = protocol.stop(worker);
-      record(worker, outcome);
+      if (endRecordedByCaller) {
+        pendingEnds.put(worker.workerId(), new PendingEnd(worker, outcome));
+      } else {
+        record(worker, outcome);
+      }
       if (outcome.reaped()) {
         finish(live.get(worker.workerId()), worker);
       }
@@ -283,7 +291,7 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
       return 0;
     }
     log.info("stopping {} worker(s) within {}", workers.size(), deadline);
-    stopAll(workers, deadline);
+    stopAll(workers, deadline, false);
     killEveryWorkerNow();
     return workers.size();
   }
@@ -304,6 +312,20 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
       }
       protocol.killLeftoversNow(worker);
     }
+  }
+
+  /** The ends of this environment's workers not recorded yet (kept for a caller, or failed to record). */
+  Map<WorkerHandle, StopOutcome> pendingEndsOf(UUID environmentId) {
+    Map<WorkerHandle, StopOutcome> ends = new LinkedHashMap<>();
+    pendingEnds.values().stream()
+        .filter(pending -> pending.worker().environmentId().equals(environmentId))
+        .forEach(pending -> ends.put(pending.worker(), pending.outcome()));
+    return ends;
+  }
+
+  /** The worker's end (this process's) is recorded: it is no longer pending. */
+  void endRecorded(WorkerHandle worker) {
+    pendingEnds.computeIfPresent(worker.workerId(), (id, pending) -> pending.worker() == worker ? null : pending);
   }
 
   /** Records ends that failed to record earlier; returns how many are still pending. */
