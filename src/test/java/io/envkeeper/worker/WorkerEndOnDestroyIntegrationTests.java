@@ -6,10 +6,16 @@ import io.envkeeper.environment.TeardownStep;
 import io.envkeeper.environment.TeardownTarget;
 import io.envkeeper.support.ApiClient.Response;
 import io.envkeeper.support.IntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -65,6 +71,32 @@ class WorkerEndOnDestroyIntegrationTests extends IntegrationTest {
     assertThat(row.get("status")).isEqualTo("EXITED");
     assertThat(row.get("exit_code")).isEqualTo(0);
     assertThat(row.get("xid")).as("the transaction that wrote the worker's end").isEqualTo(environmentXid);
+  }
+
+  @Test
+  void concurrentDestroysOfEnvironmentsWithAWorkerEachSucceedAtTheirFirstAttempt() throws Exception {
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      UUID id = create();
+      startCoop(id);
+      ids.add(id);
+    }
+    ExecutorService clients = Executors.newFixedThreadPool(6);
+    try {
+      List<Future<Response>> answers = new ArrayList<>();
+      for (UUID id : ids) {
+        answers.add(clients.submit(() -> api().delete(BASE + "/" + id + "?wait=PT10S")));
+      }
+      for (Future<Response> answer : answers) {
+        // The exit of a worker reported after its stop ended must not record that end beside the
+        // teardown's transaction (which then failed on the row's version and stayed DESTROYING).
+        Response destroyed = answer.get(30, TimeUnit.SECONDS);
+        assertThat(destroyed.status()).as(destroyed.body()).isEqualTo(200);
+        assertThat(destroyed.json().get("destroyAttempts").asInt()).isEqualTo(1);
+      }
+    } finally {
+      clients.shutdownNow();
+    }
   }
 
   @Test

@@ -80,9 +80,13 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
     worker.markReadyRecorded();
   }
 
-  /** The process ended. A stop in flight records it itself; else its leftovers go and the policy decides. */
+  /**
+   * The process ended. A stop in flight records it itself, and so did (or will: its end may wait for
+   * a teardown's transaction) a stop that already settled the handle, whose exit this may only now
+   * reach on a busy host; else its leftovers go and the policy decides.
+   */
   private void exited(Supervised supervised, WorkerHandle worker, ExitStatus status) {
-    if (stopsInFlight.containsKey(worker.workerId())) {
+    if (stopsInFlight.containsKey(worker.workerId()) || worker.isSettled()) {
       return;
     }
     StopProtocol.AfterExit after = protocol.afterExit(worker);
