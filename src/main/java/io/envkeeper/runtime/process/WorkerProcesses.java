@@ -97,13 +97,14 @@ public class WorkerProcesses {
   }
 
   /**
-   * The longest {@link #stopAll} can take for these workers: the slowest one's whole protocol,
-   * never more than {@code destroy-timeout}. Zero without workers.
+   * The longest {@link #stopAll} can take for these workers: the slowest one's whole protocol
+   * (its wait for leftovers after the reap included), never more than {@code destroy-timeout}.
+   * Zero without workers.
    */
   public Duration stopBound(Collection<WorkerHandle> workers) {
     Duration slowest = Duration.ZERO;
     for (WorkerHandle worker : workers) {
-      Duration total = properties.stopTimeoutsOf(worker.profile()).total(properties.exitAfterAck());
+      Duration total = protocol.bound(worker);
       if (total.compareTo(slowest) > 0) {
         slowest = total;
       }
