@@ -223,8 +223,8 @@ DESTROY_MARKS = {
     "DESTROYING committed": re.compile(r"environment (\S+): READY -> DESTROYING"),
     "watcher closed": re.compile(r"environment (\S+): watcher closed"),
     "worker STOPPING committed": re.compile(r"environment (\S+): worker \S+: RUNNING -> STOPPING"),
-    "worker EXITED committed": re.compile(r"environment (\S+): worker \S+: STOPPING -> EXITED"),
     "runtime torn down": re.compile(r"environment (\S+): runtime torn down"),
+    # The worker's EXITED commits in the same transaction as DESTROYED: no step of its own.
     "DESTROYED committed": re.compile(r"environment (\S+): DESTROYING -> DESTROYED"),
 }
 

@@ -47,7 +47,8 @@ public class EnvironmentDestroyer {
   private final ApplicationEventPublisher events;
   private final Ownership ownership;
   private final Timer destroyDuration;
-  private final ConcurrentMap<UUID, CompletableFuture<Void>> teardownsInFlight = new ConcurrentHashMap<>();
+  /** Each completes with the DESTROYED row its attempt committed, or null when it did not get there. */
+  private final ConcurrentMap<UUID, CompletableFuture<Environment>> teardownsInFlight = new ConcurrentHashMap<>();
 
   EnvironmentDestroyer(
       EnvironmentRepository environments,
@@ -97,11 +98,13 @@ public class EnvironmentDestroyer {
       return environment;
     }
     events.publishEvent(new DestroyAcceptedEvent(id));
-    CompletableFuture<Void> teardown = tearDown(id, null, fitsInto(environment, wait));
+    CompletableFuture<Environment> teardown = tearDown(id, null, fitsInto(environment, wait));
     if (!wait.isZero() && !wait.isNegative()) {
       Await.completion(teardown, wait); // past it, answered with the row as it stands: DESTROYING
     }
-    return environments.findById(id).orElseThrow(() -> new EnvironmentNotFoundException(id));
+    // DESTROYED is final: the row the teardown committed is the one a read would return now.
+    Environment destroyed = teardown.getNow(null);
+    return destroyed != null ? destroyed : environments.findById(id).orElseThrow(() -> new EnvironmentNotFoundException(id));
   }
 
   /**
@@ -151,7 +154,7 @@ public class EnvironmentDestroyer {
    * Starts the teardown of a DESTROYING environment unless one is already running here, and
    * returns the running one. Completes normally also when the attempt failed (it was recorded).
    */
-  public CompletableFuture<Void> tearDown(UUID id) {
+  public CompletableFuture<Environment> tearDown(UUID id) {
     return tearDown(id, null, false);
   }
 
@@ -160,7 +163,7 @@ public class EnvironmentDestroyer {
    * {@code attemptsSeen} the reconciler based its decision on (an attempt that finished since then
    * must not be followed at once by another, outside the backoff).
    */
-  public CompletableFuture<Void> retryTearDown(UUID id, int attemptsSeen) {
+  public CompletableFuture<Environment> retryTearDown(UUID id, int attemptsSeen) {
     return tearDown(id, attemptsSeen, false);
   }
 
@@ -185,20 +188,21 @@ public class EnvironmentDestroyer {
    * Starts the teardown unless one runs here already (then joins it): on the caller's thread when
    * {@code onThisThread} (the returned future is then complete), else on the teardown executor.
    */
-  private CompletableFuture<Void> tearDown(UUID id, Integer attemptsSeen, boolean onThisThread) {
-    CompletableFuture<Void> mine = new CompletableFuture<>();
-    CompletableFuture<Void> running = teardownsInFlight.putIfAbsent(id, mine);
+  private CompletableFuture<Environment> tearDown(UUID id, Integer attemptsSeen, boolean onThisThread) {
+    CompletableFuture<Environment> mine = new CompletableFuture<>();
+    CompletableFuture<Environment> running = teardownsInFlight.putIfAbsent(id, mine);
     if (running != null) {
       return running;
     }
     Runnable attempt = () -> {
+      Environment destroyed = null;
       try {
-        runTeardown(id, attemptsSeen);
+        destroyed = runTeardown(id, attemptsSeen);
       } catch (RuntimeException | Error e) {
         log.error("environment {}: teardown could not record its outcome", id, e);
       } finally {
         teardownsInFlight.remove(id, mine);
-        mine.complete(null);
+        mine.complete(destroyed);
       }
     };
     if (onThisThread) {
@@ -248,18 +252,19 @@ public class EnvironmentDestroyer {
     }
   }
 
-  private void runTeardown(UUID id, Integer attemptsSeen) {
+  /** @return the DESTROYED row this attempt committed, or null */
+  private Environment runTeardown(UUID id, Integer attemptsSeen) {
     Environment environment = environments.findById(id).orElse(null);
     if (environment == null || environment.getStatus() != EnvironmentStatus.DESTROYING) {
-      return; // finished by an earlier attempt: nothing to do twice
+      return null; // finished by an earlier attempt: nothing to do twice
     }
     if (attemptsSeen != null && environment.getDestroyAttempts() != attemptsSeen) {
-      return; // another attempt ran since the caller looked; its backoff applies
+      return null; // another attempt ran since the caller looked; its backoff applies
     }
     if (!isOwnedHere(environment)) {
       log.info("environment {}: teardown not started here (owner {}, this node acts as owner: {})",
           id, environment.getNode(), ownership.actsAsOwner());
-      return;
+      return null;
     }
     TeardownTarget target = TeardownTarget.of(environment);
     for (TeardownStep step : steps) {
@@ -277,22 +282,31 @@ public class EnvironmentDestroyer {
         } else {
           log.warn("environment {}: teardown failed, stays DESTROYING: {}", id, error);
         }
-        update(id, row -> row.recordTeardownFailure(error, now()));
-        return;
+        update(target, row -> row.recordTeardownFailure(error, now()));
+        return null;
       }
     }
     faults.reached(FaultPoint.AFTER_DIRECTORY_REMOVAL);
-    update(id, row -> row.markDestroyed(now()));
+    Environment destroyed = update(target, row -> row.markDestroyed(now()));
     destroyDuration.record(Duration.between(environment.getDestroyRequestedAt(), now()));
+    return destroyed;
   }
 
-  private void update(UUID id, Consumer<Environment> change) {
-    transaction.executeWithoutResult(
+  /**
+   * Records the teardown's outcome ({@code change}) in one transaction, with what each step records
+   * beside it (the workers' ends: one commit instead of one more per worker); returns the row as
+   * committed.
+   */
+  private Environment update(TeardownTarget target, Consumer<Environment> change) {
+    UUID id = target.id();
+    return transaction.execute(
         status -> {
           ownership.fence(); // a node that lost its lease commits nothing as owner
           Environment row = environments.findById(id).orElseThrow(() -> new EnvironmentNotFoundException(id));
           change.accept(row);
-          environments.saveAndFlush(row);
+          Environment saved = environments.saveAndFlush(row);
+          steps.forEach(step -> step.recordOutcome(target));
+          return saved;
         });
   }
 

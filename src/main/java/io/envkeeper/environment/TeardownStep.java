@@ -20,4 +20,12 @@ public interface TeardownStep {
   default Duration bound(TeardownTarget target) {
     return Duration.ZERO;
   }
+
+  /**
+   * Inside the transaction that records how the teardown ended (DESTROYED, or the failure): writes
+   * what this step learned that belongs with it (the ends of the workers it stopped), so that it
+   * needs no commit of its own. Called once every step ran, or one failed. Must be idempotent: a
+   * transaction that rolls back leaves the step to record it again (or to record it by itself).
+   */
+  default void recordOutcome(TeardownTarget target) {}
 }

@@ -157,10 +157,12 @@ public class RuntimeManager {
 
   /**
    * Tears the runtime down for good: the id is tombstoned first (under the lock, so no ensure can
-   * slip in after), then the watcher is closed. Idempotent; safe when there is no runtime.
+   * slip in after), then the watcher is closed and the workers stopped. The workers' ends are left
+   * for the teardown's outcome to record ({@link WorkerProcesses#pendingEndsOf}). Idempotent; safe
+   * when there is no runtime.
    */
   public void teardown(UUID id) {
-    close(id, locks.withLock(id, () -> tombstone(id)), true);
+    close(id, locks.withLock(id, () -> tombstone(id)), true, true);
   }
 
   /**
@@ -177,7 +179,7 @@ public class RuntimeManager {
       return Optional.ofNullable(tombstone(id));
     });
     // A close already running (the destroy's own teardown) is not repeated beside it.
-    return runtime.isPresent() && close(id, runtime.get(), false);
+    return runtime.isPresent() && close(id, runtime.get(), false, false);
   }
 
   private EnvironmentRuntime tombstone(UUID id) {
@@ -188,8 +190,9 @@ public class RuntimeManager {
   /**
    * Closes the runtime once, however many callers ask at the same time: a caller that finds a close
    * running joins it ({@code joinRunning}) or leaves it to finish. Returns whether this call closed it.
+   * With {@code endsRecordedByCaller}, see {@link WorkerProcesses#stopAll}.
    */
-  private boolean close(UUID id, EnvironmentRuntime runtime, boolean joinRunning) {
+  private boolean close(UUID id, EnvironmentRuntime runtime, boolean joinRunning, boolean endsRecordedByCaller) {
     if (runtime == null) {
       return false;
     }
@@ -202,7 +205,7 @@ public class RuntimeManager {
       return false;
     }
     try {
-      stopEverything(id, runtime);
+      stopEverything(id, runtime, endsRecordedByCaller);
       mine.complete(null);
       return true;
     } catch (RuntimeException e) {
@@ -226,10 +229,10 @@ public class RuntimeManager {
    * within the overall bound. The runtime is forgotten only once every worker and descendant is
    * confirmed gone; otherwise it stays, so a retried teardown finds the same workers again.
    */
-  private void stopEverything(UUID id, EnvironmentRuntime runtime) {
+  private void stopEverything(UUID id, EnvironmentRuntime runtime, boolean endsRecordedByCaller) {
     watchers.close(runtime.watcher());
     WorkerProcesses.StopAll stopped = processes.stopAll(
-        runtime.workers().all(), runtime.workspace(), runtime.workers().everStarted());
+        runtime.workers().all(), runtime.workspace(), runtime.workers().everStarted(), endsRecordedByCaller);
     List<String> failures = new ArrayList<>();
     stopped.outcomes().forEach((worker, outcome) -> {
       if (!outcome.reaped() || outcome.error() != null) {

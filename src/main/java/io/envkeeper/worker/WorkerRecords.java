@@ -11,10 +11,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.springframework.orm.ObjectOptimisticLockingFailureException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -82,6 +86,33 @@ record WorkerRecords(
     }
   }
 
+  /**
+   * Inside the caller's transaction (an environment's teardown recording its outcome): records these
+   * ends on rows not yet ended. Each is announced, and {@code recorded} told, only once that
+   * transaction commits; if it rolls back, the ends stay pending with whoever kept them.
+   */
+  void endedWithin(Map<WorkerHandle, StopOutcome> ends, Consumer<WorkerHandle> recorded) {
+    List<Worker> changed = new ArrayList<>();
+    ends.forEach((worker, outcome) -> workers.findById(worker.workerId())
+        .filter(row -> !row.getStatus().isTerminal())
+        .ifPresent(row -> {
+          if (outcome.reaped()) {
+            row.markExited(outcome.status().exitCode(), outcome.status().signal(),
+                exitDetail(outcome.status(), outcome.error()), clock.instant());
+          } else {
+            row.markLost(outcome.error(), clock.instant());
+          }
+          changed.add(workers.saveAndFlush(row));
+        }));
+    TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+      @Override
+      public void afterCommit() {
+        changed.forEach(events::statusChanged);
+        ends.keySet().forEach(recorded);
+      }
+    });
+  }
+
   @Override
   public boolean backingOff(WorkerHandle ended, ExitStatus status, String note) {
     return update(ended.workerId(), row -> row.getStatus() == WorkerStatus.RUNNING && row.getPid() == ended.pid(),
@@ -118,12 +149,15 @@ record WorkerRecords(
   }
 
   void exited(UUID workerId, ExitStatus status, String error) {
-    String detail = error;
-    if (status.vanished() && detail == null) {
-      detail = "exit status unknown: the process was not (or no longer) a child of this service";
+    String detail = exitDetail(status, error);
+    update(workerId, row -> true, row -> row.markExited(status.exitCode(), status.signal(), detail, clock.instant()));
+  }
+
+  private static String exitDetail(ExitStatus status, String error) {
+    if (status.vanished() && error == null) {
+      return "exit status unknown: the process was not (or no longer) a child of this service";
     }
-    String finalDetail = detail;
-    update(workerId, row -> true, row -> row.markExited(status.exitCode(), status.signal(), finalDetail, clock.instant()));
+    return error;
   }
 
   void lost(UUID workerId, String error) {

@@ -25,7 +25,8 @@ import org.springframework.test.context.TestPropertySource;
   "envkeeper.workers.profiles.coop.command[2]=echo ready; read line; echo done",
   "envkeeper.workers.profiles.coop.shutdown-message=shutdown",
   "envkeeper.workers.profiles.coop.ack-line=done",
-  // Whole protocol bound: 2s ack + 250ms after the ack + 2s grace + 1s kill = 5.25 s.
+  // Whole protocol bound: 2s ack + 250ms after the ack + 2s grace + 1s kill, and up to 1s more for
+  // leftovers after the reap = 6.25 s.
   "envkeeper.workers.profiles.coop.ack-timeout=2s",
   "envkeeper.workers.profiles.coop.stop-grace=2s",
   "envkeeper.workers.profiles.coop.kill-timeout=1s",
@@ -52,6 +53,17 @@ class TeardownThreadIntegrationTests extends IntegrationTest {
     UUID id = createWithWorker();
 
     Response answered = api().delete(BASE + "/" + id + "?wait=PT5S");
+
+    assertThat(answered.status()).isIn(200, 202);
+    await().atMost(Duration.ofSeconds(15)).until(() -> status(id).equals("DESTROYED"));
+    assertThat(teardowns.threadOf(id)).startsWith("teardown-");
+  }
+
+  @Test
+  void destroyWhoseWaitDoesNotCoverTheWaitForLeftoversAfterTheReapHandsTheTeardownToTheExecutor() {
+    UUID id = createWithWorker();
+
+    Response answered = api().delete(BASE + "/" + id + "?wait=PT6S");
 
     assertThat(answered.status()).isIn(200, 202);
     await().atMost(Duration.ofSeconds(15)).until(() -> status(id).equals("DESTROYED"));

@@ -50,13 +50,27 @@ class DescendantTracker extends PhasedLifecycle {
     }
   }
 
+  /**
+   * Follows the worker's descendants, unless it runs in a cgroup of its own: its cgroup holds every
+   * process it starts however that leaves the group, and the stop kills the cgroup, so the recorded
+   * descendants would never be read ({@link StopProtocol} reads them only without a cgroup), while
+   * each scan reads all of {@code /proc}.
+   */
   void track(WorkerHandle worker) {
-    tracked.add(worker);
+    if (worker.cgroup() == null) {
+      tracked.add(worker);
+    }
   }
 
-  /** Records the current descendants of these workers right now (before a stop signals them). */
+  /**
+   * Records the current descendants of these workers right now (before a stop signals them); of
+   * those without a cgroup only, for the reason {@link #track} gives.
+   */
   void scanNow(Collection<WorkerHandle> workers) {
-    record(workers, ProcStat.all());
+    List<WorkerHandle> uncontained = workers.stream().filter(worker -> worker.cgroup() == null).toList();
+    if (!uncontained.isEmpty()) {
+      record(uncontained, ProcStat.all());
+    }
   }
 
   private void scanQuietly() {

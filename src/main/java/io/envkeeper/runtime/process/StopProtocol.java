@@ -43,6 +43,15 @@ class StopProtocol {
     return stop(worker, properties.stopTimeoutsOf(worker.profile()));
   }
 
+  /**
+   * The longest {@link #stop(WorkerHandle)} can take: every step of the profile's protocol to its
+   * bound, and the wait for leftovers after the reap (up to another kill timeout).
+   */
+  java.time.Duration bound(WorkerHandle worker) {
+    StopTimeouts timeouts = properties.stopTimeoutsOf(worker.profile());
+    return timeouts.total(properties.exitAfterAck()).plus(timeouts.killTimeout());
+  }
+
   StopOutcome stop(WorkerHandle worker, StopTimeouts timeouts) {
     boolean acked = false;
     if (!worker.hasExited() && timeouts.shutdownMessage() != null) {

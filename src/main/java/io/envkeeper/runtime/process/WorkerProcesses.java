@@ -84,22 +84,27 @@ public class WorkerProcesses {
 
   /**
    * An environment's teardown: stops these workers in parallel within {@code destroy-timeout}, then
-   * kills adopted orphans still in {@code workspace}; see {@link StopAll}.
+   * kills adopted orphans still in {@code workspace}; see {@link StopAll}. With {@code
+   * endsRecordedByCaller} the workers' ends are not committed one by one: they wait in {@link
+   * #pendingEndsOf} for the caller's transaction (the teardown's outcome), else for {@link
+   * #recordPendingEnds()}.
    */
-  public StopAll stopAll(Collection<WorkerHandle> workers, Path workspace, boolean workersEverStarted) {
-    Map<WorkerHandle, StopOutcome> outcomes = supervisor.stopAll(workers, properties.destroyTimeout());
+  public StopAll stopAll(Collection<WorkerHandle> workers, Path workspace, boolean workersEverStarted,
+      boolean endsRecordedByCaller) {
+    Map<WorkerHandle, StopOutcome> outcomes = supervisor.stopAll(workers, properties.destroyTimeout(), endsRecordedByCaller);
     List<Integer> survivors = workersEverStarted ? orphans.killThoseIn(workspace) : List.of();
     return new StopAll(outcomes, survivors);
   }
 
   /**
-   * The longest {@link #stopAll} can take for these workers: the slowest one's whole protocol,
-   * never more than {@code destroy-timeout}. Zero without workers.
+   * The longest {@link #stopAll} can take for these workers: the slowest one's whole protocol
+   * (its wait for leftovers after the reap included), never more than {@code destroy-timeout}.
+   * Zero without workers.
    */
   public Duration stopBound(Collection<WorkerHandle> workers) {
     Duration slowest = Duration.ZERO;
     for (WorkerHandle worker : workers) {
-      Duration total = properties.stopTimeoutsOf(worker.profile()).total(properties.exitAfterAck());
+      Duration total = protocol.bound(worker);
       if (total.compareTo(slowest) > 0) {
         slowest = total;
       }
@@ -128,6 +133,16 @@ public class WorkerProcesses {
   /** Last resort before a halt: SIGKILL to every live worker's group and descendants, no waiting. */
   public void killEveryWorkerNow() {
     supervisor.killEveryWorkerNow();
+  }
+
+  /** The ends of this environment's workers not recorded yet, for the caller to record. */
+  public Map<WorkerHandle, StopOutcome> pendingEndsOf(UUID environmentId) {
+    return supervisor.pendingEndsOf(environmentId);
+  }
+
+  /** The caller committed this worker's end (after {@link #pendingEndsOf}): no longer pending. */
+  public void endRecorded(WorkerHandle worker) {
+    supervisor.endRecorded(worker);
   }
 
   /** Records ends that failed to record earlier (database away); returns how many still wait. */

@@ -80,9 +80,13 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
     worker.markReadyRecorded();
   }
 
-  /** The process ended. A stop in flight records it itself; else its leftovers go and the policy decides. */
+  /**
+   * The process ended. A stop in flight records it itself, and so did (or will: its end may wait for
+   * a teardown's transaction) a stop that already settled the handle, whose exit this may only now
+   * reach on a busy host; else its leftovers go and the policy decides.
+   */
   private void exited(Supervised supervised, WorkerHandle worker, ExitStatus status) {
-    if (stopsInFlight.containsKey(worker.workerId())) {
+    if (stopsInFlight.containsKey(worker.workerId()) || worker.isSettled()) {
       return;
     }
     StopProtocol.AfterExit after = protocol.afterExit(worker);
@@ -157,7 +161,7 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
    */
   CompletableFuture<StopOutcome> stop(WorkerHandle worker) {
     WorkerHandle current = settleRestart(worker);
-    return stopEach(List.of(current)).get(current);
+    return stopEach(List.of(current), null, false).get(current);
   }
 
   /**
@@ -179,8 +183,11 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
   /**
    * Stops all these workers in parallel within one overall bound. A worker whose stop did not
    * finish in time, or could not start, has a LOST outcome here (its stop may still finish later).
+   * With {@code endsRecordedByCaller}, the end of each stop is kept as pending instead of being
+   * committed on its own (see {@link #pendingEndsOf}): the caller records it in its own next
+   * transaction, and if it does not, {@link #recordPendingEnds()} does.
    */
-  Map<WorkerHandle, StopOutcome> stopAll(Collection<WorkerHandle> workers, Duration overall) {
+  Map<WorkerHandle, StopOutcome> stopAll(Collection<WorkerHandle> workers, Duration overall, boolean endsRecordedByCaller) {
     Deadline deadline = Deadline.in(overall);
     Map<WorkerHandle, CompletableFuture<StopOutcome>> stops;
     try {
@@ -188,7 +195,7 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
       for (WorkerHandle worker : workers) {
         current.add(settleRestart(worker));
       }
-      stops = stopEach(current);
+      stops = stopEach(current, deadline, endsRecordedByCaller);
     } catch (RuntimeException e) {
       stops = new LinkedHashMap<>();
       for (WorkerHandle worker : workers) {
@@ -202,9 +209,13 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
 
   /**
    * Records STOPPING for every worker not already being stopped, in one commit, then starts their
-   * protocols in parallel; workers already being stopped join their running stop.
+   * protocols in parallel; workers already being stopped join their running stop. With {@code
+   * inlineWithin} (a caller that waits for all of them anyway), the last one whose whole protocol
+   * fits into it runs on the caller's thread: no hand-off to a stop thread and back for the common
+   * teardown of one worker, and the caller is back within its deadline all the same.
    */
-  private Map<WorkerHandle, CompletableFuture<StopOutcome>> stopEach(Collection<WorkerHandle> workers) {
+  private Map<WorkerHandle, CompletableFuture<StopOutcome>> stopEach(
+      Collection<WorkerHandle> workers, Deadline inlineWithin, boolean endsRecordedByCaller) {
     Map<WorkerHandle, CompletableFuture<StopOutcome>> stops = new LinkedHashMap<>();
     List<WorkerHandle> starting = new ArrayList<>();
     for (WorkerHandle worker : workers) {
@@ -229,17 +240,37 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
       throw e;
     }
     tracker.scanNow(starting);
+    WorkerHandle inline = inlineWithin == null ? null : lastFitting(starting, inlineWithin);
     for (WorkerHandle worker : starting) {
-      CompletableFuture<StopOutcome> mine = stops.get(worker);
-      executor.execute(() -> runProtocol(worker, mine));
+      if (worker != inline) {
+        CompletableFuture<StopOutcome> mine = stops.get(worker);
+        executor.execute(() -> runProtocol(worker, mine, endsRecordedByCaller));
+      }
+    }
+    if (inline != null) {
+      runProtocol(inline, stops.get(inline), endsRecordedByCaller);
     }
     return stops;
   }
 
-  private void runProtocol(WorkerHandle worker, CompletableFuture<StopOutcome> mine) {
+  /** The last of these workers whose whole stop protocol ends before {@code deadline}, or null. */
+  private WorkerHandle lastFitting(List<WorkerHandle> workers, Deadline deadline) {
+    for (int i = workers.size() - 1; i >= 0; i--) {
+      if (protocol.bound(workers.get(i)).compareTo(deadline.remaining()) <= 0) {
+        return workers.get(i);
+      }
+    }
+    return null;
+  }
+
+  private void runProtocol(WorkerHandle worker, CompletableFuture<StopOutcome> mine, boolean endRecordedByCaller) {
     try {
       StopOutcome outcome = protocol.stop(worker);
-      record(worker, outcome);
+      if (endRecordedByCaller) {
+        pendingEnds.put(worker.workerId(), new PendingEnd(worker, outcome));
+      } else {
+        record(worker, outcome);
+      }
       if (outcome.reaped()) {
         finish(live.get(worker.workerId()), worker);
       }
@@ -264,7 +295,7 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
       return 0;
     }
     log.info("stopping {} worker(s) within {}", workers.size(), deadline);
-    stopAll(workers, deadline);
+    stopAll(workers, deadline, false);
     killEveryWorkerNow();
     return workers.size();
   }
@@ -285,6 +316,20 @@ class WorkerSupervisor implements DisposableBean, RestartScheduler.Outcomes {
       }
       protocol.killLeftoversNow(worker);
     }
+  }
+
+  /** The ends of this environment's workers not recorded yet (kept for a caller, or failed to record). */
+  Map<WorkerHandle, StopOutcome> pendingEndsOf(UUID environmentId) {
+    Map<WorkerHandle, StopOutcome> ends = new LinkedHashMap<>();
+    pendingEnds.values().stream()
+        .filter(pending -> pending.worker().environmentId().equals(environmentId))
+        .forEach(pending -> ends.put(pending.worker(), pending.outcome()));
+    return ends;
+  }
+
+  /** The worker's end (this process's) is recorded: it is no longer pending. */
+  void endRecorded(WorkerHandle worker) {
+    pendingEnds.computeIfPresent(worker.workerId(), (id, pending) -> pending.worker() == worker ? null : pending);
   }
 
   /** Records ends that failed to record earlier; returns how many are still pending. */

@@ -4,7 +4,9 @@ import io.envkeeper.deadline.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import jnr.constants.platform.Signal;
 import org.springframework.stereotype.Component;
 
@@ -37,12 +39,30 @@ class WorkspaceOrphans {
     return orphans.stream().filter(ProcessRef::isAlive).map(ProcessRef::pid).toList();
   }
 
+  /**
+   * Read from the children lists of our own threads (a few small files, and the state of only the
+   * children no worker registration accounts for), as the reaper's adoption does; a scan of every
+   * process of the host (several milliseconds per destroy on a busy host) only where the kernel lacks
+   * those lists.
+   */
   private List<ProcessRef> find(Path workspace) {
-    return ProcStat.all().stream()
-        .filter(p -> p.ppid() == selfPid && !p.isZombie() && !reaper.isRegistered(p.pid()))
-        .filter(p -> cwdIsIn(p.pid(), workspace))
-        .map(p -> new ProcessRef(p.pid(), p.startTicks()))
-        .toList();
+    Optional<List<Integer>> children = ProcStat.childrenOf(selfPid);
+    if (children.isEmpty()) {
+      return ProcStat.all().stream()
+          .filter(p -> p.ppid() == selfPid && !p.isZombie() && !reaper.isRegistered(p.pid()))
+          .filter(p -> cwdIsIn(p.pid(), workspace))
+          .map(p -> new ProcessRef(p.pid(), p.startTicks()))
+          .toList();
+    }
+    List<ProcessRef> found = new ArrayList<>();
+    for (int pid : children.get()) {
+      if (!reaper.isRegistered(pid)) {
+        ProcStat.of(pid)
+            .filter(p -> p.ppid() == selfPid && !p.isZombie() && cwdIsIn(pid, workspace))
+            .ifPresent(p -> found.add(new ProcessRef(p.pid(), p.startTicks())));
+      }
+    }
+    return found;
   }
 
   private static boolean cwdIsIn(int pid, Path workspace) {
