@@ -173,7 +173,9 @@ public final class ServiceProcess implements AutoCloseable {
     // The embedded PostgreSQL's scratch files stay in the test's directory, not in /tmp.
     command.add("-Djava.io.tmpdir=" + workDirectory.resolve("tmp"));
     command.addAll(form.jarArguments());
-    if (form == JarForm.PREPARED) {
+    // Copied as this user: not for a service run as another one (the command prefix), which must
+    // own its data dir.
+    if (form == JarForm.PREPARED && commandPrefix.isEmpty()) {
       dataDirectory(arguments).ifPresent(PreparedPostgres::seed);
     }
     command.add("--server.port=" + port);
