@@ -54,8 +54,8 @@ class EventStreamIntegrationTests extends IntegrationTest {
     String env = api().post(BASE, "{\"name\":\"racing\"}").json().get("id").asString();
     for (int i = 0; i < 200; i++) {
       try (EventStreamClient stream = EventStreamClient.connect(api().uri(BASE + "/" + env + "/events"), null)) {
+        // connect() returns once the first comment came or the stream ended.
         assertThat(stream.status()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(5)).until(() -> !stream.named("comment").isEmpty() || stream.ended());
         assertThat(stream.ended()).as("stream %d ended", i).isFalse();
       }
     }

@@ -45,7 +45,9 @@ public final class EventStreamClient implements AutoCloseable {
     }
     headers.forEach(request::header);
     EventStreamClient client = new EventStreamClient(request.build());
-    await().atMost(Duration.ofSeconds(10)).until(() -> client.ended || !client.comments().isEmpty());
+    // Checks memory only: polled often, so a test opening many streams does not wait 100 ms each.
+    await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+        .until(() -> client.ended || !client.comments().isEmpty());
     return client;
   }
 
