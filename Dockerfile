@@ -32,10 +32,11 @@ COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
 # Memory as README.md ("Memory") advises: a 512 MiB heap cap (the live heap at 500 environments is
 # ~70 MiB; without a cap the JVM sizes the heap from the limit and keeps much of it committed), the
-# serial collector (less native memory than G1 at this size) and two malloc arenas. An
+# serial collector (less native memory than G1 at this size), the C1 compiler only (no C2: its
+# compilations cost tens of MiB and most of a destroy's CPU long after start) and two malloc arenas. An
 # OutOfMemoryError ends the process (and the orchestrator restarts it) instead of leaving a
 # half-working service.
-ENV JAVA_TOOL_OPTIONS="-Xms64m -Xmx512m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError" \
+ENV JAVA_TOOL_OPTIONS="-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError" \
     MALLOC_ARENA_MAX=2 \
     ENVKEEPER_DATA_DIR=/var/lib/envkeeper
 USER 10001:10001

@@ -23,7 +23,7 @@ API = "/api/v1/environments"
 # live heap is ~70 MiB), the serial collector (one GC thread, no G1 remembered sets: less native
 # memory beside the heap, short pauses at this heap size), and two malloc arenas instead of eight per
 # core (glibc's per-thread arenas hold freed native memory).
-RECOMMENDED_JVM_OPTIONS = ["-Xms64m", "-Xmx512m", "-XX:+UseSerialGC"]
+RECOMMENDED_JVM_OPTIONS = ["-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
 RECOMMENDED_ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
 
 # The cooperative worker of issue 8: says it is up, answers the shutdown message with the ack line

@@ -69,7 +69,8 @@ class DockerfileTests {
   @Test
   void jvmRunsWithTheReadmesMemorySettingsAndExitsOnOutOfMemory() {
     String options = dockerfile.finalStage().env().get("JAVA_TOOL_OPTIONS");
-    assertThat(options).contains("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+    assertThat(options).contains(
+        "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError");
     assertThat(dockerfile.finalStage().env()).containsEntry("MALLOC_ARENA_MAX", "2");
   }
 
